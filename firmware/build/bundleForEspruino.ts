@@ -1,0 +1,26 @@
+// Bundles a TypeScript entry point into one minified ES2015 script for Espruino and runs the
+// dialect check on the result: the one path every bundle (firmware and protocol) goes through.
+import { build } from "esbuild";
+import { checkEspruinoDialect, type DialectProblem } from "./espruinoDialect.js";
+
+export interface EspruinoBundle {
+  code: string;
+  problems: DialectProblem[];
+}
+
+export async function bundleForEspruino(entryPoint: string, options: { minify: boolean; define?: Record<string, string> }): Promise<EspruinoBundle> {
+  const result = await build({
+    entryPoints: [entryPoint],
+    bundle: true,
+    write: false,
+    format: "iife",
+    target: "es2015",
+    platform: "neutral",
+    minify: options.minify,
+    legalComments: "none",
+    define: options.define ?? {},
+    logLevel: "silent",
+  });
+  const code = result.outputFiles[0].text;
+  return { code, problems: checkEspruinoDialect(code, entryPoint) };
+}

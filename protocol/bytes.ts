@@ -1,0 +1,85 @@
+// Byte helpers written in the Espruino dialect (DESIGN.md section 4): plain loops,
+// no spread, no Array.from, no TextEncoder. Shared by firmware and host.
+
+export function concatBytes(parts: Uint8Array[]): Uint8Array {
+  let total = 0;
+  for (const part of parts) total += part.length;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const part of parts) {
+    for (let i = 0; i < part.length; i++) out[offset + i] = part[i];
+    offset += part.length;
+  }
+  return out;
+}
+
+export function sliceBytes(source: Uint8Array, start: number, end: number): Uint8Array {
+  const out = new Uint8Array(end - start);
+  for (let i = start; i < end; i++) out[i - start] = source[i];
+  return out;
+}
+
+export function u32be(value: number): Uint8Array {
+  const v = value >>> 0;
+  return new Uint8Array([(v >>> 24) & 255, (v >>> 16) & 255, (v >>> 8) & 255, v & 255]);
+}
+
+export function readU32be(source: Uint8Array, offset: number): number {
+  return ((source[offset] << 24) | (source[offset + 1] << 16) | (source[offset + 2] << 8) | source[offset + 3]) >>> 0;
+}
+
+export function u16be(value: number): Uint8Array {
+  return new Uint8Array([(value >>> 8) & 255, value & 255]);
+}
+
+export function readU16be(source: Uint8Array, offset: number): number {
+  return (source[offset] << 8) | source[offset + 1];
+}
+
+/** ASCII-only string to bytes (every string the protocol hashes is ASCII). */
+export function asciiBytes(text: string): Uint8Array {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 255;
+  return out;
+}
+
+const HEX_DIGITS = "0123456789abcdef";
+
+export function toHex(bytes: Uint8Array): string {
+  let out = "";
+  for (let i = 0; i < bytes.length; i++) out += HEX_DIGITS[bytes[i] >> 4] + HEX_DIGITS[bytes[i] & 15];
+  return out;
+}
+
+/** Parses lower- or upper-case hex; returns null on odd length or a non-hex character. */
+export function fromHex(text: string): Uint8Array | null {
+  if (text.length % 2 !== 0) return null;
+  const lower = text.toLowerCase();
+  const out = new Uint8Array(lower.length / 2);
+  for (let i = 0; i < out.length; i++) {
+    const hi = HEX_DIGITS.indexOf(lower[2 * i]);
+    const lo = HEX_DIGITS.indexOf(lower[2 * i + 1]);
+    if (hi < 0 || lo < 0) return null;
+    out[i] = (hi << 4) | lo;
+  }
+  return out;
+}
+
+/** Compares two byte strings in time independent of where they first differ. */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i];
+  return diff === 0;
+}
+
+/** Device IDs are unsigned 32-bit numbers, written as 8 lower-case hex digits. */
+export function deviceIdHex(deviceId: number): string {
+  return toHex(u32be(deviceId));
+}
+
+export function parseDeviceIdHex(text: string): number | null {
+  if (text.length !== 8) return null;
+  const bytes = fromHex(text);
+  return bytes === null ? null : readU32be(bytes, 0);
+}

@@ -1,0 +1,85 @@
+// The 24-byte frame carried in BLE advertisements (manufacturer data) and in the NFC form.
+//
+//  0      header: protocol version (high nibble), frame kind (low nibble)
+//  1..4   step, u32 big-endian
+//  5      status flags (FRAME_STATUS_*)
+//  6      battery percent, 0..100
+//  7..8   journal sequence number, low 16 bits, big-endian
+//  9..23  MAC: the first 15 bytes of HMAC(K_dev, 'F' || deviceId || bytes 0..8)
+//
+// No stable identifier is on air: the verifier resolves the device by trying the keys of
+// candidate devices (SPEC.md "Resolving a device").
+import type { HashFunction } from "./hashFunction.js";
+import { truncatedMac } from "./hmac.js";
+import { bytesEqual, concatBytes, readU16be, readU32be, sliceBytes, u32be } from "./bytes.js";
+import { DOMAIN_FRAME, PROTOCOL_VERSION } from "./domains.js";
+
+export const FRAME_LENGTH = 24;
+export const FRAME_BODY_LENGTH = 9;
+export const FRAME_MAC_LENGTH = 15;
+
+export const FRAME_KIND_ADVERT = 1;
+export const FRAME_KIND_NFC = 2;
+
+export const FRAME_STATUS_CLOCK_NOT_SET = 0x01;
+export const FRAME_STATUS_MOVED = 0x02;
+export const FRAME_STATUS_BATTERY_LOW = 0x04;
+export const FRAME_STATUS_LOCKED = 0x08;
+export const FRAME_STATUS_TAMPER = 0x10;
+export const FRAME_STATUS_KNOWN_BITS = 0x1f;
+
+/** Bluetooth SIG company identifier the manufacturer data is sent under (Pur3 Ltd, Espruino). */
+export const FRAME_COMPANY_ID = 0x0590;
+
+export interface FrameFields {
+  kind: number;
+  step: number;
+  status: number;
+  batteryPercent: number;
+  journalSeq16: number;
+}
+
+function frameBody(fields: FrameFields): Uint8Array {
+  const st = u32be(fields.step);
+  return new Uint8Array([
+    (PROTOCOL_VERSION << 4) | (fields.kind & 15),
+    st[0], st[1], st[2], st[3],
+    fields.status & 255,
+    fields.batteryPercent & 255,
+    (fields.journalSeq16 >>> 8) & 255,
+    fields.journalSeq16 & 255,
+  ]);
+}
+
+function frameMac(hash: HashFunction, deviceKey: Uint8Array, deviceId: number, body: Uint8Array): Uint8Array {
+  return truncatedMac(hash, deviceKey, concatBytes([new Uint8Array([DOMAIN_FRAME]), u32be(deviceId), body]), FRAME_MAC_LENGTH);
+}
+
+export function encodeFrame(hash: HashFunction, deviceKey: Uint8Array, deviceId: number, fields: FrameFields): Uint8Array {
+  const body = frameBody(fields);
+  return concatBytes([body, frameMac(hash, deviceKey, deviceId, body)]);
+}
+
+/** Reads the clear fields; null when the bytes cannot be a frame of this protocol version. */
+export function decodeFrame(frame: Uint8Array): FrameFields | null {
+  if (frame.length !== FRAME_LENGTH) return null;
+  if (frame[0] >> 4 !== PROTOCOL_VERSION) return null;
+  const kind = frame[0] & 15;
+  if (kind !== FRAME_KIND_ADVERT && kind !== FRAME_KIND_NFC) return null;
+  if ((frame[5] & ~FRAME_STATUS_KNOWN_BITS) !== 0) return null;
+  if (frame[6] > 100) return null;
+  return {
+    kind: kind,
+    step: readU32be(frame, 1),
+    status: frame[5],
+    batteryPercent: frame[6],
+    journalSeq16: readU16be(frame, 7),
+  };
+}
+
+/** True when the frame is well formed and its MAC is this device's. */
+export function frameMatches(hash: HashFunction, deviceKey: Uint8Array, deviceId: number, frame: Uint8Array): boolean {
+  if (decodeFrame(frame) === null) return false;
+  const expected = frameMac(hash, deviceKey, deviceId, sliceBytes(frame, 0, FRAME_BODY_LENGTH));
+  return bytesEqual(expected, sliceBytes(frame, FRAME_BODY_LENGTH, FRAME_LENGTH));
+}
