@@ -1,0 +1,27 @@
+// Runs the parsed program and turns failures into a clear message and a meaningful exit code.
+import type { Command } from "commander";
+import { CliError, EXIT_FAILURE } from "./cliError.js";
+
+export async function runCli(program: Command, argv: string[]): Promise<void> {
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    const e = error as { code?: string; exitCode?: number; message?: string };
+    if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") {
+      process.exitCode = 0;
+      return;
+    }
+    if (typeof e.code === "string" && e.code.startsWith("commander.")) {
+      process.exitCode = e.exitCode ?? 2;
+      return;
+    }
+    if (error instanceof CliError) {
+      process.stderr.write(`evv: ${error.message}\n`);
+      process.exitCode = error.exitCode;
+      return;
+    }
+    process.stderr.write(`evv: ${e.message ?? String(error)}\n`);
+    process.exitCode = EXIT_FAILURE;
+  }
+}
