@@ -3,20 +3,19 @@
 //  0      header: protocol version (high nibble), frame kind (low nibble)
 //  1..4   step, u32 big-endian
 //  5      status flags (FRAME_STATUS_*)
-//  6      battery percent, 0..100
-//  7..8   journal sequence number, low 16 bits, big-endian
-//  9..23  MAC: the first 15 bytes of HMAC(K_dev, 'F' || deviceId || bytes 0..8)
+//  6..23  MAC: the first 18 bytes of HMAC(K_dev, 'F' || deviceId || bytes 0..5)
 //
-// No stable identifier is on air: the verifier resolves the device by trying the keys of
-// candidate devices (SPEC.md "Resolving a device").
+// No stable identifier is on air, and nothing that changes slowly (no battery level, no
+// counter): the verifier resolves the device by trying the keys of candidate devices
+// (SPEC.md "Resolving a device").
 import type { HashFunction } from "./hashFunction.js";
 import { truncatedMac } from "./hmac.js";
-import { bytesEqual, concatBytes, readU16be, readU32be, sliceBytes, u32be } from "./bytes.js";
+import { bytesEqual, concatBytes, readU32be, sliceBytes, u32be } from "./bytes.js";
 import { DOMAIN_FRAME, PROTOCOL_VERSION } from "./domains.js";
 
 export const FRAME_LENGTH = 24;
-export const FRAME_BODY_LENGTH = 9;
-export const FRAME_MAC_LENGTH = 15;
+export const FRAME_BODY_LENGTH = 6;
+export const FRAME_MAC_LENGTH = 18;
 
 export const FRAME_KIND_ADVERT = 1;
 export const FRAME_KIND_NFC = 2;
@@ -35,8 +34,6 @@ export interface FrameFields {
   kind: number;
   step: number;
   status: number;
-  batteryPercent: number;
-  journalSeq16: number;
 }
 
 function frameBody(fields: FrameFields): Uint8Array {
@@ -45,9 +42,6 @@ function frameBody(fields: FrameFields): Uint8Array {
     (PROTOCOL_VERSION << 4) | (fields.kind & 15),
     st[0], st[1], st[2], st[3],
     fields.status & 255,
-    fields.batteryPercent & 255,
-    (fields.journalSeq16 >>> 8) & 255,
-    fields.journalSeq16 & 255,
   ]);
 }
 
@@ -67,13 +61,10 @@ export function decodeFrame(frame: Uint8Array): FrameFields | null {
   const kind = frame[0] & 15;
   if (kind !== FRAME_KIND_ADVERT && kind !== FRAME_KIND_NFC) return null;
   if ((frame[5] & ~FRAME_STATUS_KNOWN_BITS) !== 0) return null;
-  if (frame[6] > 100) return null;
   return {
     kind: kind,
     step: readU32be(frame, 1),
     status: frame[5],
-    batteryPercent: frame[6],
-    journalSeq16: readU16be(frame, 7),
   };
 }
 

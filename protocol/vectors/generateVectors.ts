@@ -102,20 +102,18 @@ const displayCodes = [
 });
 
 const frames = [
-  { deviceIndex: 0, kind: 1, step: 29453760, status: 0x08, batteryPercent: 97, journalSeq16: 12 },
-  { deviceIndex: 1, kind: 1, step: 29500000, status: 0x0e, batteryPercent: 9, journalSeq16: 65535 },
-  { deviceIndex: 1, kind: 2, step: 29500001, status: 0x08, batteryPercent: 55, journalSeq16: 300 },
-  { deviceIndex: 2, kind: 1, step: 3, status: 0x01, batteryPercent: 100, journalSeq16: 0 },
+  { deviceIndex: 0, kind: 1, step: 29453760, status: 0x08 },
+  { deviceIndex: 1, kind: 1, step: 29500000, status: 0x0e },
+  { deviceIndex: 1, kind: 2, step: 29500001, status: 0x08 },
+  { deviceIndex: 2, kind: 1, step: 3, status: 0x01 },
 ].map((f) => {
   const d = devices[f.deviceIndex];
-  const body = Buffer.alloc(9);
+  const body = Buffer.alloc(6);
   body[0] = 0x10 | f.kind;
   body.writeUInt32BE(f.step, 1);
   body[5] = f.status;
-  body[6] = f.batteryPercent;
-  body.writeUInt16BE(f.journalSeq16, 7);
-  const mac = hmac(deviceKey(d.deviceId, d.keyVersion), Buffer.concat([Buffer.from([0x46]), u32(d.deviceId), body])).subarray(0, 15);
-  return { deviceId: d.deviceId, keyVersion: d.keyVersion, kind: f.kind, step: f.step, status: f.status, batteryPercent: f.batteryPercent, journalSeq16: f.journalSeq16, frame: Buffer.concat([body, mac]).toString("hex") };
+  const mac = hmac(deviceKey(d.deviceId, d.keyVersion), Buffer.concat([Buffer.from([0x46]), u32(d.deviceId), body])).subarray(0, 18);
+  return { deviceId: d.deviceId, keyVersion: d.keyVersion, kind: f.kind, step: f.step, status: f.status, frame: Buffer.concat([body, mac]).toString("hex") };
 });
 
 const challenges = [

@@ -36,7 +36,7 @@ describe.each(hashFunctions)("known answers with %s", (_name, hash) => {
   it("encodes each frame byte for byte, decodes its fields and verifies its MAC", () => {
     for (const v of vectors.frames) {
       const key = keyOf(v.deviceId, v.keyVersion);
-      const fields = { kind: v.kind, step: v.step, status: v.status, batteryPercent: v.batteryPercent, journalSeq16: v.journalSeq16 };
+      const fields = { kind: v.kind, step: v.step, status: v.status };
       expect(hex(encodeFrame(hash, key, v.deviceId, fields))).toBe(v.frame);
       expect(decodeFrame(unhex(v.frame))).toEqual(fields);
       expect(frameMatches(hash, key, v.deviceId, unhex(v.frame))).toBe(true);
