@@ -1,0 +1,30 @@
+// Opens the verifier's database: a better-sqlite3 file in WAL mode, migrated to the latest schema.
+import Database from "better-sqlite3";
+import { migrations } from "./migrations.js";
+
+export type EvvDatabase = Database.Database;
+
+export function openDatabase(path: string): EvvDatabase {
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  db.pragma("foreign_keys = ON");
+  db.pragma("busy_timeout = 5000");
+  migrate(db);
+  return db;
+}
+
+/** Applies the migrations not yet applied, all in one transaction; returns the new version. */
+export function migrate(db: EvvDatabase): number {
+  const current = db.pragma("user_version", { simple: true }) as number;
+  if (current > migrations.length)
+    throw new Error(`database schema version ${current} is newer than this tool (${migrations.length}); upgrade evv`);
+  if (current === migrations.length) return current;
+  db.transaction(() => {
+    for (let version = current + 1; version <= migrations.length; version++) {
+      db.exec(migrations[version - 1]);
+      db.pragma(`user_version = ${version}`);
+    }
+  })();
+  return migrations.length;
+}

@@ -1,0 +1,151 @@
+// The database schema as an ordered list of migrations. Each runs once, in a transaction, and
+// bumps PRAGMA user_version to its position in the list. Never edit a shipped migration: append.
+export const migrations: readonly string[] = [
+  // 1: reference data, registry, readings, decisions, audit log
+  `
+  CREATE TABLE service_locations (
+    location_id TEXT PRIMARY KEY,
+    address TEXT NOT NULL,
+    time_zone TEXT NOT NULL
+  );
+  CREATE TABLE clients (
+    nd_number TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    location_id TEXT NOT NULL REFERENCES service_locations(location_id),
+    date_of_death TEXT
+  );
+  CREATE TABLE client_absences (
+    nd_number TEXT NOT NULL REFERENCES clients(nd_number) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    from_date TEXT NOT NULL,
+    returned_date TEXT
+  );
+  CREATE TABLE providers (
+    provider_number TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL
+  );
+  CREATE TABLE provider_live_in (
+    provider_number TEXT NOT NULL REFERENCES providers(provider_number) ON DELETE CASCADE,
+    client_nd_number TEXT NOT NULL,
+    relation TEXT NOT NULL,
+    PRIMARY KEY (provider_number, client_nd_number)
+  );
+  CREATE TABLE authorizations (
+    authorization_id TEXT PRIMARY KEY,
+    client_nd_number TEXT NOT NULL REFERENCES clients(nd_number),
+    provider_number TEXT NOT NULL REFERENCES providers(provider_number),
+    procedure_code TEXT NOT NULL,
+    service_program TEXT NOT NULL,
+    period_from TEXT NOT NULL,
+    period_to TEXT NOT NULL,
+    units_adl INTEGER,
+    units_medication_assistance INTEGER,
+    units_other INTEGER,
+    units_meal_preparation INTEGER,
+    units_laundry_shopping_housekeeping INTEGER,
+    max_days INTEGER,
+    live_in INTEGER NOT NULL,
+    evv_required INTEGER NOT NULL,
+    prior_approval_over_12_hours INTEGER NOT NULL,
+    service_agreement_hours_per_day REAL,
+    location_id TEXT
+  );
+  CREATE INDEX authorizations_by_pair ON authorizations(client_nd_number, provider_number);
+  CREATE TABLE devices (
+    device_id TEXT PRIMARY KEY,
+    board TEXT NOT NULL,
+    firmware_hash TEXT NOT NULL,
+    key_version INTEGER NOT NULL,
+    provisioned_at TEXT NOT NULL,
+    retired_at TEXT
+  );
+  CREATE TABLE device_assignments (
+    assignment_id INTEGER PRIMARY KEY,
+    device_id TEXT NOT NULL REFERENCES devices(device_id),
+    location_id TEXT NOT NULL,
+    from_ms INTEGER NOT NULL,
+    to_ms INTEGER
+  );
+  CREATE INDEX device_assignments_by_location ON device_assignments(location_id, from_ms);
+  CREATE TABLE clock_observations (
+    observation_id INTEGER PRIMARY KEY,
+    device_id TEXT NOT NULL REFERENCES devices(device_id),
+    observed_ms INTEGER NOT NULL,
+    device_time INTEGER NOT NULL,
+    source TEXT NOT NULL
+  );
+  CREATE INDEX clock_observations_by_device ON clock_observations(device_id, observed_ms);
+  CREATE TABLE readings (
+    reading_id TEXT PRIMARY KEY,
+    reader_id TEXT NOT NULL,
+    provider_number TEXT NOT NULL,
+    client_nd_number TEXT NOT NULL,
+    event TEXT NOT NULL,
+    reader_time TEXT NOT NULL,
+    reader_ms INTEGER NOT NULL,
+    method TEXT NOT NULL,
+    transport TEXT NOT NULL,
+    typed_code TEXT,
+    frame TEXT,
+    rssi INTEGER,
+    challenge_nonce TEXT,
+    challenge_device_id TEXT,
+    challenge_device_time INTEGER,
+    challenge_status INTEGER,
+    challenge_journal_seq INTEGER,
+    challenge_mac TEXT,
+    tasks TEXT,
+    imported_at TEXT NOT NULL
+  );
+  CREATE INDEX readings_by_pair ON readings(provider_number, client_nd_number, reader_ms);
+  CREATE TABLE verify_runs (
+    run_id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    settings TEXT NOT NULL,
+    visits INTEGER NOT NULL,
+    audit_head TEXT NOT NULL
+  );
+  CREATE TABLE visits (
+    visit_id TEXT PRIMARY KEY,
+    run_id INTEGER NOT NULL,
+    provider_number TEXT NOT NULL,
+    client_nd_number TEXT NOT NULL,
+    authorization_id TEXT,
+    procedure_code TEXT,
+    check_in_reading TEXT,
+    check_out_reading TEXT,
+    device_id TEXT,
+    begin_ms INTEGER,
+    end_ms INTEGER,
+    time_zone TEXT,
+    presence_in TEXT,
+    presence_out TEXT,
+    status TEXT NOT NULL,
+    units INTEGER NOT NULL,
+    reasons TEXT NOT NULL,
+    tasks TEXT NOT NULL
+  );
+  CREATE INDEX visits_by_begin ON visits(begin_ms);
+  CREATE TABLE visit_days (
+    visit_id TEXT NOT NULL,
+    local_date TEXT NOT NULL,
+    minutes INTEGER NOT NULL,
+    paid_minutes INTEGER NOT NULL,
+    units INTEGER NOT NULL,
+    PRIMARY KEY (visit_id, local_date)
+  ) WITHOUT ROWID;
+  CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    body TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+  );
+  CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+  CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+  `,
+];
