@@ -1,6 +1,8 @@
 // Every command group of the CLI, in the order `evv --help` lists them.
 import type { Command } from "commander";
+import { registerDeviceCommands } from "./commands/device.js";
+import { registerKeystoreCommands } from "./commands/keystore.js";
 
 export type CommandGroup = (program: Command) => void;
 
-export const commandGroups: CommandGroup[] = [];
+export const commandGroups: CommandGroup[] = [registerKeystoreCommands, registerDeviceCommands];

@@ -1,0 +1,33 @@
+// Which link a device command talks over: --serial <path> (serialport) or --ble <address>
+// (noble, Nordic UART). Both give the same byte pipe.
+import { Option } from "commander";
+import type { BytePipe } from "../transport/deviceLink.js";
+import { DEFAULT_SERIAL_BAUD, openSerialPipe } from "../transport/serialPipe.js";
+import { CliError, EXIT_DEVICE, EXIT_USAGE } from "./cliError.js";
+
+export interface DeviceLinkOptions {
+  serial?: string;
+  baud: string;
+  ble?: string;
+}
+
+export function deviceLinkOptions(): Option[] {
+  return [
+    new Option("--serial <path>", "serial port of the device's console (e.g. /dev/ttyUSB0)"),
+    new Option("--baud <rate>", "serial baud rate").default(String(DEFAULT_SERIAL_BAUD)),
+    new Option("--ble <address>", "BLE address of the device (Nordic UART)"),
+  ];
+}
+
+export async function openDevicePipe(options: DeviceLinkOptions): Promise<BytePipe> {
+  if ((options.serial === undefined) === (options.ble === undefined)) throw new CliError("give exactly one of --serial <path> or --ble <address>", EXIT_USAGE);
+  const baud = Number(options.baud);
+  if (!Number.isInteger(baud) || baud <= 0) throw new CliError(`--baud: must be a positive whole number, got ${options.baud}`, EXIT_USAGE);
+  try {
+    if (options.serial !== undefined) return await openSerialPipe(options.serial, baud);
+    throw new CliError("--ble is not available yet for device commands", EXIT_USAGE);
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw new CliError((error as Error).message, EXIT_DEVICE);
+  }
+}

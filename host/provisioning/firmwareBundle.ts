@@ -1,0 +1,31 @@
+// The built firmware bundle a device is provisioned with: dist/firmware/<board>.js, as
+// `npm run build:firmware` writes it. The host reads the file; it never imports firmware/.
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { z } from "zod";
+import type { Board } from "../domain/device.js";
+
+/** Board names as the firmware reports them in STATUS and names its bundles. */
+export const firmwareBoard = z.enum(["puckjs", "pixljs", "banglejs2"]);
+export type FirmwareBoard = z.infer<typeof firmwareBoard>;
+
+const REGISTRY_BOARD: Record<FirmwareBoard, Board> = { puckjs: "puck-js-2", pixljs: "pixl-js", banglejs2: "bangle-js-2" };
+
+export function boardForRegistry(board: FirmwareBoard): Board {
+  return REGISTRY_BOARD[board];
+}
+
+export interface FirmwareBundle {
+  board: FirmwareBoard;
+  version: string;
+  code: Uint8Array;
+}
+
+const packageVersion = z.object({ version: z.string().min(1) });
+
+export function loadFirmwareBundle(board: FirmwareBoard, distDirectory: string): FirmwareBundle {
+  const path = resolve(distDirectory, `${board}.js`);
+  if (!existsSync(path)) throw new Error(`no firmware bundle at ${path}: run npm run build:firmware first`);
+  const packageJson = packageVersion.parse(JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")));
+  return { board, version: packageJson.version, code: new Uint8Array(readFileSync(path)) };
+}

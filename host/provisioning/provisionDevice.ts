@@ -1,0 +1,189 @@
+// HHS provisioning of one device, written so that it can be interrupted anywhere and run again:
+// every step first asks the device where it stands, and the registry record is written only
+// once the device is locked and has proven (by a challenge) that it holds the right key.
+//
+//   stock console or old firmware ─upload─▶ our firmware, unprovisioned
+//     ─PROV ID/KEY/CLOCK─▶ provisioned ─PROV LOCK─▶ locked ─challenge ok─▶ registry record
+import { randomBytes } from "node:crypto";
+import {
+  challengeAnswerMatches,
+  deriveDeviceKey,
+  deviceIdHex,
+  fromHex,
+  parseDeviceIdHex,
+  toHex,
+} from "../../protocol/index.js";
+import { nodeSha256 } from "../crypto/nodeSha256.js";
+import type { Keystore } from "../keystore/keystore.js";
+import type { DeviceRegistry } from "../registry/deviceRegistry.js";
+import { challengeAnswerLine, parseAnswer, statusAnswerLine, type StatusAnswerLine } from "../transport/uartAnswers.js";
+import { LinkError } from "../transport/linkError.js";
+import type { ConsoleSession } from "./consoleSession.js";
+import { deviceCommand } from "./deviceCommand.js";
+import { firmwareHash, uploadBundle, type UploadProgress } from "./bundleUpload.js";
+import { evaluateOnConsole } from "./espruinoRepl.js";
+import { boardForRegistry, type FirmwareBundle } from "./firmwareBundle.js";
+
+export interface ProvisionOptions {
+  bundle: FirmwareBundle;
+  keystore: Keystore;
+  registry: DeviceRegistry;
+  /** Device ID to give a device that has none yet; default: one above the highest registered. */
+  deviceId?: number;
+  now: () => Date;
+  onStep: (message: string) => void;
+  onUpload: (progress: UploadProgress) => void;
+}
+
+export interface ProvisionResult {
+  deviceId: string;
+  board: string;
+  keyVersion: number;
+  firmwareHash: string;
+  uploaded: boolean;
+  /** True when the device was already locked and registered: nothing was changed. */
+  alreadyProvisioned: boolean;
+}
+
+const BOOT_TIMEOUT_MS = 15_000;
+
+export async function provisionDevice(session: ConsoleSession, options: ProvisionOptions): Promise<ProvisionResult> {
+  const hash = firmwareHash(options.bundle.code);
+  let status = await probe(session);
+  let uploaded = false;
+
+  if (status === null || (!status.locked && status.firmwareVersion !== options.bundle.version)) {
+    if (status !== null) {
+      options.onStep(`firmware ${status.firmwareVersion} is running, not ${options.bundle.version}: taking the console back to replace it`);
+      await deviceCommand(session, "PROV CONSOLE");
+    }
+    options.onStep(`uploading ${options.bundle.board} firmware ${options.bundle.version} (${options.bundle.code.length} bytes)`);
+    await uploadBundle(session, options.bundle.code, options.onUpload);
+    options.onStep("rebooting into the new firmware");
+    await session.sendLine("\x10E.reboot()");
+    status = await waitForFirmware(session);
+    uploaded = true;
+  }
+  if (status === null) throw new LinkError("garbage", "the device does not answer STATUS after the upload");
+  if (status.board !== options.bundle.board)
+    throw new Error(`the device runs ${status.board} firmware but the bundle is for ${options.bundle.board}: choose --board ${status.board}`);
+
+  if (status.locked) return finishLockedDevice(session, status, hash, uploaded, options);
+
+  const deviceId = status.deviceId !== null ? parseDeviceIdHex(status.deviceId)! : chooseDeviceId(options);
+  const keyVersion = options.keystore.currentVersion;
+  const deviceKey = deriveDeviceKey(nodeSha256, options.keystore.masterKey(keyVersion), keyVersion, deviceId);
+  const idHex = deviceIdHex(deviceId);
+  if (status.deviceId === null) {
+    if (options.registry.getDevice(idHex)) throw new Error(`device ID ${idHex} is already registered to another device: pass another --device-id`);
+    options.onStep(`writing device ID ${idHex}`);
+    expectOk(await deviceCommand(session, `PROV ID ${idHex}`), "PROV ID");
+  }
+  options.onStep(`writing the device key (key version ${keyVersion})`);
+  expectOk(await deviceCommand(session, `PROV KEY ${keyVersion} ${toHex(deviceKey)}`), "PROV KEY");
+  deviceKey.fill(0);
+  const clock = Math.floor(options.now().getTime() / 1000);
+  options.onStep(`setting the clock to ${new Date(clock * 1000).toISOString()}`);
+  expectOk(await deviceCommand(session, `PROV CLOCK ${clock}`), "PROV CLOCK");
+  options.onStep("locking the device: console detached, key unreadable, provisioning closed");
+  expectOk(await deviceCommand(session, "PROV LOCK"), "PROV LOCK");
+  const locked = await probe(session);
+  if (locked === null || !locked.locked) throw new LinkError("garbage", "the device does not report itself locked after PROV LOCK");
+  return finishLockedDevice(session, locked, hash, uploaded, options);
+}
+
+/** A locked device: prove its key with a challenge, then make sure the registry has it. */
+async function finishLockedDevice(
+  session: ConsoleSession,
+  status: StatusAnswerLine,
+  hash: string,
+  uploaded: boolean,
+  options: ProvisionOptions,
+): Promise<ProvisionResult> {
+  if (status.deviceId === null) throw new Error("the device is locked without a device ID: it cannot be provisioned again");
+  const deviceId = parseDeviceIdHex(status.deviceId)!;
+  const registered = options.registry.getDevice(status.deviceId);
+  const versions = registered ? [registered.keyVersion] : options.keystore.versions().reverse();
+  const keyVersion = await proveKey(session, deviceId, versions, options.keystore);
+  if (keyVersion === null)
+    throw new Error(`device ${status.deviceId} is locked with a key this keystore did not issue: it cannot be provisioned here`);
+  if (registered) {
+    options.onStep(`device ${status.deviceId} is locked and registered`);
+    return { deviceId: status.deviceId, board: registered.board, keyVersion, firmwareHash: registered.firmwareHash, uploaded, alreadyProvisioned: !uploaded };
+  }
+  const observedAt = options.now();
+  options.registry.registerDevice({
+    deviceId: status.deviceId,
+    board: boardForRegistry(options.bundle.board),
+    firmwareHash: hash,
+    keyVersion,
+    provisionedAt: observedAt.toISOString(),
+  });
+  options.registry.recordClockObservation({ deviceId: status.deviceId, observedAt: observedAt.toISOString(), deviceTime: status.deviceTime, source: "provisioning" });
+  options.onStep(`registered device ${status.deviceId}`);
+  return { deviceId: status.deviceId, board: options.bundle.board, keyVersion, firmwareHash: hash, uploaded, alreadyProvisioned: false };
+}
+
+/** Which key version the device answers a fresh challenge with, or null. */
+async function proveKey(session: ConsoleSession, deviceId: number, versions: number[], keystore: Keystore): Promise<number | null> {
+  const nonce = new Uint8Array(randomBytes(16));
+  const answer = parseAnswer(challengeAnswerLine, "CHAL", await deviceCommand(session, `CHAL ${toHex(nonce)}`));
+  for (const version of versions) {
+    const key = deriveDeviceKey(nodeSha256, keystore.masterKey(version), version, deviceId);
+    const matches = challengeAnswerMatches(nodeSha256, key, nonce, {
+      deviceId: answer.deviceId === deviceIdHex(deviceId) ? deviceId : -1,
+      deviceTime: answer.deviceTime,
+      status: answer.status,
+      journalSeq: answer.journalSeq,
+      mac: fromHex(answer.mac)!,
+    });
+    key.fill(0);
+    if (matches) return version;
+  }
+  return null;
+}
+
+/** STATUS from our firmware, or null when the console is a stock Espruino REPL. */
+async function probe(session: ConsoleSession): Promise<StatusAnswerLine | null> {
+  session.discardPending();
+  await session.sendLine("STATUS");
+  const line = await session.waitForLine(
+    (l) => /^(OK STATUS|ERR) /.test(l.trim()) || /^Uncaught /.test(l),
+    5_000,
+    "asking the device for its STATUS",
+  );
+  if (line.startsWith("Uncaught ")) {
+    // A stock console evaluated "STATUS" as JavaScript: make sure it is really a REPL.
+    const answer = await evaluateOnConsole(session, `"repl"`, 5_000);
+    if (answer !== "repl") throw new LinkError("garbage", "the device answers neither the firmware protocol nor a JavaScript console");
+    return null;
+  }
+  return parseAnswer(statusAnswerLine, "STATUS", line);
+}
+
+async function waitForFirmware(session: ConsoleSession): Promise<StatusAnswerLine | null> {
+  const deadline = Date.now() + BOOT_TIMEOUT_MS;
+  let lastError: unknown = null;
+  while (Date.now() < deadline) {
+    try {
+      return await probe(session);
+    } catch (error) {
+      lastError = error;
+      if (error instanceof LinkError && error.fault === "dropped") throw error;
+    }
+  }
+  throw new LinkError("timeout", `the device did not come back after reboot: ${(lastError as Error | null)?.message ?? "no answer"}`);
+}
+
+function chooseDeviceId(options: ProvisionOptions): number {
+  if (options.deviceId !== undefined) return options.deviceId;
+  let highest = 0;
+  for (const device of options.registry.listDevices()) highest = Math.max(highest, parseDeviceIdHex(device.deviceId) ?? 0);
+  if (highest >= 0xfffffffe) throw new Error("no device IDs are left: pass --device-id");
+  return highest + 1;
+}
+
+function expectOk(line: string, command: string): void {
+  if (!line.startsWith("OK ")) throw new LinkError("refused", `the device refused ${command}: ${line}`);
+}
+
