@@ -1,0 +1,205 @@
+// Imports validated records, each file in one transaction: either every record is stored, or
+// (on any problem, named by record and field) nothing is. Every import is an audit-log entry.
+import type { EvvDatabase } from "./database.js";
+import { AuditAppender } from "./auditLog.js";
+import { InputFileError } from "../domain/inputFile.js";
+import type { Client } from "../domain/client.js";
+import type { Provider } from "../domain/provider.js";
+import type { Authorization } from "../domain/authorization.js";
+import type { DeviceFileEntry } from "../domain/device.js";
+import type { Reading } from "../capture/reading.js";
+import { DeviceRegistry } from "../registry/deviceRegistry.js";
+
+export interface ImportResult {
+  kind: string;
+  file: string;
+  records: number;
+  inserted: number;
+  updated: number;
+  /** Readings already stored (same readingId): skipped. */
+  duplicates: number;
+}
+
+function result(kind: string, file: string, records: number): ImportResult {
+  return { kind, file, records, inserted: 0, updated: 0, duplicates: 0 };
+}
+
+function exists(db: EvvDatabase, sql: string, key: string): boolean {
+  return db.prepare(sql).get(key) !== undefined;
+}
+
+export function importClients(db: EvvDatabase, file: string, sha256: string, clients: Client[]): ImportResult {
+  const out = result("clients", file, clients.length);
+  const upsertLocation = db.prepare(
+    "INSERT INTO service_locations (location_id, address, time_zone) VALUES (?, ?, ?) ON CONFLICT(location_id) DO UPDATE SET address = excluded.address, time_zone = excluded.time_zone",
+  );
+  const upsertClient = db.prepare(
+    "INSERT INTO clients (nd_number, name, location_id, date_of_death) VALUES (?, ?, ?, ?) ON CONFLICT(nd_number) DO UPDATE SET name = excluded.name, location_id = excluded.location_id, date_of_death = excluded.date_of_death",
+  );
+  const clearAbsences = db.prepare("DELETE FROM client_absences WHERE nd_number = ?");
+  const insertAbsence = db.prepare("INSERT INTO client_absences (nd_number, kind, from_date, returned_date) VALUES (?, ?, ?, ?)");
+  db.transaction(() => {
+    const seen = new Map<string, number>();
+    clients.forEach((c, i) => {
+      if (seen.has(c.ndNumber)) throw new InputFileError(`${file}[${i}].ndNumber: ${c.ndNumber} appears twice (also [${seen.get(c.ndNumber)}])`);
+      seen.set(c.ndNumber, i);
+      const existed = exists(db, "SELECT 1 FROM clients WHERE nd_number = ?", c.ndNumber);
+      upsertLocation.run(c.serviceLocation.locationId, c.serviceLocation.address, c.serviceLocation.timeZone);
+      upsertClient.run(c.ndNumber, c.name, c.serviceLocation.locationId, c.dateOfDeath ?? null);
+      clearAbsences.run(c.ndNumber);
+      for (const a of c.absences) insertAbsence.run(c.ndNumber, a.kind, a.from, a.returned ?? null);
+      if (existed) out.updated++;
+      else out.inserted++;
+    });
+    new AuditAppender(db).append("import.clients", file, { file, sha256, inserted: out.inserted, updated: out.updated });
+  })();
+  return out;
+}
+
+export function importProviders(db: EvvDatabase, file: string, sha256: string, providers: Provider[]): ImportResult {
+  const out = result("providers", file, providers.length);
+  const upsert = db.prepare("INSERT INTO providers (provider_number, name, kind) VALUES (?, ?, ?) ON CONFLICT(provider_number) DO UPDATE SET name = excluded.name, kind = excluded.kind");
+  const clearLiveIn = db.prepare("DELETE FROM provider_live_in WHERE provider_number = ?");
+  const insertLiveIn = db.prepare("INSERT INTO provider_live_in (provider_number, client_nd_number, relation) VALUES (?, ?, ?)");
+  db.transaction(() => {
+    const seen = new Set<string>();
+    providers.forEach((p, i) => {
+      if (seen.has(p.providerNumber)) throw new InputFileError(`${file}[${i}].providerNumber: ${p.providerNumber} appears twice`);
+      seen.add(p.providerNumber);
+      const existed = exists(db, "SELECT 1 FROM providers WHERE provider_number = ?", p.providerNumber);
+      upsert.run(p.providerNumber, p.name, p.kind);
+      clearLiveIn.run(p.providerNumber);
+      p.livesWith.forEach((l, j) => {
+        if (!exists(db, "SELECT 1 FROM clients WHERE nd_number = ?", l.clientNdNumber))
+          throw new InputFileError(`${file}[${i}].livesWith[${j}].clientNdNumber: no client with ND number ${l.clientNdNumber} (import clients first)`);
+        insertLiveIn.run(p.providerNumber, l.clientNdNumber, l.relation);
+      });
+      if (existed) out.updated++;
+      else out.inserted++;
+    });
+    new AuditAppender(db).append("import.providers", file, { file, sha256, inserted: out.inserted, updated: out.updated });
+  })();
+  return out;
+}
+
+export function importAuthorizations(db: EvvDatabase, file: string, sha256: string, authorizations: Authorization[]): ImportResult {
+  const out = result("authorizations", file, authorizations.length);
+  const upsert = db.prepare(`
+    INSERT INTO authorizations (authorization_id, client_nd_number, provider_number, procedure_code, service_program, period_from, period_to,
+      units_adl, units_medication_assistance, units_other, units_meal_preparation, units_laundry_shopping_housekeeping, max_days,
+      live_in, evv_required, prior_approval_over_12_hours, service_agreement_hours_per_day, location_id)
+    VALUES (@authorizationId, @clientNdNumber, @providerNumber, @procedureCode, @serviceProgram, @periodFrom, @periodTo,
+      @adl, @medicationAssistance, @other, @mealPreparation, @laundryShoppingHousekeeping, @maxDays,
+      @liveIn, @evvRequired, @priorApproval, @agreementHours, @locationId)
+    ON CONFLICT(authorization_id) DO UPDATE SET client_nd_number = excluded.client_nd_number, provider_number = excluded.provider_number,
+      procedure_code = excluded.procedure_code, service_program = excluded.service_program, period_from = excluded.period_from, period_to = excluded.period_to,
+      units_adl = excluded.units_adl, units_medication_assistance = excluded.units_medication_assistance, units_other = excluded.units_other,
+      units_meal_preparation = excluded.units_meal_preparation, units_laundry_shopping_housekeeping = excluded.units_laundry_shopping_housekeeping,
+      max_days = excluded.max_days, live_in = excluded.live_in, evv_required = excluded.evv_required,
+      prior_approval_over_12_hours = excluded.prior_approval_over_12_hours, service_agreement_hours_per_day = excluded.service_agreement_hours_per_day,
+      location_id = excluded.location_id`);
+  db.transaction(() => {
+    const seen = new Set<string>();
+    authorizations.forEach((a, i) => {
+      const at = `${file}[${i}]`;
+      if (seen.has(a.authorizationId)) throw new InputFileError(`${at}.authorizationId: ${a.authorizationId} appears twice`);
+      seen.add(a.authorizationId);
+      if (!exists(db, "SELECT 1 FROM clients WHERE nd_number = ?", a.clientNdNumber)) throw new InputFileError(`${at}.clientNdNumber: no client with ND number ${a.clientNdNumber} (import clients first)`);
+      if (!exists(db, "SELECT 1 FROM providers WHERE provider_number = ?", a.providerNumber)) throw new InputFileError(`${at}.providerNumber: no provider ${a.providerNumber} (import providers first)`);
+      if (a.serviceLocationId !== undefined && !exists(db, "SELECT 1 FROM service_locations WHERE location_id = ?", a.serviceLocationId))
+        throw new InputFileError(`${at}.serviceLocationId: no service location ${a.serviceLocationId}`);
+      const existed = exists(db, "SELECT 1 FROM authorizations WHERE authorization_id = ?", a.authorizationId);
+      upsert.run({
+        authorizationId: a.authorizationId,
+        clientNdNumber: a.clientNdNumber,
+        providerNumber: a.providerNumber,
+        procedureCode: a.procedureCode,
+        serviceProgram: a.serviceProgram,
+        periodFrom: a.period.from,
+        periodTo: a.period.to,
+        adl: a.units?.adl ?? null,
+        medicationAssistance: a.units?.medicationAssistance ?? null,
+        other: a.units?.other ?? null,
+        mealPreparation: a.units?.mealPreparation ?? null,
+        laundryShoppingHousekeeping: a.units?.laundryShoppingHousekeeping ?? null,
+        maxDays: a.maxDays ?? null,
+        liveIn: a.liveIn ? 1 : 0,
+        evvRequired: a.evvRequired ? 1 : 0,
+        priorApproval: a.priorApprovalOver12Hours ? 1 : 0,
+        agreementHours: a.serviceAgreementHoursPerDay ?? null,
+        locationId: a.serviceLocationId ?? null,
+      });
+      if (existed) out.updated++;
+      else out.inserted++;
+    });
+    new AuditAppender(db).append("import.authorizations", file, { file, sha256, inserted: out.inserted, updated: out.updated });
+  })();
+  return out;
+}
+
+export function importDevices(db: EvvDatabase, file: string, sha256: string, devices: DeviceFileEntry[]): ImportResult {
+  const out = result("devices", file, devices.length);
+  const registry = new DeviceRegistry(db);
+  db.transaction(() => {
+    devices.forEach((d, i) => {
+      const at = `${file}[${i}]`;
+      try {
+        registry.registerDevice({ deviceId: d.deviceId, board: d.board, firmwareHash: d.firmwareHash, keyVersion: d.keyVersion, provisionedAt: d.provisionedAt });
+        for (const a of d.assignments) {
+          if (!exists(db, "SELECT 1 FROM service_locations WHERE location_id = ?", a.locationId))
+            throw new Error(`assignments: no service location ${a.locationId} (import clients first)`);
+          registry.assignDevice({ deviceId: d.deviceId, locationId: a.locationId, from: a.from, to: a.to });
+        }
+        if (d.retiredAt !== undefined) registry.retireDevice(d.deviceId, d.retiredAt);
+      } catch (error) {
+        throw new InputFileError(`${at}.deviceId ${d.deviceId}: ${(error as Error).message}`);
+      }
+      out.inserted++;
+    });
+    new AuditAppender(db).append("import.devices", file, { file, sha256, inserted: out.inserted });
+  })();
+  return out;
+}
+
+export function importReadings(db: EvvDatabase, file: string, sha256: string, readings: Reading[], onProgress?: (done: number, total: number) => void): ImportResult {
+  const out = result("readings", file, readings.length);
+  const insert = db.prepare(`
+    INSERT OR IGNORE INTO readings (reading_id, reader_id, provider_number, client_nd_number, event, reader_time, reader_ms, method, transport,
+      typed_code, frame, rssi, challenge_nonce, challenge_device_id, challenge_device_time, challenge_status, challenge_journal_seq, challenge_mac, tasks, imported_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const importedAt = new Date().toISOString();
+  db.transaction(() => {
+    let done = 0;
+    for (const r of readings) {
+      const c = r.challenge;
+      const info = insert.run(
+        r.readingId,
+        r.readerId,
+        r.providerNumber,
+        r.clientNdNumber,
+        r.event,
+        r.readerTime,
+        Date.parse(r.readerTime),
+        r.method,
+        r.transport,
+        r.typedCode ?? null,
+        r.frame ?? null,
+        r.rssi ?? null,
+        c?.nonce ?? null,
+        c?.deviceId ?? null,
+        c?.deviceTime ?? null,
+        c?.status ?? null,
+        c?.journalSeq ?? null,
+        c?.mac ?? null,
+        r.tasks ? JSON.stringify(r.tasks) : null,
+        importedAt,
+      );
+      if (info.changes === 1) out.inserted++;
+      else out.duplicates++;
+      if (onProgress && ++done % 10_000 === 0) onProgress(done, readings.length);
+    }
+    new AuditAppender(db).append("import.readings", file, { file, sha256, inserted: out.inserted, duplicates: out.duplicates });
+  })();
+  onProgress?.(readings.length, readings.length);
+  return out;
+}

@@ -1,0 +1,83 @@
+// Reason codes: a stable code for machines and a sentence for people. The severity decides the
+// visit's status: any "reject" → rejected; else any "review" → needs-review; else any "flag" →
+// verified-with-flags; else verified.
+export type Severity = "reject" | "review" | "flag";
+
+export const REASONS = {
+  UNKNOWN_CLIENT: ["reject", "The client's ND number is not in the client list."],
+  UNKNOWN_PROVIDER: ["reject", "The provider number is not in the provider list."],
+  CODE_TYPO: ["reject", "The check digit does not match: a digit was mistyped or two digits were swapped."],
+  CODE_MALFORMED: ["reject", "The typed code is not a well-formed 12-digit visit code."],
+  FRAME_MALFORMED: ["reject", "The frame read from the device is not a frame of this protocol."],
+  FRAME_KIND_MISMATCH: ["reject", "The frame's kind (advertisement or NFC) does not match how the reading says it was taken."],
+  DEVICE_UNKNOWN: ["reject", "The device named in the challenge answer is not in the registry."],
+  KEY_VERSION_MISSING: ["reject", "The keystore has no master key of the device's key version."],
+  NO_DEVICE_AT_LOCATION: ["reject", "No device was assigned to the client's service location at that time."],
+  DEVICE_NOT_AT_LOCATION: ["reject", "The device that answered was not assigned to the client's service location at that time."],
+  DEVICE_RETIRED: ["reject", "The device had been retired before that time."],
+  MAC_MISMATCH: ["reject", "The code or frame does not verify with the key of any device at the client's service location."],
+  TYPED_THROTTLED: ["reject", "Too many wrong typed codes for this provider and client recently; typed entry is locked for now."],
+  CLOCK_NOT_SET: ["reject", "The device clock was not set (it restarted after power loss); its time proves nothing."],
+  STALE_FRAME: ["reject", "The frame is older than the reader's clock allows: a replayed or stored advertisement."],
+  LATE_ENTRY: ["reject", "The code was entered after the late-entry limit."],
+  CODE_FROM_FUTURE: ["reject", "The code's time is later than when it was entered."],
+  NO_AUTHORIZATION: ["reject", "There is no authorization for this provider and client."],
+  OUTSIDE_AUTHORIZATION_PERIOD: ["reject", "The visit falls outside the period of every authorization for this provider and client."],
+  LOCATION_MISMATCH: ["reject", "The device was not at the authorization's service location at the time of the visit."],
+  DUPLICATE_VISIT: ["reject", "The same visit (provider, client, begin and end) was already recorded."],
+  SERVICE_AFTER_DEATH: ["reject", "The visit is dated after the client's date of death."],
+  DAILY_RATE_ABSENT_DAY: ["reject", "Daily rate is not paid for a day in hospital, a facility or on leave (only the day of return)."],
+  DAILY_RATE_ALREADY_BILLED: ["reject", "Only one daily-rate (T1020) unit per client per day: another provider already has this date."],
+  LIVE_IN_SAME_DATE: ["reject", "Two live-in providers of one client may not bill the same date; the other provider has this date."],
+  MISSING_CHECK_OUT: ["review", "A check-in without a matching check-out."],
+  MISSING_CHECK_IN: ["review", "A check-out without a matching check-in."],
+  VISIT_TOO_LONG: ["review", "The visit is longer than the longest plausible visit: probably a forgotten check-out."],
+  PROVIDER_OVERLAP: ["review", "The provider has another visit at the same time."],
+  CLIENT_OVERLAP: ["review", "The client has a visit from another provider at the same time."],
+  CLOCK_OUT_OF_TOLERANCE: ["flag", "The device clock, after drift correction, differs from the reader's clock by more than the tolerance."],
+  DEVICE_MOVED: ["flag", "The device reported that it was moved."],
+  DEVICE_TAMPER: ["flag", "The device reported tampering."],
+  DEVICE_CHANGED: ["flag", "Check-in and check-out were taken from different devices."],
+  UNKNOWN_TASK: ["flag", "A recorded task is not in the task catalog; it is counted as 'other'."],
+  NO_TASKS_RECORDED: ["flag", "No tasks were recorded; the service record needs them."],
+  UNDER_8_MINUTES: ["flag", "Fewer than 8 minutes of unit-rate care that day: no unit is billable."],
+  DAILY_RATE_UNDER_ONE_HOUR: ["flag", "Less than one hour of care that day: the daily rate is not billable."],
+  CAP_12_HOURS: ["flag", "More than 12 paid hours of unit-rate care that day for this provider without prior approval: the excess is not paid."],
+  CAP_10_HOURS: ["flag", "More than 10 hours that day under a 10-hour program (FHC, FPC, SPED-PC daily, live-in family): the excess is not paid."],
+  LIVE_IN_SPLIT: ["flag", "The live-in provider's 10 daily hours are split across recipients: this recipient's share is used up."],
+  WEEK_OVER_80_HOURS: ["flag", "The provider has more than 80 hours of care in this week: flagged for audit."],
+  UNITS_OVER_CATEGORY: ["flag", "Units beyond the authorized meal preparation or laundry/shopping/housekeeping units are not billable."],
+  UNITS_OVER_AUTHORIZATION: ["flag", "Units beyond the authorization's total are not billable."],
+  MAX_DAYS_EXCEEDED: ["flag", "More daily-rate days than the authorization allows: the excess days are not billable."],
+} as const satisfies Record<string, readonly [Severity, string]>;
+
+export type ReasonCode = keyof typeof REASONS;
+
+export interface Reason {
+  code: ReasonCode;
+  /** Specifics (a date, a count), appended to the sentence. */
+  detail?: string;
+}
+
+export function severityOf(code: ReasonCode): Severity {
+  return REASONS[code][0];
+}
+
+export function sentenceOf(reason: Reason): string {
+  return reason.detail ? `${REASONS[reason.code][1]} (${reason.detail})` : REASONS[reason.code][1];
+}
+
+export const visitStatus = ["verified", "verified-with-flags", "needs-review", "rejected"] as const;
+export type VisitStatus = (typeof visitStatus)[number];
+
+export function statusOf(reasons: readonly Reason[]): VisitStatus {
+  let review = false;
+  let flag = false;
+  for (const r of reasons) {
+    const severity = REASONS[r.code][0];
+    if (severity === "reject") return "rejected";
+    if (severity === "review") review = true;
+    else flag = true;
+  }
+  return review ? "needs-review" : flag ? "verified-with-flags" : "verified";
+}

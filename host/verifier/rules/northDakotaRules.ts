@@ -1,0 +1,50 @@
+// The North Dakota billing rules (DESIGN.md section 9), in the order they bind: who may bill a
+// date at all, then the hour caps, then units, then the authorization's units, then the audit
+// flag. Finally each day's units go back to its visits in time order.
+import type { VisitDraft } from "../visitDraft.js";
+import type { VerificationContext } from "../verificationContext.js";
+import type { LocalCalendar } from "../localCalendar.js";
+import { buildServiceDays, type ServiceDay } from "./serviceDay.js";
+import { applyLiveInSameDate } from "./liveInSameDate.js";
+import { applyDailyRateDays } from "./dailyRateDays.js";
+import { applyDailyHourCaps } from "./dailyHourCaps.js";
+import { applyDayUnits } from "./dayUnits.js";
+import { applyAuthorizedUnits } from "./authorizedUnits.js";
+import { applyWeeklyAudit, type ProviderWeek } from "./weeklyAudit.js";
+import { unitRateUnits } from "./unitRateUnits.js";
+
+export interface RulesOutcome {
+  serviceDays: ServiceDay[];
+  auditWeeks: ProviderWeek[];
+}
+
+/** `visits`: complete, not rejected, with an authorization and day slices. */
+export function applyNorthDakotaRules(visits: VisitDraft[], ctx: VerificationContext, calendar: LocalCalendar): RulesOutcome {
+  const days = buildServiceDays(visits);
+  applyLiveInSameDate(days);
+  applyDailyRateDays(days, ctx.clients);
+  applyDailyHourCaps(days, ctx.providers);
+  applyDayUnits(days);
+  applyAuthorizedUnits(days);
+  const auditWeeks = applyWeeklyAudit(days, calendar);
+  for (const d of days) distributeUnits(d);
+  return { serviceDays: days, auditWeeks };
+}
+
+/** Gives each visit its part of the day's units (cumulative paid minutes) and the day's reasons. */
+function distributeUnits(day: ServiceDay): void {
+  const unitRate = day.authorization.procedureCode === "T1019";
+  let paidSoFar = 0;
+  let given = 0;
+  for (let i = 0; i < day.segments.length; i++) {
+    const s = day.segments[i];
+    for (const r of day.reasons) s.visit.reasons.push(r);
+    paidSoFar += s.day.paidMinutes;
+    let share: number;
+    if (unitRate) share = Math.min(day.units - given, Math.max(0, unitRateUnits(paidSoFar) - given));
+    else share = i === 0 ? day.units : 0;
+    if (i === day.segments.length - 1) share = day.units - given;
+    s.day.units = share;
+    given += share;
+  }
+}

@@ -1,0 +1,59 @@
+// Per-visit checks: length, tasks, the authorization that covers it, its location, the local
+// dates it spans (split at local midnight, real elapsed minutes across DST), death.
+import type { VisitDraft } from "../visitDraft.js";
+import type { VerificationContext } from "../verificationContext.js";
+import type { VerifierSettings } from "../settings.js";
+import type { LocalCalendar } from "../localCalendar.js";
+import { categoryOfTask, type TaskCategory } from "../../domain/taskCategory.js";
+
+export function establishVisitFacts(visit: VisitDraft, ctx: VerificationContext, settings: VerifierSettings, calendar: LocalCalendar): void {
+  const client = visit.client;
+  const tasksText = visit.checkOut?.tasks ?? visit.checkIn?.tasks ?? null;
+  visit.tasks = tasksText ? (JSON.parse(tasksText) as string[]) : [];
+  if (visit.beginMs === null || visit.endMs === null || !client) return;
+
+  const categories = new Set<TaskCategory>();
+  for (const task of visit.tasks) {
+    const category = categoryOfTask(task);
+    if (category === null) {
+      visit.reasons.push({ code: "UNKNOWN_TASK", detail: task });
+      categories.add("other");
+    } else categories.add(category);
+  }
+  if (visit.tasks.length === 0) {
+    visit.reasons.push({ code: "NO_TASKS_RECORDED" });
+    categories.add("other");
+  }
+  visit.categories = [...categories];
+
+  if (visit.endMs - visit.beginMs > settings.maxVisitHours * 3600_000)
+    visit.reasons.push({ code: "VISIT_TOO_LONG", detail: `${((visit.endMs - visit.beginMs) / 3600_000).toFixed(1)} h` });
+
+  const slices = calendar.splitByLocalDate(client.timeZone, visit.beginMs, visit.endMs);
+  visit.days = slices.map((s) => ({ date: s.date, minutes: Math.floor(s.ms / 60_000), paidMinutes: 0, units: 0 }));
+
+  const beginDate = visit.days[0].date;
+  const authorizations = ctx.authorizationsFor(visit.clientNdNumber, visit.providerNumber);
+  if (authorizations.length === 0) {
+    visit.reasons.push({ code: "NO_AUTHORIZATION" });
+    return;
+  }
+  const authorization = authorizations.find((a) => a.periodFrom <= beginDate && beginDate <= a.periodTo);
+  if (!authorization) {
+    visit.reasons.push({ code: "OUTSIDE_AUTHORIZATION_PERIOD", detail: beginDate });
+    return;
+  }
+  visit.authorization = authorization;
+  // Days past the authorization's end are not paid (a visit across the last midnight).
+  for (const day of visit.days) {
+    if (day.date > authorization.periodTo) {
+      visit.reasons.push({ code: "OUTSIDE_AUTHORIZATION_PERIOD", detail: day.date });
+      day.minutes = 0;
+    }
+  }
+  if (visit.deviceId !== null && ctx.locationOfDevice(visit.deviceId, visit.beginMs) !== authorization.locationId)
+    visit.reasons.push({ code: "LOCATION_MISMATCH", detail: `authorization ${authorization.authorizationId} is for ${authorization.locationId}` });
+  if (client.dateOfDeath !== null && visit.days[visit.days.length - 1].date > client.dateOfDeath)
+    visit.reasons.push({ code: "SERVICE_AFTER_DEATH", detail: `died ${client.dateOfDeath}` });
+  for (const day of visit.days) day.paidMinutes = day.minutes;
+}

@@ -1,0 +1,21 @@
+// The verifier's settings, with their defaults, in one schema (`evv verify --settings <file>`).
+import { z } from "zod";
+import { DEFAULT_FAST_ALLOWANCE_STEPS } from "../../protocol/displayCode.js";
+
+export const verifierSettings = z.object({
+  /** A code typed in more than this long after the device showed it is refused (ND practice: 6 days). */
+  lateEntryLimitHours: z.number().positive("must be positive").max(160, "must be at most 160 hours (the display code recovers the minute up to ~166 hours)").default(144),
+  /** How far a device clock (after drift correction) may stand from the reader's clock. */
+  driftToleranceSeconds: z.number().int().min(0, "must not be negative").default(120),
+  /** How far ahead of the entry time a device clock may run for a typed code (protocol default). */
+  fastAllowanceSteps: z.number().int().min(0).max(1000).default(DEFAULT_FAST_ALLOWANCE_STEPS),
+  /** Failed typed codes per provider and client within a rolling hour before typed entry locks. */
+  typedFailuresPerHour: z.number().int().min(1, "must be at least 1").default(5),
+  /** ... and within a rolling day. */
+  typedFailuresPerDay: z.number().int().min(1, "must be at least 1").default(20),
+  /** A visit longer than this needs review (a forgotten check-out). */
+  maxVisitHours: z.number().positive().default(24),
+});
+export type VerifierSettings = z.infer<typeof verifierSettings>;
+
+export const DEFAULT_SETTINGS: VerifierSettings = verifierSettings.parse({});

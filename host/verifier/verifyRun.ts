@@ -1,0 +1,173 @@
+// One verification run: judges every stored reading, pairs readings into visits, applies the
+// visit checks and the North Dakota rules, and writes the visits, their days and one audit-log
+// decision per visit in a single transaction (the previous run's results are replaced; the
+// audit log only grows).
+import type { EvvDatabase } from "../storage/database.js";
+import type { Keystore } from "../keystore/keystore.js";
+import { AuditAppender } from "../storage/auditLog.js";
+import { canonicalJson } from "../storage/canonicalJson.js";
+import { VerificationContext } from "./verificationContext.js";
+import { LocalCalendar } from "./localCalendar.js";
+import { ReadingEvidence, type ReadingVerdict } from "./readingEvidence.js";
+import { READING_ROW_COLUMNS, type ReadingRow } from "./readingRow.js";
+import { pairReadings } from "./visitPairing.js";
+import { isBillableCandidate, type VisitDraft } from "./visitDraft.js";
+import { establishVisitFacts } from "./rules/visitFacts.js";
+import { markDuplicatesAndOverlaps } from "./rules/duplicatesAndOverlaps.js";
+import { applyNorthDakotaRules } from "./rules/northDakotaRules.js";
+import type { ProviderWeek } from "./rules/weeklyAudit.js";
+import { statusOf, type VisitStatus } from "./reasonCodes.js";
+import type { VerifierSettings } from "./settings.js";
+
+export type VerifyPhase = "readings" | "rules" | "writing";
+
+export interface VerifyOptions {
+  onProgress?: (phase: VerifyPhase, done: number, total: number) => void;
+  /** Visits per write transaction batch inside the run's transaction (progress granularity). */
+  progressEvery?: number;
+}
+
+export interface VerifyRunSummary {
+  runId: number;
+  readings: number;
+  visits: number;
+  byStatus: Record<VisitStatus, number>;
+  units: number;
+  auditWeeks: ProviderWeek[];
+  auditHead: string;
+}
+
+export function runVerification(db: EvvDatabase, keystore: Keystore, settings: VerifierSettings, options: VerifyOptions = {}): VerifyRunSummary {
+  const progress = options.onProgress ?? (() => {});
+  const every = options.progressEvery ?? 10_000;
+  const ctx = new VerificationContext(db, keystore);
+  const calendar = new LocalCalendar();
+  const evidence = new ReadingEvidence(ctx, settings);
+
+  const totalReadings = (db.prepare("SELECT count(*) AS n FROM readings").get() as { n: number }).n;
+  const visits: VisitDraft[] = [];
+  let groupKey = "";
+  let groupProvider = "";
+  let groupClient = "";
+  let group: ReadingVerdict[] = [];
+  const flush = () => {
+    if (group.length > 0) for (const v of pairReadings(groupProvider, groupClient, ctx.clients.get(groupClient) ?? null, group)) visits.push(v);
+    group = [];
+  };
+  let done = 0;
+  const rows = db.prepare(`SELECT ${READING_ROW_COLUMNS} FROM readings ORDER BY provider_number, client_nd_number, reader_ms, reading_id`).iterate() as IterableIterator<ReadingRow>;
+  for (const row of rows) {
+    const key = row.provider_number + "|" + row.client_nd_number;
+    if (key !== groupKey) {
+      flush();
+      groupKey = key;
+      groupProvider = row.provider_number;
+      groupClient = row.client_nd_number;
+    }
+    group.push(evidence.judge(row));
+    if (++done % every === 0) progress("readings", done, totalReadings);
+  }
+  flush();
+  progress("readings", totalReadings, totalReadings);
+
+  const complete: VisitDraft[] = [];
+  for (const v of visits) {
+    v.status = statusOf(v.reasons);
+    if (v.status === "rejected" || v.beginMs === null) continue;
+    establishVisitFacts(v, ctx, settings, calendar);
+    v.status = statusOf(v.reasons);
+    if (v.status !== "rejected") complete.push(v);
+  }
+  markDuplicatesAndOverlaps(complete);
+  const billable: VisitDraft[] = [];
+  for (const v of complete) {
+    v.status = statusOf(v.reasons);
+    if (isBillableCandidate(v)) billable.push(v);
+  }
+  const outcome = applyNorthDakotaRules(billable, ctx, calendar);
+  progress("rules", visits.length, visits.length);
+
+  const byStatus: Record<VisitStatus, number> = { verified: 0, "verified-with-flags": 0, "needs-review": 0, rejected: 0 };
+  let unitsTotal = 0;
+  for (const v of visits) {
+    v.status = statusOf(v.reasons);
+    let units = 0;
+    if (v.status !== "rejected") for (const d of v.days) units += d.units;
+    else for (const d of v.days) (d.paidMinutes = 0), (d.units = 0);
+    v.units = units;
+    unitsTotal += units;
+    byStatus[v.status]++;
+  }
+
+  const runId = writeRun(db, visits, settings, progress, every);
+  const auditHead = (db.prepare("SELECT audit_head FROM verify_runs WHERE run_id = ?").get(runId) as { audit_head: string }).audit_head;
+  return { runId, readings: totalReadings, visits: visits.length, byStatus, units: unitsTotal, auditWeeks: outcome.auditWeeks, auditHead };
+}
+
+function writeRun(db: EvvDatabase, visits: VisitDraft[], settings: VerifierSettings, progress: NonNullable<VerifyOptions["onProgress"]>, every: number): number {
+  const insertVisit = db.prepare(
+    `INSERT INTO visits (visit_id, run_id, provider_number, client_nd_number, authorization_id, procedure_code, check_in_reading, check_out_reading,
+       device_id, begin_ms, end_ms, time_zone, presence_in, presence_out, status, units, reasons, tasks)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertDay = db.prepare("INSERT INTO visit_days (visit_id, local_date, minutes, paid_minutes, units) VALUES (?, ?, ?, ?, ?)");
+  return db.transaction(() => {
+    db.exec("DELETE FROM visit_days; DELETE FROM visits;");
+    const audit = new AuditAppender(db);
+    const runId = Number(
+      db.prepare("INSERT INTO verify_runs (started_at, settings, visits, audit_head) VALUES (?, ?, ?, '')").run(new Date().toISOString(), canonicalJson(settings), visits.length)
+        .lastInsertRowid,
+    );
+    audit.append("verify.run", String(runId), { runId, settings, visits: visits.length });
+    let written = 0;
+    for (const v of visits) {
+      const reasonsJson = JSON.stringify(v.reasons);
+      insertVisit.run(
+        v.visitId,
+        runId,
+        v.providerNumber,
+        v.clientNdNumber,
+        v.authorization?.authorizationId ?? null,
+        v.authorization?.procedureCode ?? null,
+        v.checkIn?.readingId ?? null,
+        v.checkOut?.readingId ?? null,
+        v.deviceId,
+        v.beginMs,
+        v.endMs,
+        v.client?.timeZone ?? null,
+        v.checkIn?.method ?? null,
+        v.checkOut?.method ?? null,
+        v.status,
+        v.units,
+        reasonsJson,
+        JSON.stringify(v.tasks),
+      );
+      for (const d of v.days) insertDay.run(v.visitId, d.date, d.minutes, d.paidMinutes, d.units);
+      audit.appendCanonical("visit.decision", v.visitId, visitDecisionJson(runId, v));
+      if (++written % every === 0) progress("writing", written, visits.length);
+    }
+    db.prepare("UPDATE verify_runs SET audit_head = ? WHERE run_id = ?").run(audit.headHash, runId);
+    progress("writing", visits.length, visits.length);
+    return runId;
+  })();
+}
+
+/** The decision as canonical JSON (keys in sorted order, written out directly on this hot path). */
+export function visitDecisionJson(runId: number, v: VisitDraft): string {
+  return canonicalJson({
+    authorization: v.authorization?.authorizationId ?? null,
+    begin: v.beginMs,
+    checkIn: v.checkIn?.readingId ?? null,
+    checkOut: v.checkOut?.readingId ?? null,
+    client: v.clientNdNumber,
+    days: v.days.map((d) => [d.date, d.minutes, d.paidMinutes, d.units]),
+    device: v.deviceId,
+    end: v.endMs,
+    provider: v.providerNumber,
+    reasons: v.reasons.map((r) => (r.detail ? r.code + ": " + r.detail : r.code)),
+    run: runId,
+    status: v.status,
+    units: v.units,
+    visit: v.visitId,
+  });
+}

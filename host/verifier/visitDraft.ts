@@ -1,0 +1,38 @@
+// A visit as the verifier builds it: paired readings, then per-day minutes, paid minutes and
+// units as the rules decide them.
+import type { ReadingVerdict } from "./readingEvidence.js";
+import type { Reason, VisitStatus } from "./reasonCodes.js";
+import type { AuthorizationInfo, ClientInfo } from "./verificationContext.js";
+import type { TaskCategory } from "../domain/taskCategory.js";
+
+export interface VisitDay {
+  date: string;
+  /** Real elapsed minutes of care on that local date. */
+  minutes: number;
+  /** Minutes the caps leave payable. */
+  paidMinutes: number;
+  units: number;
+}
+
+export interface VisitDraft {
+  visitId: string;
+  providerNumber: string;
+  clientNdNumber: string;
+  client: ClientInfo | null;
+  checkIn: ReadingVerdict | null;
+  checkOut: ReadingVerdict | null;
+  deviceId: string | null;
+  beginMs: number | null;
+  endMs: number | null;
+  tasks: string[];
+  categories: TaskCategory[];
+  authorization: AuthorizationInfo | null;
+  days: VisitDay[];
+  reasons: Reason[];
+  status: VisitStatus;
+  units: number;
+}
+
+export function isBillableCandidate(visit: VisitDraft): boolean {
+  return visit.status !== "rejected" && visit.beginMs !== null && visit.endMs !== null && visit.authorization !== null;
+}

@@ -1,0 +1,54 @@
+// Pairs one provider's readings for one client into visits: in time order, each check-in with
+// the next check-out. A reading that proves nothing becomes a rejected visit of its own, so its
+// counterpart is left unpaired and goes to review.
+import type { ReadingVerdict } from "./readingEvidence.js";
+import type { VisitDraft } from "./visitDraft.js";
+import type { ClientInfo } from "./verificationContext.js";
+
+export function pairReadings(providerNumber: string, clientNdNumber: string, client: ClientInfo | null, verdicts: ReadingVerdict[]): VisitDraft[] {
+  const visits: VisitDraft[] = [];
+  const proven: ReadingVerdict[] = [];
+  for (const v of verdicts) {
+    if (v.proven) proven.push(v);
+    else visits.push(draft(providerNumber, clientNdNumber, client, v.event === "check-in" ? v : null, v.event === "check-out" ? v : null));
+  }
+  proven.sort((a, b) => a.timeMs - b.timeMs || (a.event === b.event ? 0 : a.event === "check-in" ? -1 : 1));
+  let open: ReadingVerdict | null = null;
+  for (const v of proven) {
+    if (v.event === "check-in") {
+      if (open) visits.push(draft(providerNumber, clientNdNumber, client, open, null));
+      open = v;
+    } else {
+      visits.push(draft(providerNumber, clientNdNumber, client, open, v));
+      open = null;
+    }
+  }
+  if (open) visits.push(draft(providerNumber, clientNdNumber, client, open, null));
+  return visits;
+}
+
+function draft(providerNumber: string, clientNdNumber: string, client: ClientInfo | null, checkIn: ReadingVerdict | null, checkOut: ReadingVerdict | null): VisitDraft {
+  const reasons = [...(checkIn?.reasons ?? []), ...(checkOut?.reasons ?? [])];
+  const bothProven = checkIn !== null && checkOut !== null && checkIn.proven && checkOut.proven;
+  if (checkIn?.proven && !checkOut) reasons.push({ code: "MISSING_CHECK_OUT" });
+  if (checkOut?.proven && !checkIn) reasons.push({ code: "MISSING_CHECK_IN" });
+  if (bothProven && checkIn.deviceId !== checkOut.deviceId) reasons.push({ code: "DEVICE_CHANGED", detail: `${checkIn.deviceId} then ${checkOut.deviceId}` });
+  return {
+    visitId: (checkIn ?? checkOut)!.readingId,
+    providerNumber,
+    clientNdNumber,
+    client,
+    checkIn,
+    checkOut,
+    deviceId: checkIn?.deviceId ?? checkOut?.deviceId ?? null,
+    beginMs: bothProven ? checkIn.timeMs : null,
+    endMs: bothProven ? checkOut.timeMs : null,
+    tasks: [],
+    categories: [],
+    authorization: null,
+    days: [],
+    reasons,
+    status: "verified",
+    units: 0,
+  };
+}
