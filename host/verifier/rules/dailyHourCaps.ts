@@ -44,11 +44,15 @@ function capProviderDay(days: ServiceDay[], provider: ProviderInfo | undefined):
   for (const { segment, day } of segments) {
     const auth = day.authorization;
     let allowed = segment.day.paidMinutes;
-    if (auth.procedureCode === "T1019" && !auth.priorApprovalOver12Hours) {
-      const room = Math.max(0, UNIT_RATE_DAILY_CAP_MINUTES - unitRatePaid);
+    // The most specific cap first, so the reason names it: the recipient's live-in share,
+    // then the provider's 10-hour day, then the 12-hour unit-rate day.
+    const liveInUsed = liveInPaid.get(auth.clientNdNumber) ?? 0;
+    if (auth.liveIn && (liveInRecipients.size > 1 || auth.serviceAgreementHoursPerDay !== null)) {
+      const share = auth.serviceAgreementHoursPerDay !== null ? Math.min(auth.serviceAgreementHoursPerDay * 60, TEN_HOUR_CAP_MINUTES) : Math.floor(TEN_HOUR_CAP_MINUTES / liveInRecipients.size);
+      const room = Math.max(0, share - liveInUsed);
       if (allowed > room) {
         allowed = room;
-        addOnce(day, "CAP_12_HOURS");
+        addOnce(day, "LIVE_IN_SPLIT", `share ${share} min of ${liveInRecipients.size} recipient(s)`);
       }
     }
     const tenHour = tenHourCapApplies(auth, provider);
@@ -59,16 +63,14 @@ function capProviderDay(days: ServiceDay[], provider: ProviderInfo | undefined):
         addOnce(day, "CAP_10_HOURS");
       }
     }
-    if (auth.liveIn && liveInRecipients.size > 0) {
-      const share = auth.serviceAgreementHoursPerDay !== null ? Math.min(auth.serviceAgreementHoursPerDay * 60, TEN_HOUR_CAP_MINUTES) : Math.floor(TEN_HOUR_CAP_MINUTES / liveInRecipients.size);
-      const used = liveInPaid.get(auth.clientNdNumber) ?? 0;
-      const room = Math.max(0, share - used);
+    if (auth.procedureCode === "T1019" && !auth.priorApprovalOver12Hours) {
+      const room = Math.max(0, UNIT_RATE_DAILY_CAP_MINUTES - unitRatePaid);
       if (allowed > room) {
         allowed = room;
-        addOnce(day, "LIVE_IN_SPLIT", `share ${share} min of ${liveInRecipients.size} recipient(s)`);
+        addOnce(day, "CAP_12_HOURS");
       }
-      liveInPaid.set(auth.clientNdNumber, used + allowed);
     }
+    if (auth.liveIn) liveInPaid.set(auth.clientNdNumber, liveInUsed + allowed);
     segment.day.paidMinutes = allowed;
     if (auth.procedureCode === "T1019") unitRatePaid += allowed;
     if (tenHour) tenHourPaid += allowed;

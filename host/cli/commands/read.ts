@@ -1,0 +1,164 @@
+// `evv read`: the caregiver's reader. Reads a fob over BLE or a serial console (challenge
+// with a fresh nonce) or takes a typed display code, shows what it captured, and appends one
+// record to the local visit log as check-in or check-out. The reader holds no key.
+import { hostname } from "node:os";
+import { Command, Option } from "commander";
+import { z } from "zod";
+import { displayCodeProblem, groupDisplayCode, normalizeDisplayCode } from "../../../protocol/displayCode.js";
+import { decodeFrame } from "../../../protocol/frame.js";
+import { fromHex } from "../../../protocol/bytes.js";
+import { CliError, EXIT_BAD_INPUT, EXIT_DEVICE, EXIT_FAILURE, EXIT_USAGE } from "../cliError.js";
+import { LinkError } from "../../transport/linkError.js";
+import { DEFAULT_SERIAL_BAUD } from "../../transport/serialPipe.js";
+import { readOverBle } from "../../reader/bleRead.js";
+import { readOverSerial } from "../../reader/serialRead.js";
+import { buildReading, type Capture, type VisitContext } from "../../reader/readingRecord.js";
+import { appendToVisitLog } from "../../reader/visitLog.js";
+import { summaryLines } from "../../reader/readingSummary.js";
+import type { StatusAnswerLine } from "../../transport/uartAnswers.js";
+
+const DEFAULT_LOG = "evv-visits.jsonl";
+
+const positiveMs = (name: string) =>
+  z.coerce.number({ message: `${name} must be a number of milliseconds` }).int(`${name} must be whole milliseconds`).positive(`${name} must be positive`);
+
+const readOptions = z
+  .object({
+    ble: z.boolean().optional(),
+    serial: z.string().min(1, "--serial needs a port path").optional(),
+    typed: z.string().optional(),
+    checkIn: z.boolean().optional(),
+    checkOut: z.boolean().optional(),
+    provider: z.string().regex(/^[A-Za-z0-9-]{1,32}$/, "--provider must be the provider number (letters, digits, dashes)"),
+    client: z.string().regex(/^[A-Za-z0-9-]{1,32}$/, "--client must be the client's ND number (letters, digits, dashes)"),
+    tasks: z.string().optional(),
+    device: z.string().regex(/^([0-9a-fA-F]{2}[:-]?){5}[0-9a-fA-F]{2}$/, "--device must be a BLE address like c4:7a:10:00:00:01").optional(),
+    baud: z.coerce.number().int().positive("--baud must be a positive whole number"),
+    log: z.string().min(1),
+    readerId: z.string().min(1).max(64),
+    scanTimeout: positiveMs("--scan-timeout"),
+    gather: positiveMs("--gather"),
+    timeout: positiveMs("--timeout"),
+    json: z.boolean().optional(),
+  })
+  .superRefine((o, ctx) => {
+    const sources = [o.ble, o.serial !== undefined, o.typed !== undefined].filter(Boolean).length;
+    if (sources !== 1) ctx.addIssue({ code: "custom", path: ["ble"], message: "give exactly one of --ble, --serial <path> or --typed <code>" });
+    if (Boolean(o.checkIn) === Boolean(o.checkOut)) ctx.addIssue({ code: "custom", path: ["checkIn"], message: "give exactly one of --check-in or --check-out" });
+    if (o.tasks !== undefined && !o.checkOut) ctx.addIssue({ code: "custom", path: ["tasks"], message: "--tasks belongs to --check-out" });
+    if (o.device !== undefined && !o.ble) ctx.addIssue({ code: "custom", path: ["device"], message: "--device is for --ble reads" });
+  });
+type ReadOptions = z.infer<typeof readOptions>;
+
+export function registerReadCommand(program: Command): void {
+  program
+    .command("read")
+    .description("read a fob (BLE or serial challenge, or a typed display code) and log a check-in or check-out; no key needed")
+    .option("--ble", "scan for fobs over Bluetooth LE, choose the nearest, connect and challenge it")
+    .option("--serial <path>", "challenge a fob on this serial console (e.g. /dev/ttyACM0)")
+    .option("--typed <code>", 'a display code as typed, e.g. "1234 5678 9012"')
+    .option("--check-in", "log this read as the visit's check-in")
+    .option("--check-out", "log this read as the visit's check-out")
+    .requiredOption("--provider <number>", "your QSP provider number")
+    .requiredOption("--client <ndNumber>", "the client's ND number")
+    .option("--tasks <list>", "tasks performed, comma-separated (check-out only)")
+    .option("--device <address>", "with --ble: read this fob (BLE address) instead of the nearest")
+    .option("--baud <rate>", "serial baud rate", String(DEFAULT_SERIAL_BAUD))
+    .option("--log <path>", "visit log to append to (JSON Lines)", DEFAULT_LOG)
+    .addOption(new Option("--reader-id <id>", "this reader installation's id").env("EVV_READER_ID").default(`reader-${hostname()}`))
+    .option("--scan-timeout <ms>", "give up when no fob is heard within this", "15000")
+    .option("--gather <ms>", "after the first fob is heard, listen this long for others", "1000")
+    .option("--timeout <ms>", "wait this long for each answer from the device", "4000")
+    .option("--json", "print the captured reading as JSON")
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 logged; 2 usage; 3 typed code failed its check digit (nothing logged); 4 device or link failed (nothing logged).\n" +
+        "BLE uses the system adapter, or an HCI controller on a UART with BLUETOOTH_HCI_SOCKET_UART_PORT=<path>.",
+    )
+    .action(async (raw: Record<string, unknown>) => {
+      const parsed = readOptions.safeParse(raw);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new CliError(issue.message, EXIT_USAGE);
+      }
+      await runRead(parsed.data);
+    });
+}
+
+async function runRead(o: ReadOptions): Promise<void> {
+  const context: VisitContext = {
+    readerId: o.readerId,
+    providerNumber: o.provider,
+    clientNdNumber: o.client,
+    event: o.checkIn ? "check-in" : "check-out",
+    tasks: o.tasks
+      ?.split(",")
+      .map((t) => t.trim())
+      .filter((t) => t.length > 0),
+  };
+  const progress = (message: string) => {
+    if (!o.json) process.stderr.write(`· ${message}\n`);
+  };
+  let capture: Capture;
+  let status: StatusAnswerLine | null = null;
+  let statusProblem: string | null = null;
+  let choiceReason: string | undefined;
+  let choice: unknown;
+  let timings: unknown;
+  try {
+    if (o.typed !== undefined) {
+      const code = normalizeDisplayCode(o.typed.trim());
+      const problem = displayCodeProblem(code);
+      if (problem) throw new CliError(`${JSON.stringify(o.typed)} is not a visit code: ${problem}. Nothing was logged; check the fob's display and type it again.`, EXIT_BAD_INPUT);
+      capture = { method: "typed", transport: "keyboard", typedCode: code };
+    } else if (o.serial !== undefined) {
+      progress(`challenging the fob on ${o.serial} at ${o.baud} baud`);
+      const result = await readOverSerial(o.serial, o.baud, o.timeout);
+      capture = result.capture;
+      status = result.outcome.status;
+      statusProblem = result.outcome.statusProblem;
+    } else {
+      progress("scanning for fobs");
+      const result = await readOverBle({
+        scanTimeoutMs: o.scanTimeout,
+        gatherMs: o.gather,
+        answerTimeoutMs: o.timeout,
+        connectTimeoutMs: Math.max(o.timeout, 8000),
+        device: o.device,
+        onProgress: progress,
+      });
+      capture = result.capture;
+      status = result.outcome?.status ?? null;
+      statusProblem = result.outcome?.statusProblem ?? null;
+      choiceReason = result.choice.reason;
+      choice = {
+        chosen: { address: result.choice.chosen.address, meanRssi: result.choice.chosen.meanRssi, frames: result.choice.chosen.frames },
+        others: result.choice.others.map((d) => ({ address: d.address, meanRssi: d.meanRssi, frames: d.frames })),
+        reason: result.choice.reason,
+      };
+      timings = result.timings;
+    }
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    if (error instanceof LinkError) throw new CliError(`read failed: ${error.message}. Nothing was logged.`, EXIT_DEVICE);
+    throw new CliError(`read failed: ${(error as Error).message}. Nothing was logged.`, EXIT_FAILURE);
+  }
+
+  const record = buildReading(context, capture);
+  let appended;
+  try {
+    appended = appendToVisitLog(o.log, record);
+  } catch (error) {
+    throw new CliError(`could not write the visit log ${o.log}: ${(error as Error).message}`, EXIT_FAILURE);
+  }
+  const frame = record.frame ? decodeFrame(fromHex(record.frame)!) : null;
+  if (o.json) {
+    process.stdout.write(JSON.stringify({ reading: record, status, statusProblem, choice, timings, log: appended }, null, 2) + "\n");
+    return;
+  }
+  const lines = summaryLines({ reading: record, status, frameStep: frame?.step, frameStatus: frame?.status, choiceReason, statusProblem });
+  if (record.typedCode) lines.unshift(`Code      ${groupDisplayCode(record.typedCode)} (check digit correct; the verifier checks the rest)`);
+  lines.push(`Logged    ${record.event} for client ${record.clientNdNumber} by provider ${record.providerNumber} in ${appended.path} (reading ${record.readingId})`);
+  if (appended.partialLineFound) lines.push(`Warning   ${appended.path} ended in a partial line (an earlier interrupted write); this record starts on a new line`);
+  process.stdout.write(lines.join("\n") + "\n");
+}
