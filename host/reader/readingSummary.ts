@@ -38,7 +38,7 @@ export function summaryLines(input: SummaryInput): string[] {
     const s = input.status;
     const details = s ? ` (${s.board}, firmware ${s.firmwareVersion}, battery ${s.batteryPercent}%)` : "";
     lines.push(`Device    ${r.challenge.deviceId}${details}`);
-    const skew = Math.round(r.challenge.deviceTime - readerMs / 1000);
+    const skew = r.challenge.deviceTime - Math.floor(readerMs / 1000);
     const skewText = skew === 0 ? "in step with this reader" : `${Math.abs(skew)} s ${skew > 0 ? "ahead of" : "behind"} this reader`;
     lines.push(`Time      device ${new Date(r.challenge.deviceTime * 1000).toISOString()} (${skewText})`);
     lines.push(`Status    ${statusWords(r.challenge.status).join("; ")}`);

@@ -1,0 +1,61 @@
+// An emulated HCI controller on a pseudo-terminal, with simulated devices in range. The host
+// runs the unchanged noble stack with BLUETOOTH_HCI_SOCKET_UART_PORT=<hostPath>: noble's
+// UART driver opens that path with serialport, exactly as it would a USB HCI dongle.
+import { SerialPort } from "serialport";
+import { HciController, type DeviceInRange } from "./hciController.js";
+import type { LinkFault } from "./linkFault.js";
+import { PtyPair } from "./ptyPair.js";
+import type { TransportDevice } from "./transportDevice.js";
+
+export interface HciDeviceOptions {
+  /** dBm the scanner hears; default -55. */
+  rssi?: number;
+  /** Random static address; default derived from the device's position. */
+  address?: string;
+}
+
+export class HciExposure {
+  private readonly inRange: DeviceInRange[] = [];
+
+  private constructor(
+    private readonly pair: PtyPair,
+    private readonly port: SerialPort,
+    readonly controller: HciController,
+  ) {}
+
+  /** Set BLUETOOTH_HCI_SOCKET_UART_PORT to this for noble. */
+  get hostPath(): string {
+    return this.pair.hostPath;
+  }
+
+  static async open(): Promise<HciExposure> {
+    const pair = await PtyPair.open();
+    const port = new SerialPort({ path: pair.devicePath, baudRate: 1000000, autoOpen: false, hupcl: false });
+    await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(error) : resolve())));
+    const controller = new HciController((bytes) => {
+      if (port.isOpen) port.write(Buffer.from(bytes));
+    });
+    port.on("data", (data: Buffer) => controller.fromHost(new Uint8Array(data)));
+    return new HciExposure(pair, port, controller);
+  }
+
+  /** Puts a device in range of the controller. Returns its address. */
+  addDevice(device: TransportDevice, options: HciDeviceOptions = {}): string {
+    const n = this.inRange.length + 1;
+    const address = options.address ?? `c4:7a:10:00:00:${n.toString(16).padStart(2, "0")}`;
+    const entry = { device, address, rssi: options.rssi ?? -55 };
+    this.inRange.push(entry);
+    this.controller.addDevice(entry);
+    return address;
+  }
+
+  injectFault(fault: LinkFault | null): void {
+    this.controller.injectFault(fault);
+  }
+
+  async close(): Promise<void> {
+    this.controller.stop();
+    if (this.port.isOpen) await new Promise<void>((resolve) => this.port.close(() => resolve()));
+    await this.pair.close();
+  }
+}
