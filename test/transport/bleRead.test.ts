@@ -1,0 +1,107 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { readOverBle, type BleReadOptions } from "../../host/reader/bleRead.js";
+import { LinkError } from "../../host/transport/linkError.js";
+import { challengeAnswerMatches, fromHex, parseDeviceIdHex, FRAME_STATUS_LOCKED, frameMatches } from "../../protocol/index.js";
+import { nodeSha256 } from "../../host/crypto/nodeSha256.js";
+import { HciExposure } from "../../simulator/transports/hciExposure.js";
+import { FakeDevice } from "./fakeDevice.js";
+import { nobleOnUart } from "./nobleOverPty.js";
+
+let hci: HciExposure | null = null;
+afterEach(async () => {
+  await hci?.close();
+  hci = null;
+});
+
+const options = (port: string, extra: Partial<BleReadOptions> = {}): BleReadOptions => ({
+  scanTimeoutMs: 5000,
+  gatherMs: 300,
+  answerTimeoutMs: 3000,
+  connectTimeoutMs: 5000,
+  noble: nobleOnUart(port),
+  ...extra,
+});
+
+describe("BLE read through noble and the emulated HCI controller", () => {
+  it("hears the fob's frame, connects over Nordic UART and captures a challenge answer that verifies", async () => {
+    const device = new FakeDevice(0x0badcafe);
+    hci = await HciExposure.open();
+    hci.addDevice(device, { rssi: -48 });
+    const result = await readOverBle(options(hci.hostPath));
+    expect(result.capture.method).toBe("challenge");
+    if (result.capture.method !== "challenge") return;
+    const c = result.capture.challenge;
+    expect(c.deviceId).toBe("0badcafe");
+    const answer = { deviceId: parseDeviceIdHex(c.deviceId)!, deviceTime: c.deviceTime, status: c.status, journalSeq: c.journalSeq, mac: fromHex(c.mac)! };
+    expect(challengeAnswerMatches(nodeSha256, device.key, fromHex(c.nonce)!, answer)).toBe(true);
+    expect(frameMatches(nodeSha256, device.key, device.deviceId, fromHex(result.capture.frame!)!)).toBe(true);
+    expect(result.capture.rssi).toBeLessThan(-40);
+    expect(result.outcome?.status?.locked).toBe(true);
+    expect(result.capture.challenge.status & FRAME_STATUS_LOCKED).toBeTruthy();
+  });
+
+  it("writes requests to RX in chunks of at most 20 bytes", async () => {
+    const device = new FakeDevice(1);
+    hci = await HciExposure.open();
+    hci.addDevice(device);
+    await readOverBle(options(hci.hostPath));
+    expect(device.bleWrites.length).toBeGreaterThan(2);
+    expect(Math.max(...device.bleWrites.map((w) => w.length))).toBeLessThanOrEqual(20);
+  });
+
+  it("with two fobs in range chooses the stronger signal and says why", async () => {
+    hci = await HciExposure.open();
+    hci.addDevice(new FakeDevice(0x0000000a), { rssi: -80, address: "c4:7a:10:00:00:0a" });
+    hci.addDevice(new FakeDevice(0x0000000b), { rssi: -45, address: "c4:7a:10:00:00:0b" });
+    const result = await readOverBle(options(hci.hostPath));
+    expect(result.choice.chosen.address).toBe("c4:7a:10:00:00:0b");
+    expect(result.choice.others.map((o) => o.address)).toEqual(["c4:7a:10:00:00:0a"]);
+    expect(result.choice.reason).toContain("strongest signal");
+    if (result.capture.method === "challenge") expect(result.capture.challenge.deviceId).toBe("0000000b");
+  });
+
+  it("reads the fob named with --device even when another is stronger", async () => {
+    hci = await HciExposure.open();
+    hci.addDevice(new FakeDevice(0x0000000a), { rssi: -80, address: "c4:7a:10:00:00:0a" });
+    hci.addDevice(new FakeDevice(0x0000000b), { rssi: -45, address: "c4:7a:10:00:00:0b" });
+    const result = await readOverBle(options(hci.hostPath, { device: "C4:7A:10:00:00:0A" }));
+    expect(result.choice.chosen.address).toBe("c4:7a:10:00:00:0a");
+    if (result.capture.method === "challenge") expect(result.capture.challenge.deviceId).toBe("0000000a");
+  });
+
+  it("gives up with 'not found' when the fob stops advertising", async () => {
+    const device = new FakeDevice(1);
+    device.advertisingOn = false;
+    hci = await HciExposure.open();
+    hci.addDevice(device);
+    const failure = (await readOverBle(options(hci.hostPath, { scanTimeoutMs: 1500 })).catch((e: unknown) => e)) as LinkError;
+    expect(failure).toBeInstanceOf(LinkError);
+    expect(failure.fault).toBe("not-found");
+    expect(failure.message).toContain("no fob advertisement heard within 1500 ms");
+  });
+
+  it("reports a BLE link lost mid-read as a dropped link", async () => {
+    hci = await HciExposure.open();
+    hci.addDevice(new FakeDevice(1));
+    hci.injectFault({ kind: "drop", onCommand: "CHAL" });
+    const failure = (await readOverBle(options(hci.hostPath)).catch((e: unknown) => e)) as LinkError;
+    expect(failure.fault).toBe("dropped");
+    expect(failure.message).toContain("0x08");
+  });
+
+  it("rejects garbage notified in place of the challenge answer", async () => {
+    hci = await HciExposure.open();
+    hci.addDevice(new FakeDevice(1));
+    hci.injectFault({ kind: "garbage", onCommand: "CHAL" });
+    const failure = (await readOverBle(options(hci.hostPath)).catch((e: unknown) => e)) as LinkError;
+    expect(failure.fault).toBe("garbage");
+  });
+
+  it("rejects an oversized notified answer", async () => {
+    hci = await HciExposure.open();
+    hci.addDevice(new FakeDevice(1));
+    hci.injectFault({ kind: "oversized", onCommand: "CHAL" });
+    const failure = (await readOverBle(options(hci.hostPath)).catch((e: unknown) => e)) as LinkError;
+    expect(failure.fault).toBe("oversized");
+  });
+});
