@@ -205,7 +205,8 @@ export class HciController {
       const advertising = this.isConnected(entry) ? null : entry.device.advertising();
       const intervalMs = advertising?.intervalMs ?? 100;
       if (advertising && !(this.filterDuplicates && this.reported.has(entry.address))) {
-        const data = advertisingData(advertising.manufacturerId, advertising.manufacturerData);
+        const name = advertising.nameInPacket ? (advertising.name ?? null) : null;
+        const data = advertisingData(advertising.manufacturerId, advertising.manufacturerData, name);
         if (data.length <= 31) {
           this.reported.add(entry.address);
           const rssi = entry.rssi + Math.round(Math.random() * 4 - 2);

@@ -92,8 +92,10 @@ export function aclPacket(handle: number, cid: number, payload: Uint8Array): Uin
   return out;
 }
 
-/** Legacy advertising data: flags, then the manufacturer data under its company id. */
-export function advertisingData(manufacturerId: number, manufacturerData: Uint8Array): Uint8Array {
-  const ad = [0x02, 0x01, 0x06, manufacturerData.length + 3, 0xff, manufacturerId & 0xff, manufacturerId >> 8, ...manufacturerData];
+/** Legacy advertising data: flags, the complete local name if sent, the manufacturer data under its company id. */
+export function advertisingData(manufacturerId: number, manufacturerData: Uint8Array, name: string | null = null): Uint8Array {
+  const ad = [0x02, 0x01, 0x06];
+  if (name !== null) ad.push(name.length + 1, 0x09, ...[...name].map((c) => c.charCodeAt(0) & 0xff));
+  if (manufacturerData.length > 0) ad.push(manufacturerData.length + 3, 0xff, manufacturerId & 0xff, manufacturerId >> 8, ...manufacturerData);
   return new Uint8Array(ad);
 }

@@ -7,6 +7,8 @@ export interface DeviceAdvertising {
   intervalMs: number;
   connectable: boolean;
   nameInPacket: boolean;
+  /** The device name, sent in the packet when nameInPacket. */
+  name?: string | null;
 }
 
 export interface TransportDevice {
