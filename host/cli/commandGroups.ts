@@ -3,7 +3,11 @@ import type { Command } from "commander";
 import { registerDeviceCommands } from "./commands/device.js";
 import { registerKeystoreCommands } from "./commands/keystore.js";
 import { registerReadCommand } from "./commands/read.js";
+import { registerImportCommand } from "./commands/import.js";
+import { registerVerifyCommand } from "./commands/verify.js";
+import { registerExportCommands } from "./commands/export.js";
+import { registerReportCommands } from "./commands/report.js";
 
 export type CommandGroup = (program: Command) => void;
 
-export const commandGroups: CommandGroup[] = [registerReadCommand, registerKeystoreCommands, registerDeviceCommands];
+export const commandGroups: CommandGroup[] = [registerReadCommand, registerKeystoreCommands, registerDeviceCommands, registerImportCommand, registerVerifyCommand, registerExportCommands, registerReportCommands];

@@ -24,8 +24,8 @@ function readText(path: string): string {
   }
 }
 
-/** A JSON file holding an array of records. */
-export function readJsonFile<S extends z.ZodType>(path: string, schema: S): ValidatedFile<z.infer<S>> & { data: z.infer<S> } {
+/** A JSON file validated as a whole (an array of records for the import files). */
+export function readJsonFile<S extends z.ZodType>(path: string, schema: S): { data: z.infer<S>; sha256: string } {
   const text = readText(path);
   let raw: unknown;
   try {
@@ -35,8 +35,7 @@ export function readJsonFile<S extends z.ZodType>(path: string, schema: S): Vali
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw new InputFileError(parsed.error.issues.slice(0, 5).map((i) => describeIssue(path, i)).join("\n"));
-  const data = parsed.data as z.infer<S>;
-  return { data, records: Array.isArray(data) ? data : [data], sha256: createHash("sha256").update(text).digest("hex") };
+  return { data: parsed.data as z.infer<S>, sha256: createHash("sha256").update(text).digest("hex") };
 }
 
 /** JSON Lines (one record a line, blank lines skipped), or a JSON array when the file starts with '['. */

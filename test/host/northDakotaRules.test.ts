@@ -63,7 +63,7 @@ describe("T1020 daily rate", () => {
     ["2026-03-02", 0, "DAILY_RATE_ABSENT_DAY", "the first day in hospital"],
     ["2026-03-04", 0, "DAILY_RATE_ABSENT_DAY", "a day in hospital"],
     ["2026-03-05", 1, null, "the day of return"],
-  ])("with a hospital stay 2026-03-02 to return 2026-03-05, care on %s bills %i (%s)", (date, units, code) => {
+  ])("with a hospital stay 2026-03-02 to return 2026-03-05, care on %s bills %i (%s, %s)", (date, units, code, _why) => {
     world = new VisitWorld();
     world.addClient("C1", "America/Chicago", { absences: [{ kind: "hospital", from: "2026-03-02", returned: "2026-03-05" }] });
     world.addProvider("P1");

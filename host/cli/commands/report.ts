@@ -1,0 +1,76 @@
+// `evv report summary|visits|audit|devices`: what the last verification decided, in words.
+import type { Command } from "commander";
+import { CliError, EXIT_FAILURE, EXIT_USAGE } from "../cliError.js";
+import { openVerifierStores, verifierStoreOptions } from "../verifierStores.js";
+import { verifyAuditChain } from "../../storage/auditLog.js";
+import { statusSummary, visitReport } from "../../report/visitReport.js";
+import { deviceReport } from "../../report/deviceReport.js";
+import { visitStatus, type VisitStatus } from "../../verifier/reasonCodes.js";
+
+interface ReportOptions {
+  db: string;
+  json?: boolean;
+  status?: string;
+  limit?: string;
+}
+
+function withDb(command: Command): Command {
+  for (const option of verifierStoreOptions()) if (option.long === "--db") command.addOption(option);
+  return command.option("--json", "print as JSON");
+}
+
+function write(opts: ReportOptions, value: unknown, text: string): void {
+  process.stdout.write(opts.json ? JSON.stringify(value, null, 2) + "\n" : text);
+}
+
+export function registerReportCommands(program: Command): void {
+  const report = program.command("report").description("reports on the last verification, the audit log and the device registry");
+
+  withDb(report.command("summary").description("visits by status, reasons by code, providers flagged for audit")).action((opts: ReportOptions) => {
+    const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false });
+    try {
+      const summary = statusSummary(stores.db);
+      write(opts, summary, summary.text);
+    } finally {
+      stores.close();
+    }
+  });
+
+  withDb(report.command("visits").description("each visit with its status, units and reasons in words"))
+    .option("--status <status>", `only this status: ${visitStatus.join(", ")}`)
+    .option("--limit <n>", "at most this many visits", "100")
+    .action((opts: ReportOptions) => {
+      if (opts.status !== undefined && !visitStatus.includes(opts.status as VisitStatus))
+        throw new CliError(`--status must be one of ${visitStatus.join(", ")}`, EXIT_USAGE);
+      const limit = Number(opts.limit);
+      if (!Number.isInteger(limit) || limit < 1) throw new CliError("--limit must be a positive whole number", EXIT_USAGE);
+      const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false });
+      try {
+        const visits = visitReport(stores.db, opts.status as VisitStatus | undefined, limit);
+        write(opts, visits.rows, visits.text);
+      } finally {
+        stores.close();
+      }
+    });
+
+  withDb(report.command("audit").description(`check the audit log's hash chain (exit ${EXIT_FAILURE} when broken)`)).action((opts: ReportOptions) => {
+    const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false });
+    try {
+      const check = verifyAuditChain(stores.db);
+      write(opts, check, check.ok ? `audit log intact: ${check.rows} entries chained\n` : `audit log BROKEN at entry ${check.brokenAtSeq}: ${check.problem}\n`);
+      if (!check.ok) process.exitCode = EXIT_FAILURE;
+    } finally {
+      stores.close();
+    }
+  });
+
+  withDb(report.command("devices").description("registered devices: key version, location, retirement, clock drift")).action((opts: ReportOptions) => {
+    const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false });
+    try {
+      const devices = deviceReport(stores.registry);
+      write(opts, devices.rows, devices.text);
+    } finally {
+      stores.close();
+    }
+  });
+}

@@ -1,0 +1,63 @@
+// `evv verify`: judges every stored reading, pairs visits, applies the ND rules, and records the
+// decisions (one transaction; the audit log grows by one hash-chained entry per visit).
+import { readFileSync } from "node:fs";
+import type { Command } from "commander";
+import { CliError, EXIT_BAD_INPUT, EXIT_REJECTED } from "../cliError.js";
+import { openVerifierStores, verifierStoreOptions, type VerifierStoreOptions } from "../verifierStores.js";
+import { verifierSettings, type VerifierSettings } from "../../verifier/settings.js";
+import { runVerification } from "../../verifier/verifyRun.js";
+import { describeIssue } from "../../domain/inputFile.js";
+import { createProgress } from "../../report/progressBar.js";
+
+interface VerifyOptions extends VerifierStoreOptions {
+  settings?: string;
+  json?: boolean;
+  strict?: boolean;
+}
+
+export function registerVerifyCommand(program: Command): void {
+  const command = program
+    .command("verify")
+    .description("verify every stored reading into visits with statuses, billable units and reason codes")
+    .option("--settings <file>", "JSON settings (lateEntryLimitHours, driftToleranceSeconds, fastAllowanceSteps, typedFailuresPerHour, typedFailuresPerDay, maxVisitHours)")
+    .option("--strict", `exit ${EXIT_REJECTED} when any visit is rejected or needs review`)
+    .option("--json", "print the summary as JSON");
+  for (const option of verifierStoreOptions()) command.addOption(option);
+  command.action((opts: VerifyOptions) => {
+    const settings = loadSettings(opts.settings);
+    const stores = openVerifierStores(opts, { needKeystore: true });
+    const progress = createProgress(!opts.json);
+    try {
+      const summary = runVerification(stores.db, stores.keystore!, settings, { onProgress: (phase, done, total) => progress.update(done, total, phase) });
+      progress.stop();
+      if (opts.json) process.stdout.write(JSON.stringify({ ...summary, settings }, null, 2) + "\n");
+      else {
+        const s = summary.byStatus;
+        process.stdout.write(
+          `run ${summary.runId}: ${summary.readings} readings → ${summary.visits} visits: ${s.verified} verified, ${s["verified-with-flags"]} verified with flags, ` +
+            `${s["needs-review"]} need review, ${s.rejected} rejected; ${summary.units} billable units\n` +
+            summary.auditWeeks.map((w) => `audit: provider ${w.providerNumber} has ${(w.minutes / 60).toFixed(1)} h in the week of ${w.weekOf}\n`).join("") +
+            `audit log head ${summary.auditHead}\n`,
+        );
+      }
+      if (opts.strict && (summary.byStatus.rejected > 0 || summary.byStatus["needs-review"] > 0))
+        throw new CliError(`${summary.byStatus.rejected} rejected and ${summary.byStatus["needs-review"]} needing review`, EXIT_REJECTED);
+    } finally {
+      progress.stop();
+      stores.close();
+    }
+  });
+}
+
+function loadSettings(file: string | undefined): VerifierSettings {
+  if (!file) return verifierSettings.parse({});
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new CliError(`--settings ${file}: cannot read JSON (${(error as Error).message})`, EXIT_BAD_INPUT);
+  }
+  const parsed = verifierSettings.strict().safeParse(raw);
+  if (!parsed.success) throw new CliError(parsed.error.issues.map((i) => describeIssue(file, i)).join("\n"), EXIT_BAD_INPUT);
+  return parsed.data;
+}

@@ -1,0 +1,71 @@
+// Plain-language reports over the stored decisions.
+import type { EvvDatabase } from "../storage/database.js";
+import { sentenceOf, type Reason, type VisitStatus } from "../verifier/reasonCodes.js";
+
+export interface StatusSummary {
+  byStatus: Record<string, number>;
+  reasons: { code: string; visits: number; sentence: string }[];
+  units: number;
+  auditProviders: string[];
+  lastRun: { runId: number; startedAt: string; visits: number } | null;
+  text: string;
+}
+
+export function statusSummary(db: EvvDatabase): StatusSummary {
+  const byStatus: Record<string, number> = { verified: 0, "verified-with-flags": 0, "needs-review": 0, rejected: 0 };
+  for (const r of db.prepare("SELECT status, count(*) AS n FROM visits GROUP BY status").all() as { status: string; n: number }[]) byStatus[r.status] = r.n;
+  const counts = new Map<string, number>();
+  const auditProviders = new Set<string>();
+  for (const r of db.prepare("SELECT provider_number, reasons FROM visits WHERE reasons != '[]'").iterate() as IterableIterator<{ provider_number: string; reasons: string }>) {
+    const seen = new Set<string>();
+    for (const reason of JSON.parse(r.reasons) as Reason[]) {
+      if (reason.code === "WEEK_OVER_80_HOURS") auditProviders.add(r.provider_number);
+      if (seen.has(reason.code)) continue;
+      seen.add(reason.code);
+      counts.set(reason.code, (counts.get(reason.code) ?? 0) + 1);
+    }
+  }
+  const reasons = [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([code, visits]) => ({ code, visits, sentence: sentenceOf({ code: code as Reason["code"] }) }));
+  const units = (db.prepare("SELECT coalesce(sum(units), 0) AS u FROM visits WHERE status IN ('verified', 'verified-with-flags')").get() as { u: number }).u;
+  const run = db.prepare("SELECT run_id AS runId, started_at AS startedAt, visits FROM verify_runs ORDER BY run_id DESC LIMIT 1").get() as StatusSummary["lastRun"] | undefined;
+  const lines = [
+    run ? `last verification: run ${run.runId} at ${run.startedAt}, ${run.visits} visits` : "no verification run yet",
+    ...Object.entries(byStatus).map(([s, n]) => `  ${s.padEnd(20)} ${n}`),
+    `billable units: ${units}`,
+    ...(reasons.length ? ["reasons:", ...reasons.map((r) => `  ${r.code.padEnd(28)} ${String(r.visits).padStart(7)}  ${r.sentence}`)] : []),
+    ...(auditProviders.size ? [`providers flagged for audit (over 80 h in a week): ${[...auditProviders].sort().join(", ")}`] : []),
+  ];
+  return { byStatus, reasons, units, auditProviders: [...auditProviders].sort(), lastRun: run ?? null, text: lines.join("\n") + "\n" };
+}
+
+export interface VisitReportRow {
+  visitId: string;
+  providerNumber: string;
+  clientNdNumber: string;
+  begin: string | null;
+  end: string | null;
+  status: VisitStatus;
+  units: number;
+  reasons: { code: string; sentence: string }[];
+}
+
+export function visitReport(db: EvvDatabase, status: VisitStatus | undefined, limit: number): { rows: VisitReportRow[]; text: string } {
+  const rows = (
+    db
+      .prepare(`SELECT visit_id, provider_number, client_nd_number, begin_ms, end_ms, status, units, reasons FROM visits ${status ? "WHERE status = ?" : ""} ORDER BY begin_ms, visit_id LIMIT ?`)
+      .all(...(status ? [status, limit] : [limit])) as { visit_id: string; provider_number: string; client_nd_number: string; begin_ms: number | null; end_ms: number | null; status: VisitStatus; units: number; reasons: string }[]
+  ).map((r) => ({
+    visitId: r.visit_id,
+    providerNumber: r.provider_number,
+    clientNdNumber: r.client_nd_number,
+    begin: r.begin_ms === null ? null : new Date(r.begin_ms).toISOString(),
+    end: r.end_ms === null ? null : new Date(r.end_ms).toISOString(),
+    status: r.status,
+    units: r.units,
+    reasons: (JSON.parse(r.reasons) as Reason[]).map((x) => ({ code: x.code, sentence: sentenceOf(x) })),
+  }));
+  const text = rows
+    .map((r) => `${r.visitId} ${r.providerNumber} → ${r.clientNdNumber} ${r.begin ?? "?"} – ${r.end ?? "?"} ${r.status} ${r.units} units\n` + r.reasons.map((x) => `    ${x.code}: ${x.sentence}\n`).join(""))
+    .join("");
+  return { rows, text: text || "no visits\n" };
+}

@@ -1,0 +1,166 @@
+// The real CLI as a subprocess: a malformed authorization file is refused with the field named,
+// a non-zero exit code and the database unchanged; a good flow imports, verifies and exports.
+import { afterEach, describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { VisitWorld, TEST_PASSPHRASE } from "./fixtures/visitWorld.js";
+import { EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE } from "../../host/cli/cliError.js";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+
+function evv(args: string[], env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [join(ROOT, "bin", "evv.js"), ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, EVV_PASSPHRASE: TEST_PASSPHRASE, ...env },
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Every row of every table, hashed: equal digests mean an unchanged database. */
+function databaseDigest(path: string): string {
+  const db = new Database(path, { readonly: true });
+  const hash = createHash("sha256");
+  hash.update(String(db.pragma("user_version", { simple: true })));
+  for (const { name } of db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]) {
+    hash.update(name);
+    hash.update(JSON.stringify(db.prepare(`SELECT * FROM "${name}"`).all()));
+  }
+  db.close();
+  return hash.digest("hex");
+}
+
+let world: VisitWorld;
+afterEach(() => world?.close());
+
+const goodAuthorization = {
+  authorizationId: "A-100",
+  clientNdNumber: "C1",
+  providerNumber: "P1",
+  procedureCode: "T1019",
+  serviceProgram: "MSP-PC",
+  period: { from: "2026-01-01", to: "2026-12-31" },
+  units: { adl: 400, medicationAssistance: 40, other: 40, mealPreparation: 60, laundryShoppingHousekeeping: 30 },
+  liveIn: false,
+  evvRequired: true,
+};
+
+describe("evv import authorizations", () => {
+  it("refuses a malformed authorization file, names the field, exits 3 and leaves the database unchanged", () => {
+    world = new VisitWorld();
+    world.addClient("C1");
+    world.addProvider("P1");
+    world.close();
+    const good = join(world.dir, "good.json");
+    writeFileSync(good, JSON.stringify([goodAuthorization]));
+    expect(evv(["import", "authorizations", good, "--db", world.dbPath]).code).toBe(EXIT_OK);
+    const before = databaseDigest(world.dbPath);
+
+    const bad = join(world.dir, "bad.json");
+    writeFileSync(bad, JSON.stringify([{ ...goodAuthorization, authorizationId: "A-101" }, { ...goodAuthorization, authorizationId: "A-102", units: { ...goodAuthorization.units, adl: -3 } }]));
+    const result = evv(["import", "authorizations", bad, "--db", world.dbPath]);
+    expect(result.code).toBe(EXIT_BAD_INPUT);
+    expect(result.stderr).toContain("[1].units.adl");
+    expect(result.stderr).toContain("must not be negative");
+    expect(databaseDigest(world.dbPath)).toBe(before);
+  });
+
+  it("refuses an authorization for an unknown client by name, and stores none of the file's other records", () => {
+    world = new VisitWorld();
+    world.addClient("C1");
+    world.addProvider("P1");
+    world.close();
+    const before = databaseDigest(world.dbPath);
+    const bad = join(world.dir, "unknown.json");
+    writeFileSync(bad, JSON.stringify([goodAuthorization, { ...goodAuthorization, authorizationId: "A-2", clientNdNumber: "NOPE" }]));
+    const result = evv(["import", "authorizations", bad, "--db", world.dbPath]);
+    expect(result.code).toBe(EXIT_BAD_INPUT);
+    expect(result.stderr).toContain("[1].clientNdNumber: no client with ND number NOPE");
+    expect(databaseDigest(world.dbPath)).toBe(before);
+  });
+
+  it("refuses a T1019 authorization without units, naming units, without creating a database", () => {
+    world = new VisitWorld();
+    const bad = join(world.dir, "nounits.json");
+    const fresh = join(world.dir, "fresh.db");
+    const { units: _units, ...noUnits } = goodAuthorization;
+    writeFileSync(bad, JSON.stringify([noUnits]));
+    const result = evv(["import", "authorizations", bad, "--db", fresh]);
+    expect(result.code).toBe(EXIT_BAD_INPUT);
+    expect(result.stderr).toContain("[0].units: a T1019 (unit rate) authorization needs units per task category");
+    expect(existsSync(fresh)).toBe(false);
+  });
+
+  it("refuses an unknown kind with a usage error", () => {
+    world = new VisitWorld();
+    const result = evv(["import", "visits", "x.json", "--db", world.dbPath]);
+    expect(result.code).toBe(EXIT_USAGE);
+    expect(result.stderr).toContain("kind must be one of");
+  });
+});
+
+describe("the verifier's command line, end to end", () => {
+  it("imports readings, verifies them, exports records, FVV visits and claims, and checks the audit chain", () => {
+    world = new VisitWorld();
+    world.addClient("C1");
+    world.addProvider("P1");
+    world.addAuthorization({ authorizationId: "A1", clientNdNumber: "C1", providerNumber: "P1" });
+    world.visit("P1", "C1", "2026-04-14T15:00:00Z", 45, ["bathing", "meals"]);
+    const typedDeviceMs = Date.parse("2026-04-15T15:00:00Z");
+    world.typed("P1", "C1", "check-in", typedDeviceMs, typedDeviceMs + 3 * 86400_000);
+    world.typed("P1", "C1", "check-out", typedDeviceMs + 30 * 60_000, typedDeviceMs + 3 * 86400_000 + 5_000, { tasks: ["laundry"] });
+    const readingsFile = join(world.dir, "visits.jsonl");
+    writeFileSync(readingsFile, world.readings.map((r) => JSON.stringify(r)).join("\n") + "\n");
+    world.close();
+    const stores = ["--db", world.dbPath];
+
+    const imported = evv(["import", "readings", readingsFile, ...stores, "--json"]);
+    expect(imported.code).toBe(EXIT_OK);
+    expect(JSON.parse(imported.stdout)).toMatchObject({ kind: "readings", inserted: 4, duplicates: 0 });
+    expect(JSON.parse(evv(["import", "readings", readingsFile, ...stores, "--json"]).stdout)).toMatchObject({ inserted: 0, duplicates: 4 });
+
+    const verified = evv(["verify", ...stores, "--keystore", world.keystorePath, "--json"]);
+    expect(verified.code).toBe(EXIT_OK);
+    const summary = JSON.parse(verified.stdout);
+    expect(summary.byStatus).toEqual({ verified: 2, "verified-with-flags": 0, "needs-review": 0, rejected: 0 });
+    expect(summary.units).toBe(3 + 2);
+
+    const csv = evv(["export", "records", ...stores]);
+    expect(csv.code).toBe(EXIT_OK);
+    const lines = csv.stdout.trim().split("\n");
+    expect(lines[0]).toContain("typeOfService,individualReceivingService,dateOfService,location,individualProvidingService,beginTime,endTime,clientName,clientNdNumber,providerName,providerNumber");
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toContain("2026-04-14T10:00:00-05:00");
+    expect(lines[1]).toContain("bathing;meals");
+
+    const sandata = JSON.parse(evv(["export", "sandata", ...stores]).stdout);
+    expect(sandata).toHaveLength(2);
+    expect(sandata[0].Calls.map((c: { CallType: string }) => c.CallType)).toEqual(["FVV", "FVV"]);
+    expect(sandata[1].Calls[0].PresenceMethod).toBe("typed");
+
+    const claims = JSON.parse(evv(["export", "claims", ...stores, "--json"]).stdout);
+    expect(claims.totals).toEqual([
+      { date: "2026-04-14", procedureCode: "T1019", units: 3, clients: 1 },
+      { date: "2026-04-15", procedureCode: "T1019", units: 2, clients: 1 },
+    ]);
+
+    const audit = evv(["report", "audit", ...stores, "--json"]);
+    expect(audit.code).toBe(EXIT_OK);
+    expect(JSON.parse(audit.stdout).ok).toBe(true);
+
+    const out = join(world.dir, "records.json");
+    expect(evv(["export", "records", ...stores, "--format", "json", "--out", out]).code).toBe(EXIT_OK);
+    expect(JSON.parse(readFileSync(out, "utf8"))[0].clientNdNumber).toBe("C1");
+  });
+
+  it("refuses verify without the keystore passphrase", () => {
+    world = new VisitWorld();
+    world.close();
+    const result = evv(["verify", "--db", world.dbPath, "--keystore", world.keystorePath], { EVV_PASSPHRASE: "" });
+    expect(result.code).toBe(EXIT_BAD_INPUT);
+    expect(result.stderr).toContain("passphrase");
+  });
+});
