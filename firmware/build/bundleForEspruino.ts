@@ -21,6 +21,8 @@ export async function bundleForEspruino(entryPoint: string, options: { minify: b
     define: options.define ?? {},
     logLevel: "silent",
   });
-  const code = result.outputFiles[0].text;
+  // firmware/espruino/espruinoGlobals.ts calls the interpreter's require through this name so
+  // that esbuild does not wrap it in its dynamic-require shim (which needs Proxy).
+  const code = result.outputFiles[0].text.replace(/\bespruinoRequire\(/g, "require(");
   return { code, problems: checkEspruinoDialect(code, entryPoint) };
 }

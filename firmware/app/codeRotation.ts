@@ -1,0 +1,114 @@
+// Rotation: at every step boundary (UTC minute) the device re-reads its conditions and
+// refreshes what it shows: the advertisement frame, the screen, the NFC form. The next
+// rotation is scheduled with setTimeout(millisToNextStep(now)) from the clock itself at every
+// tick, so timer error never accumulates (no setInterval).
+import { encodeFrame, FRAME_COMPANY_ID, FRAME_KIND_ADVERT, FRAME_KIND_NFC } from "../../protocol/frame.js";
+import { groupDisplayCode, makeDisplayCode } from "../../protocol/displayCode.js";
+import { millisToNextStep, stepOf } from "../../protocol/timeStep.js";
+import { nfcUri } from "../../protocol/nfcForm.js";
+import { JOURNAL_EVENT_BATTERY_LOW } from "../../protocol/journal.js";
+import { nrf } from "../espruino/espruinoGlobals.js";
+import type { FirmwareContext } from "./firmwareContext.js";
+import { clockTrusted, deviceUnixSeconds } from "./trustedClock.js";
+import { BATTERY_LOW_PERCENT, BATTERY_OK_PERCENT, batteryPercent, displayStatusDigit, frameStatus } from "./deviceStatus.js";
+import { isProvisioned } from "./provisionedConfig.js";
+import { journalEvent } from "./eventJournal.js";
+
+/** The frame of this step, for adverts (FRAME_KIND_ADVERT) or NFC (FRAME_KIND_NFC); null unprovisioned. */
+export function currentFrame(ctx: FirmwareContext, kind: number): Uint8Array | null {
+  const key = ctx.config.deviceKey;
+  const id = ctx.config.deviceId;
+  if (key === null || id === null) return null;
+  return encodeFrame(ctx.board.hash, key, id, {
+    kind: kind,
+    step: stepOf(deviceUnixSeconds()),
+    status: frameStatus(ctx),
+  });
+}
+
+/** The 12-digit code of this step; null when unprovisioned or the clock is not trusted. */
+export function currentDisplayCode(ctx: FirmwareContext): string | null {
+  const key = ctx.config.deviceKey;
+  const id = ctx.config.deviceId;
+  if (key === null || id === null || !clockTrusted(ctx.clock)) return null;
+  return makeDisplayCode(ctx.board.hash, key, id, stepOf(deviceUnixSeconds()), displayStatusDigit(ctx));
+}
+
+/** Battery low with hysteresis; the step into low is journaled. */
+export function checkBattery(ctx: FirmwareContext): void {
+  const percent = batteryPercent(ctx);
+  if (!ctx.batteryLow && percent < BATTERY_LOW_PERCENT) {
+    ctx.batteryLow = true;
+    journalEvent(ctx, JOURNAL_EVENT_BATTERY_LOW, percent);
+  } else if (ctx.batteryLow && percent >= BATTERY_OK_PERCENT) {
+    ctx.batteryLow = false;
+  }
+}
+
+function advertise(ctx: FirmwareContext): void {
+  const frame = currentFrame(ctx, FRAME_KIND_ADVERT);
+  if (frame === null) {
+    // Unprovisioned: the board's name is advertised so a provisioning tool can find it.
+    nrf().setAdvertising({}, { showName: true, connectable: true, interval: ctx.board.advertisingIntervalMs });
+    return;
+  }
+  nrf().setAdvertising(
+    {},
+    { manufacturer: FRAME_COMPANY_ID, manufacturerData: frame, showName: false, connectable: true, interval: ctx.board.advertisingIntervalMs },
+  );
+}
+
+function twoDigits(value: number): string {
+  return String(value).padStart(2, "0");
+}
+
+function drawScreen(ctx: FirmwareContext): void {
+  const show = ctx.board.show;
+  if (show === null) return;
+  const code = currentDisplayCode(ctx);
+  const now = deviceUnixSeconds();
+  const minuteOfDay = Math.floor((now % 86400) / 60);
+  show({
+    groupedCode: code === null ? null : groupDisplayCode(code),
+    notice: !isProvisioned(ctx.config) ? "NOT PROVISIONED" : code === null ? "CLOCK NOT SET" : null,
+    batteryPercent: batteryPercent(ctx),
+    batteryLow: ctx.batteryLow,
+    clockTrusted: clockTrusted(ctx.clock),
+    moved: ctx.movedTicksLeft > 0,
+    clockText: twoDigits(Math.floor(minuteOfDay / 60)) + ":" + twoDigits(minuteOfDay % 60),
+  });
+}
+
+export function serveNfc(ctx: FirmwareContext): void {
+  const serve = nrf().nfcURL;
+  if (!ctx.board.hasNfc || serve === undefined || !ctx.nfcServing) return;
+  const frame = currentFrame(ctx, FRAME_KIND_NFC);
+  if (frame !== null) serve(nfcUri(frame));
+}
+
+/** Re-publishes everything that depends on the step or the status. */
+export function refreshOutputs(ctx: FirmwareContext): void {
+  advertise(ctx);
+  drawScreen(ctx);
+  serveNfc(ctx);
+}
+
+function rotate(ctx: FirmwareContext): void {
+  ctx.rotationTimer = undefined;
+  if (ctx.movedTicksLeft > 0) ctx.movedTicksLeft--;
+  checkBattery(ctx);
+  refreshOutputs(ctx);
+  ctx.rotationTimer = setTimeout(function () {
+    rotate(ctx);
+  }, millisToNextStep(Date.now()));
+}
+
+/** Starts the rotation, or re-aligns it after the clock was set. */
+export function restartRotation(ctx: FirmwareContext): void {
+  if (ctx.rotationTimer !== undefined) clearTimeout(ctx.rotationTimer);
+  ctx.rotationTimer = undefined;
+  refreshOutputs(ctx);
+  ctx.rotationTimer = setTimeout(function () {
+    rotate(ctx);
+  }, millisToNextStep(Date.now()));
+}

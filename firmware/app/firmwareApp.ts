@@ -1,0 +1,72 @@
+// The application: loads the provisioned state, takes the command links, starts rotating
+// codes, and wires the button and the motion sensor. Every board entry calls startFirmware.
+import { JOURNAL_EVENT_BOOT, JOURNAL_EVENT_BUTTON, JOURNAL_EVENT_CLOCK_LOST, JOURNAL_EVENT_MOVED } from "../../protocol/journal.js";
+import type { Board } from "../board/board.js";
+import { nrf, watchButton } from "../espruino/espruinoGlobals.js";
+import type { FirmwareContext } from "./firmwareContext.js";
+import { isProvisioned, loadConfig } from "./provisionedConfig.js";
+import { clockTrusted, loadClockState } from "./trustedClock.js";
+import { openJournal } from "./journalRing.js";
+import { journalEvent } from "./eventJournal.js";
+import { checkBattery, refreshOutputs, restartRotation, serveNfc } from "./codeRotation.js";
+import { attachCommandLinks } from "./commandLinks.js";
+import { MOVE_EPISODE_GAP_TICKS, MOVED_HOLD_TICKS } from "./deviceStatus.js";
+
+/** How long one button press keeps the NFC form served. */
+export const NFC_SERVE_MS = 120000;
+
+function onButtonPress(ctx: FirmwareContext): void {
+  journalEvent(ctx, JOURNAL_EVENT_BUTTON, 0);
+  ctx.board.acknowledgePress();
+  if (ctx.board.hasNfc && isProvisioned(ctx.config)) {
+    ctx.nfcServing = true;
+    serveNfc(ctx);
+    if (ctx.nfcTimer !== undefined) clearTimeout(ctx.nfcTimer);
+    ctx.nfcTimer = setTimeout(function () {
+      ctx.nfcTimer = undefined;
+      ctx.nfcServing = false;
+      const stop = nrf().nfcStop;
+      if (stop !== undefined) stop();
+    }, NFC_SERVE_MS);
+  }
+  refreshOutputs(ctx);
+}
+
+function onMoved(ctx: FirmwareContext): void {
+  const newEpisode = ctx.movedTicksLeft <= MOVED_HOLD_TICKS - MOVE_EPISODE_GAP_TICKS;
+  ctx.movedTicksLeft = MOVED_HOLD_TICKS;
+  if (!newEpisode) return;
+  journalEvent(ctx, JOURNAL_EVENT_MOVED, 0);
+  refreshOutputs(ctx);
+}
+
+export function startFirmware(board: Board): void {
+  const ctx: FirmwareContext = {
+    board: board,
+    config: loadConfig(),
+    clock: loadClockState(),
+    journal: openJournal(),
+    movedTicksLeft: 0,
+    batteryLow: false,
+    pendingSyncNonce: null,
+    nfcServing: false,
+    nfcTimer: undefined,
+    rotationTimer: undefined,
+    lastJournaledStep: {},
+    consoleLink: null,
+  };
+  nrf().setServices({}, { uart: true });
+  attachCommandLinks(ctx);
+  journalEvent(ctx, JOURNAL_EVENT_BOOT, 0);
+  if (ctx.clock.lastAcceptedTime > 0 && !clockTrusted(ctx.clock)) journalEvent(ctx, JOURNAL_EVENT_CLOCK_LOST, 0);
+  watchButton(function () {
+    onButtonPress(ctx);
+  });
+  const motion = board.startMotionSensing;
+  if (motion !== null)
+    motion(function () {
+      onMoved(ctx);
+    });
+  checkBattery(ctx);
+  restartRotation(ctx);
+}

@@ -1,0 +1,25 @@
+// The firmware's whole state in RAM, one object passed to every part of the application.
+import type { Board } from "../board/board.js";
+import type { ProvisionedConfig } from "./provisionedConfig.js";
+import type { ClockState } from "./trustedClock.js";
+import type { JournalRing } from "./journalRing.js";
+
+export interface FirmwareContext {
+  board: Board;
+  config: ProvisionedConfig;
+  clock: ClockState;
+  journal: JournalRing;
+  /** Rotations left during which the MOVED status bit stays set (0: not moved). */
+  movedTicksLeft: number;
+  batteryLow: boolean;
+  /** The time-sync nonce issued by SYNCREQ, forgotten after one SYNC attempt. */
+  pendingSyncNonce: Uint8Array | null;
+  /** True while a button press has the NFC form served. */
+  nfcServing: boolean;
+  nfcTimer: ReturnType<typeof setTimeout> | undefined;
+  rotationTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Step of the last record per rate-limited journal event (event number to step). */
+  lastJournaledStep: Record<number, number>;
+  /** Link the JavaScript console was handed to by PROV CONSOLE, or null. */
+  consoleLink: string | null;
+}

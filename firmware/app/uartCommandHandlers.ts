@@ -1,0 +1,238 @@
+// The UART command protocol (firmware/README.md "UART command protocol"): one request line in,
+// one answer line out. Nothing here ever puts the device key into an answer.
+import {
+  CMD_CHALLENGE, CMD_CODE, CMD_JOURNAL, CMD_PROVISION, CMD_STATUS, CMD_SYNC, CMD_SYNC_REQUEST,
+  ERR_AUTH, ERR_CLOCK, ERR_LOCKED, ERR_NOT_PROVISIONED, ERR_SYNTAX, ERR_UNKNOWN,
+  PROV_CLOCK, PROV_CONSOLE, PROV_ID, PROV_KEY, PROV_LOCK, UART_JOURNAL_MAX_RECORDS,
+  parseU32, uartWords,
+} from "../../protocol/uartCommands.js";
+import { deviceIdHex, fromHex, parseDeviceIdHex, toHex, u32be } from "../../protocol/bytes.js";
+import { answerChallenge, CHALLENGE_NONCE_LENGTH } from "../../protocol/challenge.js";
+import { judgeTimeSync, SYNC_MAC_LENGTH, SYNC_NONCE_LENGTH } from "../../protocol/timeSync.js";
+import { DEVICE_KEY_LENGTH } from "../../protocol/deviceKey.js";
+import { FRAME_KIND_ADVERT } from "../../protocol/frame.js";
+import { stepOf } from "../../protocol/timeStep.js";
+import {
+  JOURNAL_EVENT_CHALLENGE, JOURNAL_EVENT_CLOCK_SET, JOURNAL_EVENT_LOCKED, JOURNAL_EVENT_PROVISIONED, JOURNAL_EVENT_SYNC_REFUSED,
+} from "../../protocol/journal.js";
+import { espruinoE } from "../espruino/espruinoGlobals.js";
+import type { FirmwareContext } from "./firmwareContext.js";
+import { FIRMWARE_VERSION } from "./firmwareVersion.js";
+import { batteryPercent, frameStatus, statusHex } from "./deviceStatus.js";
+import { acceptTime, clockTrusted, deviceUnixSeconds } from "./trustedClock.js";
+import { clearJournal, readJournal } from "./journalRing.js";
+import { journalEvent } from "./eventJournal.js";
+import { currentDisplayCode, currentFrame, refreshOutputs, restartRotation } from "./codeRotation.js";
+import { isProvisioned, saveConfig } from "./provisionedConfig.js";
+
+export interface CommandOutcome {
+  /** The answer line without its "\n"; null for a blank line (nothing to answer). */
+  answer: string | null;
+  /** PROV CONSOLE accepted: hand the JavaScript console to the link after answering. */
+  handConsoleOver: boolean;
+}
+
+function ok(words: string[]): CommandOutcome {
+  return { answer: "OK " + words.join(" "), handConsoleOver: false };
+}
+
+function fail(reason: string, text: string): CommandOutcome {
+  return { answer: "ERR " + reason + " " + text, handConsoleOver: false };
+}
+
+function printableAscii(line: string): boolean {
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c < 32 || c > 126) return false;
+  }
+  return true;
+}
+
+function arity(words: string[], count: number, usage: string): CommandOutcome | null {
+  return words.length === count ? null : fail(ERR_SYNTAX, "usage: " + usage);
+}
+
+function unprovisioned(): CommandOutcome {
+  return fail(ERR_NOT_PROVISIONED, "device has no ID and key yet (PROV ID, PROV KEY)");
+}
+
+function clockNotSet(): CommandOutcome {
+  return fail(ERR_CLOCK, "clock not set since power loss; an authenticated SYNC is needed");
+}
+
+function status(ctx: FirmwareContext): CommandOutcome {
+  const id = ctx.config.deviceId;
+  return ok([
+    CMD_STATUS,
+    id === null ? "-" : deviceIdHex(id),
+    ctx.board.name,
+    String(deviceUnixSeconds()),
+    statusHex(frameStatus(ctx)),
+    String(batteryPercent(ctx)),
+    String(ctx.journal.nextSeq),
+    ctx.config.locked ? "1" : "0",
+    FIRMWARE_VERSION,
+  ]);
+}
+
+function code(ctx: FirmwareContext): CommandOutcome {
+  if (!isProvisioned(ctx.config)) return unprovisioned();
+  if (!clockTrusted(ctx.clock)) return clockNotSet();
+  const digits = currentDisplayCode(ctx);
+  const frame = currentFrame(ctx, FRAME_KIND_ADVERT);
+  if (digits === null || frame === null) return clockNotSet();
+  return ok([CMD_CODE, digits, String(stepOf(deviceUnixSeconds())), toHex(frame)]);
+}
+
+function challenge(ctx: FirmwareContext, words: string[]): CommandOutcome {
+  const usage = arity(words, 2, "CHAL <nonce: 32 hex digits>");
+  if (usage !== null) return usage;
+  const nonce = fromHex(words[1]);
+  if (nonce === null || nonce.length !== CHALLENGE_NONCE_LENGTH) return fail(ERR_SYNTAX, "nonce must be 32 hex digits");
+  const key = ctx.config.deviceKey;
+  const id = ctx.config.deviceId;
+  if (key === null || id === null) return unprovisioned();
+  if (!clockTrusted(ctx.clock)) return clockNotSet();
+  const answer = answerChallenge(ctx.board.hash, key, id, nonce, deviceUnixSeconds(), frameStatus(ctx), ctx.journal.nextSeq);
+  journalEvent(ctx, JOURNAL_EVENT_CHALLENGE, (nonce[0] << 8) | nonce[1]);
+  return ok([CMD_CHALLENGE, deviceIdHex(id), String(answer.deviceTime), statusHex(answer.status), String(answer.journalSeq), toHex(answer.mac)]);
+}
+
+function journal(ctx: FirmwareContext, words: string[]): CommandOutcome {
+  const usage = arity(words, 3, "JOURNAL <fromSeq> <maxCount 1.." + UART_JOURNAL_MAX_RECORDS + ">");
+  if (usage !== null) return usage;
+  const fromSeq = parseU32(words[1]);
+  const maxCount = parseU32(words[2]);
+  if (fromSeq === null) return fail(ERR_SYNTAX, "fromSeq must be a decimal number");
+  if (maxCount === null || maxCount < 1 || maxCount > UART_JOURNAL_MAX_RECORDS)
+    return fail(ERR_SYNTAX, "maxCount must be 1.." + UART_JOURNAL_MAX_RECORDS);
+  if (!isProvisioned(ctx.config)) return unprovisioned();
+  const slice = readJournal(ctx.journal, fromSeq, maxCount);
+  const out = [CMD_JOURNAL, toHex(slice.previousTag), String(slice.records.length)];
+  for (const record of slice.records) out.push(toHex(record));
+  return ok(out);
+}
+
+function syncRequest(ctx: FirmwareContext, words: string[]): CommandOutcome {
+  const usage = arity(words, 1, "SYNCREQ");
+  if (usage !== null) return usage;
+  const id = ctx.config.deviceId;
+  if (id === null || ctx.config.deviceKey === null) return unprovisioned();
+  const nonce = new Uint8Array(SYNC_NONCE_LENGTH);
+  const a = u32be(espruinoE().hwRand() >>> 0);
+  const b = u32be(espruinoE().hwRand() >>> 0);
+  for (let i = 0; i < 4; i++) {
+    nonce[i] = a[i];
+    nonce[4 + i] = b[i];
+  }
+  ctx.pendingSyncNonce = nonce;
+  return ok([CMD_SYNC_REQUEST, deviceIdHex(id), toHex(nonce), String(deviceUnixSeconds())]);
+}
+
+const REFUSAL_CODES: Record<string, number> = { "no-pending-nonce": 1, "bad-mac": 2, "time-goes-back": 3 };
+
+function sync(ctx: FirmwareContext, words: string[]): CommandOutcome {
+  const usage = arity(words, 3, "SYNC <unixTime> <mac: 32 hex digits>");
+  if (usage !== null) return usage;
+  const newTime = parseU32(words[1]);
+  const mac = fromHex(words[2]);
+  if (newTime === null) return fail(ERR_SYNTAX, "unixTime must be a decimal number");
+  if (mac === null || mac.length !== SYNC_MAC_LENGTH) return fail(ERR_SYNTAX, "mac must be 32 hex digits");
+  const key = ctx.config.deviceKey;
+  const id = ctx.config.deviceId;
+  if (key === null || id === null) return unprovisioned();
+  const nonce = ctx.pendingSyncNonce;
+  ctx.pendingSyncNonce = null;
+  const verdict = judgeTimeSync(ctx.board.hash, key, id, nonce, ctx.clock.lastAcceptedTime, newTime, mac);
+  if (verdict !== "accepted") {
+    journalEvent(ctx, JOURNAL_EVENT_SYNC_REFUSED, REFUSAL_CODES[verdict]);
+    return fail(ERR_AUTH, verdict);
+  }
+  const correction = newTime - deviceUnixSeconds();
+  acceptTime(ctx.clock, newTime);
+  journalEvent(ctx, JOURNAL_EVENT_CLOCK_SET, correction > 32767 ? 32767 : correction < -32768 ? -32768 : correction);
+  restartRotation(ctx);
+  return ok([CMD_SYNC, String(newTime)]);
+}
+
+function restartJournalAfterProvisioning(ctx: FirmwareContext): void {
+  clearJournal(ctx.journal);
+  ctx.lastJournaledStep = {};
+  saveConfig(ctx.config);
+  if (isProvisioned(ctx.config)) journalEvent(ctx, JOURNAL_EVENT_PROVISIONED, ctx.config.keyVersion);
+  refreshOutputs(ctx);
+}
+
+function provision(ctx: FirmwareContext, words: string[]): CommandOutcome {
+  if (ctx.config.locked) return fail(ERR_LOCKED, "device is locked; provisioning is closed");
+  const what = words.length > 1 ? words[1] : "";
+  if (what === PROV_ID) {
+    const usage = arity(words, 3, "PROV ID <deviceId: 8 hex digits>");
+    if (usage !== null) return usage;
+    const id = parseDeviceIdHex(words[2]);
+    if (id === null) return fail(ERR_SYNTAX, "deviceId must be 8 hex digits");
+    ctx.config.deviceId = id;
+    restartJournalAfterProvisioning(ctx);
+    return ok([CMD_PROVISION, PROV_ID, deviceIdHex(id)]);
+  }
+  if (what === PROV_KEY) {
+    const usage = arity(words, 4, "PROV KEY <version 1..255> <deviceKey: 64 hex digits>");
+    if (usage !== null) return usage;
+    const version = parseU32(words[2]);
+    const key = fromHex(words[3]);
+    if (version === null || version < 1 || version > 255) return fail(ERR_SYNTAX, "key version must be 1..255");
+    if (key === null || key.length !== DEVICE_KEY_LENGTH) return fail(ERR_SYNTAX, "deviceKey must be 64 hex digits");
+    ctx.config.keyVersion = version;
+    ctx.config.deviceKey = key;
+    restartJournalAfterProvisioning(ctx);
+    return ok([CMD_PROVISION, PROV_KEY, String(version)]);
+  }
+  if (what === PROV_CLOCK) {
+    const usage = arity(words, 3, "PROV CLOCK <unixTime>");
+    if (usage !== null) return usage;
+    const time = parseU32(words[2]);
+    if (time === null || time === 0) return fail(ERR_SYNTAX, "unixTime must be a positive decimal number");
+    acceptTime(ctx.clock, time);
+    journalEvent(ctx, JOURNAL_EVENT_CLOCK_SET, 0);
+    restartRotation(ctx);
+    return ok([CMD_PROVISION, PROV_CLOCK, String(time)]);
+  }
+  if (what === PROV_LOCK) {
+    const usage = arity(words, 2, "PROV LOCK");
+    if (usage !== null) return usage;
+    if (!isProvisioned(ctx.config)) return unprovisioned();
+    ctx.config.locked = true;
+    saveConfig(ctx.config);
+    journalEvent(ctx, JOURNAL_EVENT_LOCKED, 0);
+    refreshOutputs(ctx);
+    return ok([CMD_PROVISION, PROV_LOCK]);
+  }
+  if (what === PROV_CONSOLE) {
+    const usage = arity(words, 2, "PROV CONSOLE");
+    if (usage !== null) return usage;
+    return { answer: "OK " + CMD_PROVISION + " " + PROV_CONSOLE, handConsoleOver: true };
+  }
+  return fail(ERR_SYNTAX, "usage: PROV ID|KEY|CLOCK|LOCK|CONSOLE ...");
+}
+
+/** Answers one request line (without its line end). */
+export function answerCommand(ctx: FirmwareContext, line: string): CommandOutcome {
+  if (!printableAscii(line)) return fail(ERR_SYNTAX, "requests are printable ASCII only");
+  const words = uartWords(line);
+  if (words.length === 0) return { answer: null, handConsoleOver: false };
+  const command = words[0];
+  if (command === CMD_STATUS) {
+    const usage = arity(words, 1, "STATUS");
+    return usage !== null ? usage : status(ctx);
+  }
+  if (command === CMD_CODE) {
+    const usage = arity(words, 1, "CODE");
+    return usage !== null ? usage : code(ctx);
+  }
+  if (command === CMD_CHALLENGE) return challenge(ctx, words);
+  if (command === CMD_JOURNAL) return journal(ctx, words);
+  if (command === CMD_SYNC_REQUEST) return syncRequest(ctx, words);
+  if (command === CMD_SYNC) return sync(ctx, words);
+  if (command === CMD_PROVISION) return provision(ctx, words);
+  return fail(ERR_UNKNOWN, "unknown command " + (command.length > 16 ? command.slice(0, 16) + "..." : command));
+}

@@ -1,0 +1,34 @@
+// The board layer: everything that differs between Puck.js v2, Pixl.js and Bangle.js 2.
+// The application (firmware/app/) talks to the hardware only through this.
+import type { HashFunction } from "../../protocol/hashFunction.js";
+
+/** What a display board shows; null fields are not shown. */
+export interface ScreenView {
+  /** "1234 5678 9012", or null when no valid code can be shown. */
+  groupedCode: string | null;
+  /** One short line saying why there is no code ("CLOCK NOT SET", "NOT PROVISIONED"). */
+  notice: string | null;
+  batteryPercent: number;
+  batteryLow: boolean;
+  clockTrusted: boolean;
+  moved: boolean;
+  /** "HH:MM" UTC of the device clock. */
+  clockText: string;
+}
+
+export interface Board {
+  /** "puckjs" | "pixljs" | "banglejs2": the name STATUS reports. */
+  name: string;
+  /** SHA-256 as this board has it: native where it exists, portable on Pixl.js. */
+  hash: HashFunction;
+  /** Advertising interval, ms (firmware/README.md "Advertising interval"). */
+  advertisingIntervalMs: number;
+  hasNfc: boolean;
+  /** Draws the view; null on boards without a display. */
+  show: ((view: ScreenView) => void) | null;
+  /** Calls back once per detected movement; null on boards without motion sensing. */
+  startMotionSensing: ((onMoved: () => void) => void) | null;
+  /** Acknowledges a button press to the person who pressed it (LED blink or screen). */
+  acknowledgePress(): void;
+  batteryPercent(): number;
+}

@@ -1,0 +1,51 @@
+// Draws a ScreenView with the built-in 6x8 font at integer scales: the code in large digits,
+// battery and clock state on the lines around it. Shared by Pixl.js (128x64) and
+// Bangle.js 2 (176x176); the board says how large the digits are.
+import type { ScreenView } from "./board.js";
+import type { EspruinoGraphics } from "../espruino/espruinoGlobals.js";
+
+export interface ScreenGeometry {
+  /** Scale of the 6x8 font for the code digits. */
+  digitScale: number;
+  /** Groups of the code per line: 2 on the Pixl.js ("1234 5678" / "9012"), 1 on Bangle.js 2. */
+  groupsPerLine: number;
+}
+
+function centred(g: EspruinoGraphics, text: string, y: number): void {
+  const x = Math.floor((g.getWidth() - g.stringWidth(text)) / 2);
+  g.drawString(text, x < 0 ? 0 : x, y);
+}
+
+function codeLines(groupedCode: string, groupsPerLine: number): string[] {
+  const groups = groupedCode.split(" ");
+  const lines: string[] = [];
+  for (let i = 0; i < groups.length; i += groupsPerLine) lines.push(groups.slice(i, i + groupsPerLine).join(" "));
+  return lines;
+}
+
+export function drawScreen(g: EspruinoGraphics, view: ScreenView, geometry: ScreenGeometry): void {
+  g.clear();
+  g.setFont("6x8", 1);
+  const battery = "BAT " + view.batteryPercent + "%" + (view.batteryLow ? " LOW" : "");
+  g.drawString(battery, 0, 0);
+  const clock = view.clockTrusted ? view.clockText : "--:--";
+  g.drawString(clock, g.getWidth() - g.stringWidth(clock), 0);
+  const bottom = g.getHeight() - 8;
+  if (view.groupedCode !== null) {
+    const lines = codeLines(view.groupedCode, geometry.groupsPerLine);
+    const lineHeight = 8 * geometry.digitScale + 2;
+    let y = Math.floor((g.getHeight() - lines.length * lineHeight) / 2) + 2;
+    g.setFont("6x8", geometry.digitScale);
+    for (const line of lines) {
+      centred(g, line, y);
+      y += lineHeight;
+    }
+    g.setFont("6x8", 1);
+  } else if (view.notice !== null) {
+    g.setFont("6x8", 1);
+    centred(g, view.notice, Math.floor(g.getHeight() / 2) - 4);
+  }
+  g.setFont("6x8", 1);
+  centred(g, view.clockTrusted ? (view.moved ? "MOVED" : "UTC CLOCK OK") : "CLOCK NOT SET", bottom);
+  g.flip();
+}

@@ -1,0 +1,404 @@
+// A simulated Espruino board running a firmware bundle from its Storage: the device the tests,
+// the tester's command and the transports (simulator/transports/) talk to.
+// simulator/README.md documents every member and event.
+import { EventEmitter } from "node:events";
+import { readFileSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { BOARD_FACTS, type BoardFacts, type BoardName } from "../../firmware/build/boardFacts.js";
+import { checkEspruinoDialect } from "../../firmware/build/espruinoDialect.js";
+import { VirtualClock } from "../runtime/virtualClock.js";
+import { FlashStorage, type StorageSnapshot } from "../runtime/flashStorage.js";
+import { EspruinoRuntime, type RuntimeHost } from "../runtime/espruinoRuntime.js";
+import { JsVarEstimator } from "../runtime/jsVarEstimate.js";
+import { bytesOf, type AdvertisingState } from "../runtime/advertisingPacket.js";
+import { SimulatedDeviceOptionsSchema, type ResolvedDeviceOptions, type SimulatedDeviceOptions } from "./simulatedDeviceOptions.js";
+
+/** Thrown by create() for a bundle the interpreter would reject. */
+export class BundleRefusedError extends Error {
+  readonly problems: string[];
+  constructor(path: string, problems: string[]) {
+    super(`the simulator refuses ${path}: ${problems.length} problem(s) outside the Espruino dialect:\n  ${problems.join("\n  ")}`);
+    this.name = "BundleRefusedError";
+    this.problems = problems;
+  }
+}
+
+/** Max bytes per Nordic UART notification with the default MTU (23 - 3). */
+export const NUS_CHUNK_BYTES = 20;
+export const OUT_OF_MEMORY = "Out of Memory";
+
+export interface Advertisement {
+  manufacturerId: number;
+  manufacturerData: Uint8Array;
+  intervalMs: number;
+  connectable: boolean;
+  nameInPacket: boolean;
+  name: string | null;
+}
+
+export class SimulatedDevice extends EventEmitter {
+  readonly board: BoardName;
+  readonly facts: BoardFacts;
+  readonly clock: VirtualClock;
+  readonly storage: FlashStorage;
+  readonly deviceName: string;
+  readonly macAddress: string;
+  readonly jsVarBudget: number;
+  readonly mode: "virtual" | "realtime";
+  /** Why the interpreter stopped ("Out of Memory"), or null while it runs. */
+  failure: string | null = null;
+  /** Uncaught exceptions printed since creation, newest last. */
+  readonly uncaughtErrors: string[] = [];
+  private runtime!: EspruinoRuntime;
+  private estimator!: JsVarEstimator;
+  private battery: number;
+  private connected = false;
+  private taskQueue: Array<() => void> = [];
+  private inTask = false;
+  private rebootRequested = false;
+  private lastJsVars = 0;
+  private peakJsVars = 0;
+  private consoleText = "";
+  private realtimeTimer: NodeJS.Timeout | null = null;
+  private readonly enforceBudget: boolean;
+  private lastAdvertKey = "";
+
+  private constructor(options: ResolvedDeviceOptions) {
+    super();
+    this.board = options.board;
+    this.facts = BOARD_FACTS[options.board];
+    this.jsVarBudget = this.facts.jsVarBlocks;
+    this.mode = options.clock.mode;
+    this.enforceBudget = options.enforceJsVarBudget;
+    this.battery = options.batteryPercent;
+    this.clock = new VirtualClock(options.clock.startUnixMs, options.clock.rtcUnixMs ?? options.clock.startUnixMs, options.clock.driftPpm);
+    this.storage = new FlashStorage(this.facts.storageBytes, this.facts.flashPageBytes, options.storage as StorageSnapshot | undefined);
+    const seed = options.addressSeed === undefined ? randomBytes(6) : createHash("sha256").update(options.addressSeed).digest().subarray(0, 6);
+    seed[0] |= 0xc0; // random static address
+    this.macAddress = [...seed].map((b) => b.toString(16).padStart(2, "0")).join(":") + " random";
+    const short = seed[4].toString(16).padStart(2, "0") + seed[5].toString(16).padStart(2, "0");
+    this.deviceName = `${this.facts.title.replace(" v2", "")} ${short}`;
+  }
+
+  /** Creates and boots a device. With bundlePath the bundle is checked, written to ".boot0" and run. */
+  static create(options: SimulatedDeviceOptions): SimulatedDevice {
+    const parsed = SimulatedDeviceOptionsSchema.safeParse(options);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "options"}: ${i.message}`);
+      throw new Error(`invalid simulated device options: ${problems.join("; ")}`);
+    }
+    const device = new SimulatedDevice(parsed.data);
+    if (parsed.data.bundlePath !== undefined) device.install(readFileSync(parsed.data.bundlePath, "latin1"), parsed.data.bundlePath);
+    device.boot();
+    return device;
+  }
+
+  /** Checks a bundle like the interpreter would and writes it as ".boot0" (no reboot). */
+  install(code: string, label: string): void {
+    const problems = checkEspruinoDialect(code, label).map((p) => p.message);
+    if (problems.length > 0) throw new BundleRefusedError(label, problems);
+    this.storage.write(".boot0", bytesOf(code), 0, 0);
+  }
+
+  // ---- running ---------------------------------------------------------------------------
+
+  private host(): RuntimeHost {
+    return {
+      board: this.facts,
+      clock: this.clock,
+      storage: this.storage,
+      deviceName: this.deviceName,
+      macAddress: this.macAddress,
+      batteryPercent: () => this.battery,
+      bleConnected: () => this.connected,
+      sendBle: (bytes) => {
+        for (let i = 0; i < bytes.length; i += NUS_CHUNK_BYTES) this.emit("bleData", bytes.slice(i, i + NUS_CHUNK_BYTES));
+      },
+      sendSerial: (bytes) => this.emit("serialData", bytes),
+      advertisingChanged: () => this.advertisingChanged(),
+      nfcChanged: () => this.emit("nfc", this.nfcUri()),
+      screenChanged: () => this.emit("screen"),
+      consoleOutput: (text) => {
+        this.consoleText = (this.consoleText + text).slice(-8192);
+        this.emit("console", text);
+      },
+      requestReboot: () => {
+        this.rebootRequested = true;
+      },
+      dropBle: () => this.taskQueue.push(() => this.bleDisconnect()),
+      markNative: (o) => this.runtime.native.add(o),
+    };
+  }
+
+  private boot(): void {
+    this.failure = null;
+    this.rebootRequested = false;
+    this.runtime = new EspruinoRuntime(this.host());
+    this.runtime.jsVarsUsed = () => this.lastJsVars;
+    this.estimator = new JsVarEstimator(this.runtime.native);
+    this.lastAdvertKey = "";
+    this.runtime.advertising = null;
+    this.runTask(() => this.runtime.boot());
+    if (this.connected) this.runTask(() => this.runtime.bleLinkChanged(true));
+    this.emit("boot");
+    this.advertisingChanged();
+  }
+
+  /** Runs one interpreter event; events raised meanwhile queue behind it, as in Espruino's idle loop. */
+  private runTask(task: () => void): void {
+    if (this.failure !== null) return;
+    this.taskQueue.push(task);
+    if (this.inTask) return;
+    this.inTask = true;
+    try {
+      while (this.taskQueue.length > 0 && this.failure === null) {
+        const next = this.taskQueue.shift()!;
+        try {
+          next();
+        } catch (error) {
+          const e = error as { name?: string; message?: string };
+          const text = `Uncaught ${e?.name ?? "Error"}: ${e?.message ?? String(error)}`;
+          this.uncaughtErrors.push(text);
+          this.runtime.writeConsole(text + "\r\n");
+          this.emit("uncaughtError", text);
+        }
+        this.account();
+        if (this.rebootRequested) {
+          this.taskQueue = [];
+          this.inTask = false;
+          this.reboot();
+          return;
+        }
+      }
+    } finally {
+      this.inTask = false;
+    }
+  }
+
+  private account(): void {
+    if (this.failure !== null) return;
+    const roots = [...this.runtime.programGlobals(), ...this.runtime.heldCallbacks()];
+    this.lastJsVars = this.estimator.estimate(roots);
+    if (this.lastJsVars > this.peakJsVars) this.peakJsVars = this.lastJsVars;
+    if (this.enforceBudget && this.lastJsVars > this.jsVarBudget) {
+      this.failure = OUT_OF_MEMORY;
+      this.runtime.writeConsole(`ERROR: Out of Memory! (${this.lastJsVars} of ${this.jsVarBudget} JsVars)\r\nExecution Interrupted\r\n`);
+      this.clock.clearTimers();
+      this.emit("outOfMemory", this.lastJsVars);
+    }
+  }
+
+  /** Virtual mode: moves world time forward by ms, running every timer due on the way. */
+  advance(ms: number): void {
+    const until = this.clock.worldMs + ms;
+    for (;;) {
+      const due = this.failure === null ? this.clock.nextDue(until) : null;
+      if (due === null) break;
+      this.runTask(() => due.callback(...due.args));
+    }
+    this.clock.moveTo(until);
+  }
+
+  /** Realtime mode: the virtual clock follows the wall clock (times `speed`) until stop(). */
+  runRealtime(speed = 1): void {
+    if (this.realtimeTimer !== null) return;
+    let last = Date.now();
+    this.realtimeTimer = setInterval(() => {
+      const now = Date.now();
+      this.advance((now - last) * speed);
+      last = now;
+    }, 20);
+  }
+
+  stop(): void {
+    if (this.realtimeTimer !== null) clearInterval(this.realtimeTimer);
+    this.realtimeTimer = null;
+  }
+
+  // ---- links -----------------------------------------------------------------------------
+
+  isBleConnected(): boolean {
+    return this.connected;
+  }
+
+  bleConnect(): void {
+    if (this.connected) return;
+    this.connected = true;
+    this.emit("bleConnected");
+    this.runTask(() => {
+      this.runtime.bleLinkChanged(true);
+      this.runtime.emit("NRF.connect", "aa:bb:cc:dd:ee:ff public");
+    });
+  }
+
+  bleDisconnect(): void {
+    if (!this.connected) return;
+    this.connected = false;
+    this.emit("bleDisconnected");
+    this.runTask(() => {
+      this.runtime.bleLinkChanged(false);
+      this.runtime.emit("NRF.disconnect", 19);
+    });
+  }
+
+  /** Host to device over the Nordic UART RX characteristic. */
+  bleWrite(bytes: Uint8Array): void {
+    if (!this.connected) throw new Error("BLE is not connected: call bleConnect() first");
+    if (!this.runtime.uartEnabled) throw new Error("the Nordic UART service is not enabled on this device");
+    const text = Buffer.from(bytes).toString("latin1");
+    this.runTask(() => this.runtime.receive("Bluetooth", text));
+  }
+
+  /** Host to device over the serial console UART (9600 baud on Puck.js/Pixl.js). */
+  serialWrite(bytes: Uint8Array): void {
+    const text = Buffer.from(bytes).toString("latin1");
+    this.runTask(() => this.runtime.receive("Serial1", text));
+  }
+
+  /** Where the JavaScript console is: "Serial1", "Bluetooth", "LoopbackA", ... or null. */
+  consoleDevice(): string | null {
+    return this.runtime.consoleDevice;
+  }
+
+  /** The last 8 kB printed to the console device, whichever it was. */
+  consoleLog(): string {
+    return this.consoleText;
+  }
+
+  // ---- the world acting on the device ----------------------------------------------------
+
+  /** Presses the button (BTN/BTN1) and releases it after ms. */
+  pressButton(ms = 100, pin = "BTN1"): void {
+    this.runTask(() => this.runtime.pinEdge(pin, true));
+    this.advance(ms);
+    this.runTask(() => this.runtime.pinEdge(pin, false));
+  }
+
+  /** Shakes the device: accelerometer readings with a jolt (Puck.js when accelOn, Bangle.js 2). */
+  move(): void {
+    if (this.facts.motion === "puck") {
+      if (this.runtime.accelRateHz <= 0) return;
+      for (const z of [8192, 3000, 12000, 8192]) this.runTask(() => this.runtime.emit("Puck.accel", { acc: { x: 400, y: -300, z }, gyro: { x: 900, y: 40, z: -700 } }));
+    } else if (this.facts.motion === "bangle") {
+      this.runTask(() => this.runtime.emit("Bangle.accel", { x: 0.4, y: -0.3, z: -0.2, diff: 0.9, mag: 0.55 }));
+    }
+  }
+
+  setBattery(percent: number): void {
+    if (!(percent >= 0 && percent <= 100)) throw new Error(`battery percent must be 0..100, got ${percent}`);
+    this.battery = percent;
+  }
+
+  batteryPercent(): number {
+    return this.battery;
+  }
+
+  /** Jumps the device's RTC by ms (positive: ahead); timers keep their intervals. */
+  skewClock(ms: number): void {
+    this.clock.rtcOffsetMs += ms;
+  }
+
+  setDriftPpm(ppm: number): void {
+    this.clock.driftPpm = ppm;
+  }
+
+  /** World time, ms since the epoch. */
+  worldNowMs(): number {
+    return this.clock.worldMs;
+  }
+
+  /** What the device's RTC reads, ms since the epoch. */
+  deviceNowMs(): number {
+    return this.clock.deviceNowMs();
+  }
+
+  /** Soft reboot (E.reboot, load()): RAM lost, RTC and Storage kept. */
+  reboot(): void {
+    this.clock.clearTimers();
+    this.emit("reboot");
+    this.boot();
+  }
+
+  /** Power loss: RAM lost, the RTC restarts at 1970, Storage kept; the device boots again. */
+  powerLoss(): void {
+    if (this.connected) {
+      this.connected = false;
+      this.emit("bleDisconnected");
+    }
+    this.clock.powerLoss();
+    this.emit("powerLoss");
+    this.boot();
+  }
+
+  /** Hard reset: like power loss, and ".bootcde" does not survive (".boot0" does). */
+  hardReset(): void {
+    this.storage.erase(".bootcde");
+    this.powerLoss();
+  }
+
+  // ---- what the device shows -------------------------------------------------------------
+
+  private advertisingChanged(): void {
+    const ad = this.advertising();
+    const key = ad === null ? "" : JSON.stringify({ ...ad, manufacturerData: Buffer.from(ad.manufacturerData).toString("hex") });
+    if (key === this.lastAdvertKey) return;
+    this.lastAdvertKey = key;
+    this.emit("advertising", ad);
+  }
+
+  /** The current advertisement; null while not advertising (connected, asleep, or nothing set yet). */
+  advertising(): Advertisement | null {
+    const ad: AdvertisingState | null = this.runtime.advertising;
+    if (ad === null || this.connected) return null;
+    return {
+      manufacturerId: ad.manufacturerId,
+      manufacturerData: new Uint8Array(ad.manufacturerData),
+      intervalMs: ad.intervalMs,
+      connectable: ad.connectable,
+      nameInPacket: ad.nameInPacket,
+      name: ad.name,
+    };
+  }
+
+  /** What NFC serves now (an NDEF URI), or null. */
+  nfcUri(): string | null {
+    return this.runtime.nfcUri;
+  }
+
+  /** The strings on the screen, one row per line; "" on boards without a display. */
+  screenText(): string {
+    return this.runtime.graphics?.text() ?? "";
+  }
+
+  /** The framebuffer as ASCII art ("#" lit). */
+  screenAscii(): string {
+    return this.runtime.graphics?.ascii() ?? "";
+  }
+
+  saveScreenPng(path: string): void {
+    if (!this.runtime.graphics) throw new Error(`${this.facts.title} has no display`);
+    this.runtime.graphics.savePng(path);
+  }
+
+  /** LED and button pin levels (1 = on/pressed). */
+  pinLevels(): Record<string, number> {
+    return { ...this.runtime.pins };
+  }
+
+  jsVarsUsed(): number {
+    return this.lastJsVars;
+  }
+
+  jsVarsPeak(): number {
+    return this.peakJsVars;
+  }
+
+  storageSnapshot(): StorageSnapshot {
+    return this.storage.snapshot();
+  }
+
+  /** Boot files the dialect check refused at the last boot. */
+  refusedBootFiles(): string[] {
+    return [...this.runtime.refusedBootFiles];
+  }
+}

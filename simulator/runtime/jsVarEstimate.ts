@@ -1,0 +1,196 @@
+// Estimates how many JsVar blocks the firmware holds, the way Espruino stores values
+// (simulator/README.md "JsVar accounting"):
+//  - an object, array or closure scope: 1 block, plus per property/element 1 block for its
+//    name (names longer than 4 characters take an extra block per 12 more) and its value;
+//  - numbers, booleans, undefined, null: packed into the name block (0 extra);
+//  - a string: 1 block holding up to 4 characters, then 1 per 12 more;
+//  - a typed array: 1 for the view, 1 for the ArrayBuffer, 1 per 12 bytes of data (a buffer
+//    shared by several views counted once);
+//  - a function: 1 + 1 per parameter + 1 for its code; code loaded from a Storage file stays
+//    in flash (Espruino keeps a pointer to it), so its text costs no RAM;
+//  - the interpreter's own objects (NRF, E, Storage, g ...) are native: 0.
+// Closure scopes are read through node:inspector ([[Scopes]] of every function the walk
+// meets), cached per function and re-read every REPROBE_EVERY estimates, so a rebinding of a
+// captured `let` shows up at the latest then.
+import inspector from "node:inspector";
+
+/** Blocks a freshly booted interpreter uses before any application code (root, hidden state, console). */
+export const INTERPRETER_BASE_BLOCKS = 100;
+const REPROBE_EVERY = 64;
+
+function textBlocks(length: number): number {
+  return length <= 4 ? 1 : 1 + Math.ceil((length - 4) / 12);
+}
+
+type ScopeProbe = (fn: Function) => object[];
+
+function makeScopeProbe(): ScopeProbe {
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params: object): any => {
+    let result: any;
+    let error: Error | null = null;
+    session.post(method, params, (e, r) => {
+      error = e;
+      result = r;
+    });
+    if (error) throw error;
+    return result;
+  };
+  const holder = globalThis as unknown as { __evvJsVarProbe?: unknown; __evvJsVarSink?: (o: unknown) => void };
+  return (fn: Function) => {
+    const scopes: object[] = [];
+    holder.__evvJsVarProbe = fn;
+    holder.__evvJsVarSink = (descriptor: unknown) => {
+      // The inspector hands each scope as { description: "Closure" | "Block" | "Script" | "Global", object }.
+      const d = descriptor as { description?: string; object?: object };
+      if (d && d.object && d.description !== "Global") scopes.push(d.object);
+    };
+    try {
+      const handle = post("Runtime.evaluate", { expression: "globalThis.__evvJsVarProbe", objectGroup: "evvJsVar" });
+      const props = post("Runtime.getProperties", { objectId: handle.result.objectId, ownProperties: true, objectGroup: "evvJsVar" });
+      const internal = (props.internalProperties ?? []).find((p: { name: string }) => p.name === "[[Scopes]]");
+      if (internal?.value?.objectId) {
+        const list = post("Runtime.getProperties", { objectId: internal.value.objectId, ownProperties: true, objectGroup: "evvJsVar" });
+        for (const entry of list.result) {
+          if (!/^\d+$/.test(entry.name) || !entry.value?.objectId) continue;
+          post("Runtime.callFunctionOn", {
+            objectId: entry.value.objectId,
+            functionDeclaration: "function () { globalThis.__evvJsVarSink(this); }",
+            objectGroup: "evvJsVar",
+          });
+        }
+      }
+    } finally {
+      post("Runtime.releaseObjectGroup", { objectGroup: "evvJsVar" });
+      holder.__evvJsVarProbe = undefined;
+      holder.__evvJsVarSink = undefined;
+    }
+    return scopes;
+  };
+}
+
+let sharedProbe: ScopeProbe | null = null;
+
+export class JsVarEstimator {
+  private readonly native: WeakSet<object>;
+  private scopeCache = new WeakMap<Function, object[]>();
+  private nativeFunctions = new WeakMap<Function, boolean>();
+  private identities = new WeakMap<object, number>();
+  /** Materialised scopes are snapshots, so their signature never changes. */
+  private signatures = new WeakMap<object, string>();
+  private nextIdentity = 1;
+  private estimates = 0;
+
+  constructor(native: WeakSet<object>) {
+    this.native = native;
+  }
+
+  private scopesOf(fn: Function): object[] {
+    const cached = this.scopeCache.get(fn);
+    if (cached && this.estimates % REPROBE_EVERY !== 0) return cached;
+    if (sharedProbe === null) sharedProbe = makeScopeProbe();
+    const scopes = sharedProbe(fn);
+    this.scopeCache.set(fn, scopes);
+    return scopes;
+  }
+
+  private isNativeFunction(fn: Function): boolean {
+    let known = this.nativeFunctions.get(fn);
+    if (known === undefined) {
+      known = /\{\s*\[native code\]\s*\}$/.test(Function.prototype.toString.call(fn));
+      this.nativeFunctions.set(fn, known);
+    }
+    return known;
+  }
+
+  private identity(o: object): number {
+    let id = this.identities.get(o);
+    if (id === undefined) {
+      id = this.nextIdentity++;
+      this.identities.set(o, id);
+    }
+    return id;
+  }
+
+  /**
+   * Each probe materialises a scope as a new object, so one scope shared by many functions
+   * (the bundle's top level) is recognised by its variable names and the identities of its
+   * object values.
+   */
+  private scopeSignature(scope: object): string {
+    const cached = this.signatures.get(scope);
+    if (cached !== undefined) return cached;
+    let signature = "";
+    for (const key of Object.getOwnPropertyNames(scope)) {
+      const v = (scope as Record<string, unknown>)[key];
+      signature += key + "=" + (v !== null && (typeof v === "object" || typeof v === "function") ? "#" + this.identity(v) : String(v)) + ";";
+    }
+    this.signatures.set(scope, signature);
+    return signature;
+  }
+
+  /** Blocks held by everything reachable from `roots` (globals the program made, callbacks the runtime holds). */
+  estimate(roots: unknown[]): number {
+    this.estimates++;
+    const seen = new Set<unknown>();
+    const seenScopes = new Set<string>();
+    let blocks = INTERPRETER_BASE_BLOCKS;
+    const stack: unknown[] = [...roots];
+    const properties = (o: object, skip: (key: string) => boolean) => {
+      for (const key of Object.getOwnPropertyNames(o)) {
+        if (skip(key)) continue;
+        blocks += textBlocks(key.length);
+        const descriptor = Object.getOwnPropertyDescriptor(o, key);
+        if (descriptor && "value" in descriptor) stack.push(descriptor.value);
+      }
+    };
+    while (stack.length > 0) {
+      const value = stack.pop();
+      if (value === null || value === undefined) continue;
+      const type = typeof value;
+      if (type === "number" || type === "boolean" || type === "bigint" || type === "symbol") continue;
+      if (type === "string") {
+        blocks += textBlocks((value as string).length);
+        continue;
+      }
+      if (seen.has(value)) continue;
+      seen.add(value);
+      const object = value as object;
+      if (this.native.has(object)) continue;
+      if (ArrayBuffer.isView(object)) {
+        blocks += 1;
+        stack.push(object.buffer);
+        continue;
+      }
+      if (object instanceof ArrayBuffer || Object.prototype.toString.call(object) === "[object ArrayBuffer]") {
+        blocks += 1 + Math.ceil((object as ArrayBuffer).byteLength / 12);
+        continue;
+      }
+      if (type === "function") {
+        const fn = object as Function;
+        if (this.isNativeFunction(fn)) continue;
+        blocks += 2 + fn.length;
+        properties(fn, (key) => key === "prototype" || key === "length" || key === "name" || key === "arguments" || key === "caller");
+        for (const scope of this.scopesOf(fn)) {
+          const signature = this.scopeSignature(scope);
+          if (seenScopes.has(signature)) continue;
+          seenScopes.add(signature);
+          blocks += 1;
+          properties(scope, () => false);
+        }
+        continue;
+      }
+      blocks += 1;
+      if (Array.isArray(object)) {
+        for (const item of object) {
+          blocks += 1;
+          stack.push(item);
+        }
+        continue;
+      }
+      properties(object, () => false);
+    }
+    return blocks;
+  }
+}
