@@ -13,7 +13,7 @@ export const verifierSettings = z.object({
   typedFailuresPerHour: z.number().int().min(1, "must be at least 1").default(5),
   /** ... and within a rolling day. */
   typedFailuresPerDay: z.number().int().min(1, "must be at least 1").default(20),
-  /** A visit longer than this needs review (a forgotten check-out). */
+  /** A check-out further than this from the open check-in does not close it: both go to review (a forgotten check-out). */
   maxVisitHours: z.number().positive().default(24),
 });
 export type VerifierSettings = z.infer<typeof verifierSettings>;

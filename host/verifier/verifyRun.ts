@@ -44,6 +44,7 @@ export function runVerification(db: EvvDatabase, keystore: Keystore, settings: V
   const calendar = new LocalCalendar();
   const evidence = new ReadingEvidence(ctx, settings);
 
+  const maxVisitMs = settings.maxVisitHours * 3600_000;
   const totalReadings = (db.prepare("SELECT count(*) AS n FROM readings").get() as { n: number }).n;
   const visits: VisitDraft[] = [];
   let groupKey = "";
@@ -51,7 +52,7 @@ export function runVerification(db: EvvDatabase, keystore: Keystore, settings: V
   let groupClient = "";
   let group: ReadingVerdict[] = [];
   const flush = () => {
-    if (group.length > 0) for (const v of pairReadings(groupProvider, groupClient, ctx.clients.get(groupClient) ?? null, group)) visits.push(v);
+    if (group.length > 0) for (const v of pairReadings(groupProvider, groupClient, ctx.clients.get(groupClient) ?? null, group, maxVisitMs)) visits.push(v);
     group = [];
   };
   let done = 0;
@@ -74,7 +75,7 @@ export function runVerification(db: EvvDatabase, keystore: Keystore, settings: V
   for (const v of visits) {
     v.status = statusOf(v.reasons);
     if (v.status === "rejected" || v.beginMs === null) continue;
-    establishVisitFacts(v, ctx, settings, calendar);
+    establishVisitFacts(v, ctx, calendar);
     v.status = statusOf(v.reasons);
     if (v.status !== "rejected") complete.push(v);
   }

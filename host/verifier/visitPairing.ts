@@ -1,16 +1,28 @@
 // Pairs one provider's readings for one client into visits: in time order, each check-in with
-// the next check-out. A reading that proves nothing becomes a rejected visit of its own, so its
-// counterpart is left unpaired and goes to review.
+// the next check-out within the longest visit. A reading that proves nothing, or repeats one
+// already seen (same event, device and time: the same code typed twice), becomes a rejected
+// visit of its own, so its counterpart is left unpaired and goes to review.
 import type { ReadingVerdict } from "./readingEvidence.js";
 import type { VisitDraft } from "./visitDraft.js";
 import type { ClientInfo } from "./verificationContext.js";
 
-export function pairReadings(providerNumber: string, clientNdNumber: string, client: ClientInfo | null, verdicts: ReadingVerdict[]): VisitDraft[] {
+export function pairReadings(providerNumber: string, clientNdNumber: string, client: ClientInfo | null, verdicts: ReadingVerdict[], maxVisitMs: number): VisitDraft[] {
   const visits: VisitDraft[] = [];
   const proven: ReadingVerdict[] = [];
+  const seen = new Map<string, string>();
   for (const v of verdicts) {
-    if (v.proven) proven.push(v);
-    else visits.push(draft(providerNumber, clientNdNumber, client, v.event === "check-in" ? v : null, v.event === "check-out" ? v : null));
+    if (v.proven) {
+      const key = v.event + "|" + v.deviceId + "|" + v.timeMs;
+      const earlier = seen.get(key);
+      if (earlier === undefined) {
+        seen.set(key, v.readingId);
+        proven.push(v);
+        continue;
+      }
+      v.proven = false;
+      v.reasons.push({ code: "DUPLICATE_READING", detail: `same as ${earlier}` });
+    }
+    visits.push(draft(providerNumber, clientNdNumber, client, v.event === "check-in" ? v : null, v.event === "check-out" ? v : null));
   }
   proven.sort((a, b) => a.timeMs - b.timeMs || (a.event === b.event ? 0 : a.event === "check-in" ? -1 : 1));
   let open: ReadingVerdict | null = null;
@@ -18,6 +30,10 @@ export function pairReadings(providerNumber: string, clientNdNumber: string, cli
     if (v.event === "check-in") {
       if (open) visits.push(draft(providerNumber, clientNdNumber, client, open, null));
       open = v;
+    } else if (open && v.timeMs - open.timeMs > maxVisitMs) {
+      visits.push(draft(providerNumber, clientNdNumber, client, open, null));
+      visits.push(draft(providerNumber, clientNdNumber, client, null, v));
+      open = null;
     } else {
       visits.push(draft(providerNumber, clientNdNumber, client, open, v));
       open = null;

@@ -1,12 +1,11 @@
-// Per-visit checks: length, tasks, the authorization that covers it, its location, the local
+// Per-visit checks: tasks, the authorization that covers it, its location, the local
 // dates it spans (split at local midnight, real elapsed minutes across DST), death.
 import type { VisitDraft } from "../visitDraft.js";
 import type { VerificationContext } from "../verificationContext.js";
-import type { VerifierSettings } from "../settings.js";
 import type { LocalCalendar } from "../localCalendar.js";
 import { categoryOfTask, type TaskCategory } from "../../domain/taskCategory.js";
 
-export function establishVisitFacts(visit: VisitDraft, ctx: VerificationContext, settings: VerifierSettings, calendar: LocalCalendar): void {
+export function establishVisitFacts(visit: VisitDraft, ctx: VerificationContext, calendar: LocalCalendar): void {
   const client = visit.client;
   const tasksText = visit.checkOut?.tasks ?? visit.checkIn?.tasks ?? null;
   visit.tasks = tasksText ? (JSON.parse(tasksText) as string[]) : [];
@@ -25,9 +24,6 @@ export function establishVisitFacts(visit: VisitDraft, ctx: VerificationContext,
     categories.add("other");
   }
   visit.categories = [...categories];
-
-  if (visit.endMs - visit.beginMs > settings.maxVisitHours * 3600_000)
-    visit.reasons.push({ code: "VISIT_TOO_LONG", detail: `${((visit.endMs - visit.beginMs) / 3600_000).toFixed(1)} h` });
 
   const slices = calendar.splitByLocalDate(client.timeZone, visit.beginMs, visit.endMs);
   visit.days = slices.map((s) => ({ date: s.date, minutes: Math.floor(s.ms / 60_000), paidMinutes: 0, units: 0 }));
