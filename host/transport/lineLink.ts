@@ -47,7 +47,7 @@ export class LineLink implements DeviceLink {
       this.waiting = { request: line, resolve, reject, timer };
       this.asked = true;
       this.pipe.write(new TextEncoder().encode(line + "\n")).catch((error: Error) => {
-        this.breakWith(new LinkError("dropped", `could not send ${firstWord(line)}: ${error.message}`));
+        this.breakWith(new LinkError("dropped", `the link to the device dropped while sending ${firstWord(line)} (${error.message})`));
       });
     });
   }

@@ -10,6 +10,7 @@ import { H4Stream, type H4Packet } from "./h4Stream.js";
 import {
   ADV_IND,
   ADV_NONCONN_IND,
+  SCAN_RSP,
   STATUS_CONNECTION_TIMEOUT,
   STATUS_LOCAL_HOST_TERMINATED,
   STATUS_SUCCESS,
@@ -70,7 +71,11 @@ interface Connection {
   faults: FaultInjector;
   reassembly: { cid: number; length: number; data: number[] } | null;
   fromDevice: (bytes: Uint8Array) => void;
+  deviceLeft: () => void;
 }
+
+/** Remote user terminated the connection: the device disconnected (or lost power). */
+const STATUS_REMOTE_USER_TERMINATED = 0x13;
 
 export class HciController {
   private readonly h4 = new H4Stream((packet) => this.onPacket(packet));
@@ -78,11 +83,14 @@ export class HciController {
   private readonly advertisingTimers = new Map<DeviceInRange, NodeJS.Timeout>();
   private readonly connections = new Map<number, Connection>();
   private scanning = false;
+  /** Active scanning sends a scan request after each scannable advertisement. */
+  private activeScan = false;
   private filterDuplicates = false;
   private readonly reported = new Set<string>();
   private pendingConnection: { peer: DeviceInRange; timer: NodeJS.Timeout | null } | null = null;
   private nextHandle = 0x0040;
   private armedFault: LinkFault | null = null;
+  private readonly outOfRange = new Set<DeviceInRange>();
 
   constructor(
     /** Sends bytes to the host (H4 events and ACL). */
@@ -106,10 +114,20 @@ export class HciController {
     for (const connection of this.connections.values()) connection.faults.arm(fault);
   }
 
-  /** The radio link to this device is lost (out of range): supervision timeout. */
-  loseConnection(peer: DeviceInRange): void {
-    for (const connection of this.connections.values()) {
-      if (connection.peer === peer) this.endConnection(connection, STATUS_CONNECTION_TIMEOUT);
+  /**
+   * Moves a device out of range (false: nothing is heard from it, its connection times out)
+   * or back into range (true).
+   */
+  setInRange(address: string, inRange: boolean): void {
+    const entry = this.devices.find((d) => d.address === address);
+    if (!entry) throw new Error(`no device ${address} on this controller`);
+    if (inRange) {
+      this.outOfRange.delete(entry);
+      return;
+    }
+    this.outOfRange.add(entry);
+    for (const connection of [...this.connections.values()]) {
+      if (connection.peer === entry) this.endConnection(connection, STATUS_CONNECTION_TIMEOUT);
     }
   }
 
@@ -135,7 +153,9 @@ export class HciController {
       case OP.setEventFilter:
       case OP.leSetEventMask:
       case OP.writeLeHostSupported:
+        return complete();
       case OP.leSetScanParameters:
+        this.activeScan = params[0] === 0x01;
         return complete();
       case OP.readLeHostSupported:
         return complete([0x01, 0x00]);
@@ -202,7 +222,7 @@ export class HciController {
   private startAdvertisingReports(entry: DeviceInRange): void {
     const tick = () => {
       if (!this.scanning) return;
-      const advertising = this.isConnected(entry) ? null : entry.device.advertising();
+      const advertising = this.isConnected(entry) || this.outOfRange.has(entry) ? null : entry.device.advertising();
       const intervalMs = advertising?.intervalMs ?? 100;
       if (advertising && !(this.filterDuplicates && this.reported.has(entry.address))) {
         const name = advertising.nameInPacket ? (advertising.name ?? null) : null;
@@ -211,6 +231,9 @@ export class HciController {
           this.reported.add(entry.address);
           const rssi = entry.rssi + Math.round(Math.random() * 4 - 2);
           this.toHost(leAdvertisingReport(advertising.connectable ? ADV_IND : ADV_NONCONN_IND, 0x01, entry.address, data, rssi));
+          // A connectable (scannable) advertiser answers an active scanner's request; with
+          // the name off, Espruino's scan response carries no data.
+          if (this.activeScan && advertising.connectable) this.toHost(leAdvertisingReport(SCAN_RSP, 0x01, entry.address, new Uint8Array(0), rssi));
         }
       }
       this.advertisingTimers.set(entry, setTimeout(tick, intervalMs + Math.random() * 10));
@@ -237,7 +260,7 @@ export class HciController {
     const attempt = () => {
       const pending = this.pendingConnection;
       if (!pending || pending.peer !== peer) return;
-      const advertising = peer.device.advertising();
+      const advertising = this.outOfRange.has(peer) ? null : peer.device.advertising();
       if (!advertising || !advertising.connectable) {
         pending.timer = setTimeout(attempt, 100);
         return;
@@ -265,7 +288,13 @@ export class HciController {
       (bytes) => faults.fromHost(bytes),
     );
     const faults: FaultInjector = new FaultInjector(this.armedFault, {
-      forward: (bytes) => peer.device.bleWrite(bytes),
+      forward: (bytes) => {
+        try {
+          peer.device.bleWrite(bytes);
+        } catch {
+          // The device is not listening (Nordic UART off, link just closed): lost on air.
+        }
+      },
       answer: (bytes) => att.notify(bytes),
       hangUp: () => {
         const connection = this.connections.get(handle);
@@ -274,10 +303,15 @@ export class HciController {
     });
     this.armedFault = null;
     const fromDevice = (bytes: Uint8Array) => att.notify(bytes);
-    const connection: Connection = { handle, peer, att, faults, reassembly: null, fromDevice };
+    const deviceLeft = () => {
+      const connection = this.connections.get(handle);
+      if (connection) this.endConnection(connection, STATUS_REMOTE_USER_TERMINATED);
+    };
+    const connection: Connection = { handle, peer, att, faults, reassembly: null, fromDevice, deviceLeft };
     this.connections.set(handle, connection);
-    peer.device.bleConnect();
     peer.device.on("bleData", fromDevice);
+    peer.device.bleConnect();
+    peer.device.on("bleDisconnected", deviceLeft);
     // 30 ms interval (24 units), no latency, 4 s supervision timeout (400 units).
     this.toHost(leConnectionComplete(STATUS_SUCCESS, handle, 0x01, peer.address, 24, 0, 400));
   }
@@ -286,6 +320,7 @@ export class HciController {
   private endConnection(connection: Connection, reason: number | null): void {
     if (!this.connections.delete(connection.handle)) return;
     connection.peer.device.off("bleData", connection.fromDevice);
+    connection.peer.device.off("bleDisconnected", connection.deviceLeft);
     connection.peer.device.bleDisconnect();
     if (reason !== null) this.toHost(disconnectionComplete(connection.handle, reason));
   }

@@ -19,6 +19,7 @@ export const STATUS_LOCAL_HOST_TERMINATED = 0x16;
 /** Advertising report event types. */
 export const ADV_IND = 0x00;
 export const ADV_NONCONN_IND = 0x03;
+export const SCAN_RSP = 0x04;
 
 function event(code: number, params: number[] | Uint8Array): Uint8Array {
   const out = new Uint8Array(3 + params.length);

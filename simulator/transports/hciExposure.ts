@@ -42,11 +42,16 @@ export class HciExposure {
   /** Puts a device in range of the controller. Returns its address. */
   addDevice(device: TransportDevice, options: HciDeviceOptions = {}): string {
     const n = this.inRange.length + 1;
-    const address = options.address ?? `c4:7a:10:00:00:${n.toString(16).padStart(2, "0")}`;
+    const address = options.address ?? device.macAddress?.split(" ")[0].toLowerCase() ?? `c4:7a:10:00:00:${n.toString(16).padStart(2, "0")}`;
     const entry = { device, address, rssi: options.rssi ?? -55 };
     this.inRange.push(entry);
     this.controller.addDevice(entry);
     return address;
+  }
+
+  /** Out of range: no advertisement is heard and a connection times out. */
+  setInRange(address: string, inRange: boolean): void {
+    this.controller.setInRange(address, inRange);
   }
 
   injectFault(fault: LinkFault | null): void {

@@ -11,15 +11,22 @@ export interface DeviceAdvertising {
   name?: string | null;
 }
 
+export type TransportDeviceEvent = "bleData" | "serialData" | "advertising" | "bleDisconnected";
+
 export interface TransportDevice {
   advertising(): DeviceAdvertising | null;
   bleConnect(): void;
   bleDisconnect(): void;
   bleWrite(bytes: Uint8Array): void;
   serialWrite(bytes: Uint8Array): void;
-  /** "bleData" and "serialData" carry a Uint8Array; "advertising" says advertising() changed. */
+  /** Its own BLE address, "c4:..:.. random", when it has one. */
+  readonly macAddress?: string;
+  /**
+   * "bleData" and "serialData" carry a Uint8Array; "advertising" says advertising() changed;
+   * "bleDisconnected" says the device ended the connection itself (or lost power).
+   */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  on(event: "bleData" | "serialData" | "advertising", listener: (...args: any[]) => void): unknown;
+  on(event: TransportDeviceEvent, listener: (...args: any[]) => void): unknown;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  off(event: "bleData" | "serialData" | "advertising", listener: (...args: any[]) => void): unknown;
+  off(event: TransportDeviceEvent, listener: (...args: any[]) => void): unknown;
 }
