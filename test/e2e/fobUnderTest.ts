@@ -1,31 +1,77 @@
-// The fob the end-to-end tests read: for now the transport FakeDevice; to be replaced by the
-// real SimulatedDevice running dist/firmware/<board>.js, provisioned and locked.
-import { FakeDevice } from "../transport/fakeDevice.js";
-import type { TransportDevice } from "../../simulator/transports/transportDevice.js";
-import { makeDisplayCode, stepOf } from "../../protocol/index.js";
+// The fob the end-to-end tests read: the real SimulatedDevice running the built bundle
+// dist/firmware/<board>.js in realtime clock mode, provisioned (ID, key, clock) and locked
+// over its serial console with the firmware's own PROV commands, as HHS would.
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { SimulatedDevice } from "../../simulator/device/simulatedDevice.js";
+import { deriveDeviceKey, deviceIdHex, toHex } from "../../protocol/index.js";
 import { nodeSha256 } from "../../host/crypto/nodeSha256.js";
 
+export type FobBoard = "puckjs" | "pixljs" | "banglejs2";
+export const TEST_MASTER_KEY = new Uint8Array(32).fill(0x5a);
+const root = fileURLToPath(new URL("../../", import.meta.url));
+
 export interface FobUnderTest {
-  device: TransportDevice;
+  device: SimulatedDevice;
   deviceId: number;
   key: Uint8Array;
-  /** The display code the fob shows now. */
+  /** The display code the fob shows now (asked with CODE over its console). */
   displayCode(): Promise<string>;
-  /** Stops advertising (the fob is switched off or out of battery). */
-  stopAdvertising(): void;
   stop(): Promise<void>;
 }
 
-export async function startFob(deviceId: number): Promise<FobUnderTest> {
-  const device = new FakeDevice(deviceId);
+/** The built bundle of a board; built once with `npm run build:firmware` when missing. */
+export function bundlePath(board: FobBoard): string {
+  const path = `${root}dist/firmware/${board}.js`;
+  if (!existsSync(path)) execFileSync(process.execPath, ["--import", "tsx", `${root}firmware/build/buildFirmware.ts`], { cwd: root, stdio: "ignore" });
+  return path;
+}
+
+/** Sends one line on the device's serial console and resolves with the answer line. */
+export function consoleCommand(device: SimulatedDevice, line: string, timeoutMs = 5000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    const onData = (bytes: Uint8Array) => {
+      text += Buffer.from(bytes).toString("latin1");
+      const end = text.indexOf("\n");
+      if (end < 0) return;
+      device.off("serialData", onData);
+      clearTimeout(timer);
+      resolve(text.slice(0, end).trim());
+    };
+    const timer = setTimeout(() => {
+      device.off("serialData", onData);
+      reject(new Error(`no answer to ${line} from the simulated device`));
+    }, timeoutMs);
+    device.on("serialData", onData);
+    device.serialWrite(new TextEncoder().encode(line + "\n"));
+  });
+}
+
+export async function startFob(deviceId: number, board: FobBoard = "puckjs"): Promise<FobUnderTest> {
+  const device = SimulatedDevice.create({
+    board,
+    bundlePath: bundlePath(board),
+    clock: { startUnixMs: Date.now(), driftPpm: 0, mode: "realtime" },
+    addressSeed: `fob-${deviceId}`,
+  });
+  device.runRealtime();
+  const key = deriveDeviceKey(nodeSha256, TEST_MASTER_KEY, 1, deviceId);
+  for (const line of [`PROV ID ${deviceIdHex(deviceId)}`, `PROV KEY 1 ${toHex(key)}`, `PROV CLOCK ${Math.floor(Date.now() / 1000)}`, "PROV LOCK"]) {
+    const answer = await consoleCommand(device, line);
+    if (!answer.startsWith("OK PROV")) throw new Error(`provisioning the simulated fob failed at ${line.split(" ").slice(0, 2).join(" ")}: ${answer}`);
+  }
   return {
     device,
     deviceId,
-    key: device.key,
-    displayCode: async () => makeDisplayCode(nodeSha256, device.key, deviceId, stepOf(Math.floor(Date.now() / 1000)), 0),
-    stopAdvertising: () => {
-      device.advertisingOn = false;
+    key,
+    displayCode: async () => {
+      const answer = await consoleCommand(device, "CODE");
+      const code = answer.split(" ")[2];
+      if (!answer.startsWith("OK CODE") || !/^[0-9]{12}$/.test(code)) throw new Error(`unexpected CODE answer: ${answer}`);
+      return code;
     },
-    stop: async () => undefined,
+    stop: async () => device.stop(),
   };
 }

@@ -10,7 +10,7 @@ import { nodeSha256 } from "../../host/crypto/nodeSha256.js";
 import { challengeAnswerMatches, displayCodeMatches, frameMatches, fromHex, parseDeviceIdHex, stepOf } from "../../protocol/index.js";
 import { HciExposure } from "../../simulator/transports/hciExposure.js";
 import { SerialExposure } from "../../simulator/transports/serialExposure.js";
-import { startFob, type FobUnderTest } from "./fobUnderTest.js";
+import { startFob, type FobBoard, type FobUnderTest } from "./fobUnderTest.js";
 import { runEvv } from "./runEvv.js";
 
 let dir = "";
@@ -25,8 +25,8 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function fob(deviceId: number): Promise<FobUnderTest> {
-  const f = await startFob(deviceId);
+async function fob(deviceId: number, board: FobBoard = "puckjs"): Promise<FobUnderTest> {
+  const f = await startFob(deviceId, board);
   cleanups.push(() => f.stop());
   return f;
 }
@@ -114,8 +114,8 @@ describe("evv read over BLE (noble over the emulated HCI controller's pseudo-ter
 
   it("exits 4 with a scan timeout when the fob has stopped advertising", async () => {
     const f = await fob(1);
-    f.stopAdvertising();
-    const hci = await hciWith({ fob: f, rssi: -50 });
+    const hci = await hciWith({ fob: f, rssi: -50, address: "c4:7a:10:00:00:01" });
+    hci.setInRange("c4:7a:10:00:00:01", false);
     const run = await runEvv(["read", "--ble", "--check-in", ...visit, "--log", log, "--scan-timeout", "2000"], { BLUETOOTH_HCI_SOCKET_UART_PORT: hci.hostPath });
     expect(run.code).toBe(4);
     expect(run.stderr).toContain("no fob advertisement heard within 2000 ms");
