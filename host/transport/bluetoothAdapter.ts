@@ -3,6 +3,7 @@
 // BLUETOOTH_HCI_SOCKET_UART_BAUDRATE) noble drives an HCI controller over a UART instead,
 // which is how a USB HCI dongle in UART mode, or the simulator's emulated controller, is used.
 // Loaded lazily: `evv --help` and serial reads never touch Bluetooth.
+import { createRequire } from "node:module";
 import type { Noble } from "@stoprocent/noble";
 import { LinkError } from "./linkError.js";
 
@@ -35,4 +36,15 @@ function release(noble: Noble): void {
   } catch {
     // Already stopped or never started: nothing to release.
   }
+}
+
+/**
+ * A separate noble instance on an HCI UART at `path` (same driver as
+ * BLUETOOTH_HCI_SOCKET_UART_PORT, without the environment variable): for tests and the bench,
+ * which run several adapters in one process.
+ */
+export function nobleOnHciUart(path: string, baudRate = 1000000): Noble {
+  const require = createRequire(import.meta.url);
+  const { withBindings } = require("@stoprocent/noble") as { withBindings: (type: string, options: object) => Noble };
+  return withBindings("hci", { hciDriver: "uart", bindParams: { uart: { port: path, baudRate } } });
 }

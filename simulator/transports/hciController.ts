@@ -238,7 +238,10 @@ export class HciController {
       }
       this.advertisingTimers.set(entry, setTimeout(tick, intervalMs + Math.random() * 10));
     };
-    this.advertisingTimers.set(entry, setTimeout(tick, Math.random() * 10));
+    // The fob's advertising events run on their own schedule: the first one a scan hears
+    // comes anywhere within one interval of the scan starting.
+    const intervalMs = entry.device.advertising()?.intervalMs ?? 100;
+    this.advertisingTimers.set(entry, setTimeout(tick, Math.random() * intervalMs));
   }
 
   private isConnected(entry: DeviceInRange): boolean {

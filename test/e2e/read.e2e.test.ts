@@ -62,8 +62,8 @@ function challengeVerifies(f: FobUnderTest, r: Reading): boolean {
 }
 
 describe("evv read over BLE (noble over the emulated HCI controller's pseudo-terminal)", () => {
-  it("logs a challenged check-in whose answer and frame verify with the fob's key", async () => {
-    const f = await fob(0x00c0ffee);
+  it.each(["puckjs", "pixljs", "banglejs2"] as const)("logs a challenged check-in from a %s fob whose answer and frame verify with its key", async (board) => {
+    const f = await fob(0x00c0ffee, board);
     const hci = await hciWith({ fob: f, rssi: -52 });
     const run = await runEvv(["read", "--ble", "--check-in", ...visit, "--log", log], { BLUETOOTH_HCI_SOCKET_UART_PORT: hci.hostPath });
     expect(run.stderr).not.toContain("evv:");
