@@ -46,6 +46,6 @@ export function drawScreen(g: EspruinoGraphics, view: ScreenView, geometry: Scre
     centred(g, view.notice, Math.floor(g.getHeight() / 2) - 4);
   }
   g.setFont("6x8", 1);
-  centred(g, view.clockTrusted ? (view.moved ? "MOVED" : "UTC CLOCK OK") : "CLOCK NOT SET", bottom);
+  centred(g, view.clockTrusted ? (view.moved ? "MOVED" : "UTC CLOCK OK") : "NEEDS TIME SYNC", bottom);
   g.flip();
 }

@@ -1,0 +1,31 @@
+// The tester's command options, parsed by commander and checked with zod (errors name the flag).
+import { z } from "zod";
+import { BOARD_NAMES } from "../../firmware/build/boardFacts.js";
+
+const hex = (bytes: number, flag: string) =>
+  z.string().regex(new RegExp(`^[0-9a-fA-F]{${bytes * 2}}$`), `${flag} must be ${bytes * 2} hex digits`);
+
+export const SimOptionsSchema = z
+  .object({
+    board: z.enum(BOARD_NAMES, { message: `--board must be one of ${BOARD_NAMES.join(", ")}` }),
+    bundle: z.string().min(1).optional(),
+    id: hex(4, "--id").optional(),
+    key: hex(32, "--key").optional(),
+    masterKey: hex(32, "--master-key").optional(),
+    keyVersion: z.coerce.number().int().min(1, "--key-version must be 1..255").max(255, "--key-version must be 1..255").default(1),
+    lock: z.boolean().default(false),
+    start: z
+      .string()
+      .refine((s) => !Number.isNaN(Date.parse(s)), "--start must be an ISO date-time, e.g. 2026-11-22T14:00:00Z")
+      .optional(),
+    driftPpm: z.coerce.number().min(-100000).max(100000).default(0),
+    battery: z.coerce.number().min(0, "--battery must be 0..100").max(100, "--battery must be 0..100").default(100),
+    speed: z.coerce.number().positive("--speed must be above 0").default(1),
+    storage: z.string().min(1).optional(),
+    script: z.string().optional(),
+  })
+  .refine((o) => !(o.key && o.masterKey), { message: "give --key or --master-key, not both" })
+  .refine((o) => !((o.key || o.masterKey) && !o.id), { message: "--key/--master-key need --id" })
+  .refine((o) => !(o.lock && !(o.key || o.masterKey)), { message: "--lock needs a key (--key or --master-key) and --id" });
+
+export type SimOptions = z.output<typeof SimOptionsSchema>;

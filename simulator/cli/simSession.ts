@@ -1,0 +1,196 @@
+// One tester's session with a simulated device: the commands typed at the prompt (or given
+// with --script), each returning the text to print.
+import { createHash } from "node:crypto";
+import {
+  decodeFrame, deriveDeviceKey, deviceIdHex, fromHex, groupDisplayCode, timeSyncMac, toHex, type HashFunction,
+} from "../../protocol/index.js";
+import type { SimulatedDevice } from "../device/simulatedDevice.js";
+import { parseDuration } from "./durationText.js";
+import type { SimOptions } from "./simOptions.js";
+
+const sha256: HashFunction = (m) => new Uint8Array(createHash("sha256").update(m).digest());
+
+export const SESSION_HELP = `commands:
+  show                 screen, code, advert, status
+  screen               the framebuffer as pixels (display boards)
+  press [ms]           press the button (default 100 ms)
+  move                 shake the device (Puck.js, Bangle.js 2)
+  battery <percent>    set the battery level (below 15% is low)
+  skew <duration>      jump the device clock, e.g. skew 90s, skew -2m
+  drift <ppm>          set the clock's drift, e.g. drift 500
+  advance <duration>   let time pass now, e.g. advance 5m (virtual time)
+  power-loss           remove the battery and put it back (clock restarts at 1970)
+  reboot               soft reboot (clock kept)
+  send <line>          send one UART command line over serial, e.g. send STATUS
+  ble <line>           the same over the BLE Nordic UART
+  sync                 authenticated time sync from the world clock (needs the key)
+  png <path>           save the screen as a PNG
+  jsvars               estimated JsVars in use, peak, budget
+  help                 this list
+  quit                 stop`;
+
+export class SimSession {
+  readonly device: SimulatedDevice;
+  readonly deviceId: number | null;
+  readonly deviceKey: Uint8Array | null;
+
+  constructor(device: SimulatedDevice, options: SimOptions) {
+    this.device = device;
+    this.deviceId = options.id ? parseInt(options.id, 16) >>> 0 : null;
+    this.deviceKey = options.key
+      ? fromHex(options.key)
+      : options.masterKey && this.deviceId !== null
+        ? deriveDeviceKey(sha256, fromHex(options.masterKey)!, options.keyVersion, this.deviceId)
+        : null;
+  }
+
+  /** One request line over a link; the device's answer line. */
+  send(link: "serial" | "ble", line: string): string {
+    const chunks: Uint8Array[] = [];
+    const event = link === "serial" ? "serialData" : "bleData";
+    const collect = (b: Uint8Array) => chunks.push(b);
+    this.device.on(event, collect);
+    try {
+      const bytes = Buffer.from(line + "\n", "latin1");
+      if (link === "serial") this.device.serialWrite(bytes);
+      else {
+        if (!this.device.isBleConnected()) this.device.bleConnect();
+        for (let i = 0; i < bytes.length; i += 20) this.device.bleWrite(bytes.subarray(i, i + 20));
+        this.device.bleDisconnect();
+      }
+    } finally {
+      this.device.off(event, collect);
+    }
+    return Buffer.concat(chunks).toString("latin1").trimEnd();
+  }
+
+  provision(options: SimOptions): string[] {
+    if (this.deviceId === null || this.deviceKey === null) return [];
+    const lines = [
+      this.send("serial", "PROV ID " + deviceIdHex(this.deviceId)),
+      this.send("serial", `PROV KEY ${options.keyVersion} ${toHex(this.deviceKey)}`),
+      this.send("serial", "PROV CLOCK " + Math.floor(this.device.worldNowMs() / 1000)),
+    ];
+    if (options.lock) lines.push(this.send("serial", "PROV LOCK"));
+    return lines.map((l) => l.replace(/[0-9a-f]{64}/g, "<key>"));
+  }
+
+  private clockText(ms: number): string {
+    return new Date(ms).toISOString().replace("T", " ").slice(0, 19) + " UTC";
+  }
+
+  show(): string {
+    const d = this.device;
+    const out: string[] = [];
+    out.push(`${d.facts.title} "${d.deviceName}"  world ${this.clockText(d.worldNowMs())}  device ${this.clockText(d.deviceNowMs())}`);
+    out.push(`  ${this.send("serial", "STATUS")}`);
+    const code = this.send("serial", "CODE");
+    const words = code.split(" ");
+    out.push(words[0] === "OK" ? `  code ${groupDisplayCode(words[2])}  (step ${words[3]})` : `  code: ${code}`);
+    const ad = d.advertising();
+    if (ad === null) out.push("  advertising: none");
+    else if (ad.manufacturerData.length === 24) {
+      const frame = decodeFrame(ad.manufacturerData);
+      out.push(`  advert 0x${ad.manufacturerId.toString(16)} ${toHex(ad.manufacturerData)} step ${frame?.step} status ${frame?.status.toString(16).padStart(2, "0")} every ${ad.intervalMs} ms`);
+    } else out.push(`  advertising name "${ad.name}" every ${ad.intervalMs} ms`);
+    out.push(`  NFC: ${d.nfcUri() ?? "-"}   LEDs/buttons: ${JSON.stringify(d.pinLevels())}   battery ${d.batteryPercent()}%   JsVars ${d.jsVarsUsed()}/${d.jsVarBudget}`);
+    if (d.facts.screen) {
+      const text = d.screenText().split("\n");
+      const width = Math.max(...text.map((l) => l.length), 10);
+      out.push("  +" + "-".repeat(width + 2) + "+");
+      for (const line of text) out.push("  | " + line.padEnd(width) + " |");
+      out.push("  +" + "-".repeat(width + 2) + "+");
+    }
+    if (d.failure) out.push(`  DEVICE STOPPED: ${d.failure}`);
+    return out.join("\n");
+  }
+
+  private screenPixels(): string {
+    const rows = this.device.screenAscii().split("\n");
+    if (rows.length < 2) return `${this.device.facts.title} has no display`;
+    const out: string[] = [];
+    for (let y = 0; y < rows.length; y += 2) {
+      let line = "";
+      for (let x = 0; x < rows[y].length; x++) {
+        const top = rows[y][x] === "#";
+        const bottom = rows[y + 1]?.[x] === "#";
+        line += top && bottom ? "\u2588" : top ? "\u2580" : bottom ? "\u2584" : " ";
+      }
+      out.push(line);
+    }
+    return out.join("\n");
+  }
+
+  private sync(): string {
+    if (this.deviceId === null || this.deviceKey === null) return "sync needs the device key: start with --id and --key or --master-key";
+    const request = this.send("serial", "SYNCREQ").split(" ");
+    if (request[0] !== "OK") return request.join(" ");
+    const now = Math.floor(this.device.worldNowMs() / 1000);
+    const mac = timeSyncMac(sha256, this.deviceKey, this.deviceId, fromHex(request[3])!, now);
+    return this.send("serial", `SYNC ${now} ${toHex(mac)}`);
+  }
+
+  /** Runs one typed command; returns what to print, or null to quit. */
+  run(input: string): string | null {
+    const trimmed = input.trim();
+    if (trimmed.length === 0) return "";
+    const [command, ...rest] = trimmed.split(/\s+/);
+    const arg = rest.join(" ");
+    const d = this.device;
+    switch (command) {
+      case "quit":
+      case "exit":
+        return null;
+      case "help":
+        return SESSION_HELP;
+      case "show":
+        return this.show();
+      case "screen":
+        return this.screenPixels();
+      case "press":
+        d.pressButton(arg ? parseDuration(arg.endsWith("s") ? arg : arg + "ms") : 100);
+        return this.show();
+      case "move":
+        d.move();
+        return this.show();
+      case "battery": {
+        const percent = Number(arg);
+        if (!(percent >= 0 && percent <= 100)) return "battery needs a percent 0..100";
+        d.setBattery(percent);
+        return `battery ${percent}% (the device reads it at its next rotation)`;
+      }
+      case "skew":
+        d.skewClock(parseDuration(arg));
+        return `device clock now ${this.clockText(d.deviceNowMs())}`;
+      case "drift": {
+        const ppm = Number(arg);
+        if (!Number.isFinite(ppm)) return "drift needs a number of ppm, e.g. drift 500";
+        d.setDriftPpm(ppm);
+        return `drift ${ppm} ppm`;
+      }
+      case "advance":
+        d.advance(parseDuration(arg));
+        return this.show();
+      case "power-loss":
+        d.powerLoss();
+        return this.show();
+      case "reboot":
+        d.reboot();
+        return this.show();
+      case "send":
+        return this.send("serial", arg);
+      case "ble":
+        return this.send("ble", arg);
+      case "sync":
+        return this.sync();
+      case "png":
+        if (!arg) return "png needs a file path";
+        d.saveScreenPng(arg);
+        return `saved ${arg}`;
+      case "jsvars":
+        return `JsVars: ${d.jsVarsUsed()} in use, peak ${d.jsVarsPeak()}, budget ${d.jsVarBudget} (estimate: simulator/README.md)`;
+      default:
+        return `unknown command "${command}"; type help`;
+    }
+  }
+}
