@@ -10,13 +10,13 @@
 //    in flash (Espruino keeps a pointer to it), so its text costs no RAM;
 //  - the interpreter's own objects (NRF, E, Storage, g ...) are native: 0.
 // Closure scopes are read through node:inspector ([[Scopes]] of every function the walk
-// meets), cached per function and re-read every REPROBE_EVERY estimates, so a rebinding of a
+// meets), cached per function and re-read every REPROBE_EVERY (720) estimates, so a rebinding of a
 // captured `let` shows up at the latest then.
 import inspector from "node:inspector";
 
 /** Blocks a freshly booted interpreter uses before any application code (root, hidden state, console). */
 export const INTERPRETER_BASE_BLOCKS = 100;
-const REPROBE_EVERY = 64;
+const REPROBE_EVERY = 720;
 
 function textBlocks(length: number): number {
   return length <= 4 ? 1 : 1 + Math.ceil((length - 4) / 12);

@@ -1,0 +1,61 @@
+// Firmware on the simulator: wall time for one simulated device-day (1,440 rotations) per
+// board, each bundle's size against the board's Storage, the estimated JsVars against the
+// board's budget, and the flash a day of journaling costs. Figures only.
+import { statSync } from "node:fs";
+import { BOARD_FACTS, BOARD_NAMES, type BoardName } from "../firmware/build/boardFacts.js";
+import { SimulatedDevice } from "../simulator/device/simulatedDevice.js";
+import { builtBundle, KEY, DEVICE_ID, ask } from "../test/firmware/firmwareHarness.js";
+import { deviceIdHex, toHex } from "../protocol/index.js";
+
+const DAY_MS = 86_400_000;
+const START = Date.UTC(2026, 10, 22, 0, 0, 30);
+
+async function provisionedDevice(board: BoardName): Promise<SimulatedDevice> {
+  const device = SimulatedDevice.create({ board, bundlePath: await builtBundle(board), clock: { startUnixMs: START }, addressSeed: "bench" });
+  for (const line of [`PROV ID ${deviceIdHex(DEVICE_ID)}`, `PROV KEY 3 ${toHex(KEY)}`, `PROV CLOCK ${START / 1000}`, "PROV LOCK"])
+    if (!ask(device, "serial", line).startsWith("OK")) throw new Error(`${board}: ${line} refused`);
+  return device;
+}
+
+export default async function firmwareBench(): Promise<void> {
+  console.log("board      bundle bytes / Storage     device-day (1,440 rotations)   JsVars peak / budget    journal flash per busy day");
+  for (const board of BOARD_NAMES) {
+    const facts = BOARD_FACTS[board];
+    const bytes = statSync(await builtBundle(board)).size;
+    const quiet = await provisionedDevice(board);
+    let rotations = 0;
+    quiet.on("advertising", () => rotations++);
+    const t0 = performance.now();
+    quiet.advance(DAY_MS);
+    const dayMs = performance.now() - t0;
+
+    // A busy day: 8 visits (2 button presses and 2 challenges each), a battery-low crossing.
+    const busy = await provisionedDevice(board);
+    const programmedBefore = busy.storage.wear.bytesProgrammed;
+    const seqBefore = Number(ask(busy, "serial", "STATUS").split(" ")[7]);
+    for (let hour = 0; hour < 24; hour++) {
+      if (hour >= 8 && hour < 16) {
+        busy.pressButton(100);
+        ask(busy, "ble", "CHAL " + "11".repeat(16));
+        busy.bleDisconnect();
+        busy.advance(30 * 60_000);
+        busy.pressButton(100);
+        ask(busy, "ble", "CHAL " + "22".repeat(16));
+        busy.bleDisconnect();
+        busy.advance(30 * 60_000);
+      } else {
+        if (hour === 20) busy.setBattery(12);
+        busy.advance(3_600_000);
+      }
+    }
+    const records = Number(ask(busy, "serial", "STATUS").split(" ")[7]) - seqBefore;
+    const programmed = busy.storage.wear.bytesProgrammed - programmedBefore;
+    const peak = Math.max(quiet.jsVarsPeak(), busy.jsVarsPeak());
+    console.log(
+      `${board.padEnd(10)} ${String(bytes).padStart(6)} / ${String(facts.storageBytes).padEnd(8)} (${((100 * bytes) / facts.storageBytes).toFixed(1)}%)` +
+        `   ${dayMs.toFixed(0).padStart(5)} ms for ${rotations} rotations (goal < 1000 ms)` +
+        `   ${String(peak).padStart(5)} / ${facts.jsVarBlocks} (${((100 * peak) / facts.jsVarBlocks).toFixed(0)}%)` +
+        `   ${records} records, ${programmed} bytes programmed, ${busy.storage.wear.compactions} compactions`,
+    );
+  }
+}
