@@ -1,0 +1,63 @@
+// The tester's command (evv-sim) exposes its simulated device to real host programs:
+//   --hci-pty      an emulated HCI controller on a pseudo-terminal; the host runs
+//                  BLUETOOTH_HCI_SOCKET_UART_PORT=<path> evv read --ble ...
+//   --serial-pty   the device's serial console on a pseudo-terminal; evv read --serial <path>
+//   --rssi <dBm>   the signal strength the HCI scanner hears (default -55)
+//   --link-fault <kind[:COMMAND]>  drop, garbage or oversized on the host's next COMMAND (CHAL)
+// Registered in simulator/cli/deviceExposures.ts.
+import type { Command } from "commander";
+import { z } from "zod";
+import { HciExposure } from "./hciExposure.js";
+import { parseLinkFault, type LinkFault } from "./linkFault.js";
+import { SerialExposure } from "./serialExposure.js";
+import type { TransportDevice } from "./transportDevice.js";
+
+export interface TesterExposure {
+  addOptions(command: Command): void;
+  start(device: TransportDevice, flags: Record<string, unknown>, log: (line: string) => void): Promise<(() => Promise<void>) | null>;
+}
+
+const exposureFlags = z.object({
+  hciPty: z.boolean().optional(),
+  serialPty: z.boolean().optional(),
+  rssi: z.coerce.number().int().min(-127, "--rssi must be -127..20 dBm").max(20, "--rssi must be -127..20 dBm").default(-55),
+  linkFault: z.string().optional(),
+});
+
+function parseFlags(flags: Record<string, unknown>): { hciPty?: boolean; serialPty?: boolean; rssi: number; fault: LinkFault | null } {
+  const parsed = exposureFlags.parse(flags);
+  return { ...parsed, fault: parsed.linkFault ? parseLinkFault(parsed.linkFault) : null };
+}
+
+export const hciPtyExposure: TesterExposure = {
+  addOptions(command) {
+    command
+      .option("--hci-pty", "expose the device over an emulated HCI controller on a pseudo-terminal (for noble: BLUETOOTH_HCI_SOCKET_UART_PORT)")
+      .option("--rssi <dBm>", "signal strength the HCI scanner hears", "-55")
+      .option("--link-fault <kind[:COMMAND]>", "drop, garbage or oversized in place of the answer to the host's next COMMAND (default CHAL)");
+  },
+  async start(device, flags, log) {
+    const f = parseFlags(flags);
+    if (!f.hciPty) return null;
+    const hci = await HciExposure.open();
+    const address = hci.addDevice(device, { rssi: f.rssi });
+    if (f.fault) hci.injectFault(f.fault);
+    log(`HCI controller on ${hci.hostPath}, device ${address} at ${f.rssi} dBm`);
+    log(`  read it: BLUETOOTH_HCI_SOCKET_UART_PORT=${hci.hostPath} npx evv read --ble --check-in --provider <n> --client <nd>`);
+    return () => hci.close();
+  },
+};
+
+export const serialPtyExposure: TesterExposure = {
+  addOptions(command) {
+    command.option("--serial-pty", "expose the device's serial console on a pseudo-terminal (for serialport)");
+  },
+  async start(device, flags, log) {
+    const f = parseFlags(flags);
+    if (!f.serialPty) return null;
+    const serial = await SerialExposure.open(device, { fault: f.fault });
+    log(`serial console on ${serial.hostPath}`);
+    log(`  read it: npx evv read --serial ${serial.hostPath} --check-in --provider <n> --client <nd>`);
+    return () => serial.close();
+  },
+};
