@@ -23,7 +23,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string, onTimeout
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-async function openNordicUartPipe(peripheral: Peripheral, timeoutMs: number): Promise<BytePipe> {
+export async function openNordicUartPipe(peripheral: Peripheral, timeoutMs: number): Promise<BytePipe> {
   await withTimeout(peripheral.connectAsync(), timeoutMs, `connecting to ${peripheral.address}`, () => peripheral.cancelConnect?.());
   const dropListeners: Array<(reason: string) => void> = [];
   let closing = false;

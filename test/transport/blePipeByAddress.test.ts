@@ -1,0 +1,43 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { openBlePipeByAddress } from "../../host/transport/blePipeByAddress.js";
+import { LineLink } from "../../host/transport/lineLink.js";
+import { LinkError } from "../../host/transport/linkError.js";
+import { journalAnswerLine, parseAnswer, syncRequestAnswerLine } from "../../host/transport/uartAnswers.js";
+import { HciExposure } from "../../simulator/transports/hciExposure.js";
+import { startFob, type FobUnderTest } from "../e2e/fobUnderTest.js";
+import { nobleOnUart } from "./nobleOverPty.js";
+
+let hci: HciExposure | null = null;
+let fob: FobUnderTest | null = null;
+afterEach(async () => {
+  await hci?.close();
+  await fob?.stop();
+  hci = null;
+  fob = null;
+});
+
+describe("Nordic UART pipe to a fob by its address (journal pull and time sync over BLE)", () => {
+  it("pulls a journal page and a sync nonce from the real firmware over BLE", async () => {
+    fob = await startFob(0x00001234, "puckjs");
+    hci = await HciExposure.open();
+    const address = hci.addDevice(fob.device, { rssi: -50 });
+    const link = new LineLink("ble", address, await openBlePipeByAddress(address.toUpperCase(), { noble: nobleOnUart(hci.hostPath) }));
+    try {
+      const page = parseAnswer(journalAnswerLine, "JOURNAL", await link.request("JOURNAL 0 8", 4000));
+      expect(page.count).toBeGreaterThan(0);
+      expect(page.records).toHaveLength(page.count);
+      const sync = parseAnswer(syncRequestAnswerLine, "SYNCREQ", await link.request("SYNCREQ", 4000));
+      expect(sync.deviceId).toBe("00001234");
+      expect(sync.nonce).toMatch(/^[0-9a-f]{16}$/);
+    } finally {
+      await link.close();
+    }
+  });
+
+  it("says which address did not advertise", async () => {
+    hci = await HciExposure.open();
+    const failure = (await openBlePipeByAddress("c4:00:00:00:00:99", { noble: nobleOnUart(hci.hostPath), scanTimeoutMs: 800 }).catch((e: unknown) => e)) as LinkError;
+    expect(failure.fault).toBe("not-found");
+    expect(failure.message).toContain("c4:00:00:00:00:99");
+  });
+});
