@@ -1,9 +1,9 @@
 // Faults a tester (or a test) can put on the link between the host and a simulated device,
 // triggered by the host's next request of a given command: the line hangs up mid-read, the
-// device answers with garbage bytes, or with a line longer than any answer.
+// device answers with garbage bytes, with a line longer than any answer, or not at all.
 import { z } from "zod";
 
-export const linkFaultKind = z.enum(["drop", "garbage", "oversized"]);
+export const linkFaultKind = z.enum(["drop", "garbage", "oversized", "silent"]);
 export type LinkFaultKind = z.infer<typeof linkFaultKind>;
 
 export const linkFault = z.object({
@@ -66,6 +66,7 @@ export class FaultInjector {
   }
 
   private fire(fault: LinkFault): void {
+    if (fault.kind === "silent") return;
     if (fault.kind === "drop") this.actions.hangUp();
     else if (fault.kind === "garbage") this.actions.answer(GARBAGE_ANSWER);
     else this.actions.answer(new TextEncoder().encode("OK CHAL " + "7".repeat(OVERSIZED_ANSWER_LENGTH)));

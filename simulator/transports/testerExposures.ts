@@ -3,7 +3,7 @@
 //                  BLUETOOTH_HCI_SOCKET_UART_PORT=<path> evv read --ble ...
 //   --serial-pty   the device's serial console on a pseudo-terminal; evv read --serial <path>
 //   --rssi <dBm>   the signal strength the HCI scanner hears (default -55)
-//   --link-fault <kind[:COMMAND]>  drop, garbage or oversized on the host's next COMMAND (CHAL)
+//   --link-fault <kind[:COMMAND]>  drop, garbage, oversized or silent on the host's next COMMAND (CHAL)
 // Registered in simulator/cli/deviceExposures.ts.
 import type { Command } from "commander";
 import { z } from "zod";
@@ -34,7 +34,7 @@ export const hciPtyExposure: TesterExposure = {
     command
       .option("--hci-pty", "expose the device over an emulated HCI controller on a pseudo-terminal (for noble: BLUETOOTH_HCI_SOCKET_UART_PORT)")
       .option("--rssi <dBm>", "signal strength the HCI scanner hears", "-55")
-      .option("--link-fault <kind[:COMMAND]>", "drop, garbage or oversized in place of the answer to the host's next COMMAND (default CHAL)");
+      .option("--link-fault <kind[:COMMAND]>", "drop, garbage, oversized or silent in place of the answer to the host's next COMMAND (default CHAL)");
   },
   async start(device, flags, log) {
     const f = parseFlags(flags);

@@ -1,7 +1,9 @@
 // `evv read` end to end: the real CLI as a subprocess, the unchanged noble stack talking to
 // the emulated HCI controller on a pseudo-terminal (BLUETOOTH_HCI_SOCKET_UART_PORT), the real
 // serialport on the serial pseudo-terminal, and the visit log it appends to.
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -157,6 +159,39 @@ describe("evv read over serial (serialport on the simulator's pseudo-terminal)",
       expect(readFileSync(log).equals(before)).toBe(true);
     });
   }
+});
+
+describe("evv read when the fob goes quiet", () => {
+  it("exits 4 after --timeout when the fob never answers the challenge, and logs nothing", async () => {
+    const f = await fob(9);
+    const serial = await serialTo(f);
+    serial.injectFault({ kind: "silent", onCommand: "CHAL" });
+    const run = await runEvv(["read", "--serial", serial.hostPath, "--check-in", ...visit, "--log", log, "--timeout", "700"]);
+    expect(run.code).toBe(4);
+    expect(run.stderr).toContain("no answer to CHAL within 700 ms");
+    expect(existsSync(log)).toBe(false);
+  });
+
+  it("leaves only whole records behind when the reader is killed mid-read", async () => {
+    const f = await fob(9);
+    const serial = await serialTo(f);
+    const earlier = await runEvv(["read", "--serial", serial.hostPath, "--check-in", ...visit, "--log", log]);
+    expect(earlier.code).toBe(0);
+    const before = readFileSync(log);
+    serial.injectFault({ kind: "silent", onCommand: "CHAL" });
+    const bin = fileURLToPath(new URL("../../bin/evv.js", import.meta.url));
+    const child = spawn(process.execPath, [bin, "read", "--serial", serial.hostPath, "--check-out", ...visit, "--log", log, "--timeout", "20000"], { stdio: ["ignore", "ignore", "pipe"] });
+    // Killed once it is waiting for the answer (it says so on stderr before sending CHAL).
+    await new Promise<void>((resolve) => child.stderr.on("data", (d: Buffer) => d.toString().includes("challenging") && resolve()));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGKILL");
+    await exited;
+    expect(readFileSync(log).equals(before)).toBe(true);
+    const after = await runEvv(["read", "--serial", serial.hostPath, "--check-out", ...visit, "--log", log]);
+    expect(after.code).toBe(0);
+    expect(logged().map((r) => r.event)).toEqual(["check-in", "check-out"]);
+  });
 });
 
 describe("evv read --typed", () => {
