@@ -358,7 +358,17 @@ export class EspruinoRuntime {
       getTemperature: () => 21,
       on: (event: string, fn: unknown) => self.on("E." + event, fn),
       getSizeOf: () => 1,
+      toString: (...args: unknown[]) => Buffer.from(bytesOf(args)).toString("latin1"),
+      toUint8Array: (...args: unknown[]) => new (self.globalObject().Uint8Array as Uint8ArrayConstructor)(self.sandboxArrayBuffer(bytesOf(args))),
+      toArrayBuffer: (text: unknown) => self.sandboxArrayBuffer(bytesOf(String(text))),
     });
+    // Espruino's base64 works on binary strings (one char per byte).
+    g.atob = (text: unknown) => {
+      const clean = String(text).replace(/\s/g, "");
+      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean)) throw new Error("Invalid base64 string");
+      return Buffer.from(clean, "base64").toString("latin1");
+    };
+    g.btoa = (text: unknown) => Buffer.from(bytesOf(text)).toString("base64");
     g.load = () => host.requestReboot();
     g.reset = () => host.requestReboot();
     g.process = this.nativeObject({
@@ -465,7 +475,7 @@ export class EspruinoRuntime {
     g.clearWatch = (id?: unknown) => {
       self.watches = id === undefined ? [] : self.watches.filter((w) => w.id !== id);
     };
-    for (const name of ["print", "setTimeout", "setInterval", "clearTimeout", "clearInterval", "changeInterval", "getTime", "setTime", "require", "load", "reset", "digitalWrite", "digitalRead", "setWatch", "clearWatch"])
+    for (const name of ["print", "atob", "btoa", "setTimeout", "setInterval", "clearTimeout", "clearInterval", "changeInterval", "getTime", "setTime", "require", "load", "reset", "digitalWrite", "digitalRead", "setWatch", "clearWatch"])
       this.native.add(g[name] as object);
   }
 
