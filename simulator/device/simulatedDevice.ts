@@ -90,6 +90,7 @@ export class SimulatedDevice extends EventEmitter {
     const device = new SimulatedDevice(parsed.data);
     if (parsed.data.bundlePath !== undefined) device.install(readFileSync(parsed.data.bundlePath, "latin1"), parsed.data.bundlePath);
     device.boot();
+    if (device.mode === "realtime") device.runRealtime();
     return device;
   }
 
@@ -199,15 +200,19 @@ export class SimulatedDevice extends EventEmitter {
     this.clock.moveTo(until);
   }
 
-  /** Realtime mode: the virtual clock follows the wall clock (times `speed`) until stop(). */
+  /**
+   * The virtual clock follows the wall clock (times `speed`) until stop(); started by create()
+   * in "realtime" mode. The interval is unref'd: it does not keep the process alive alone.
+   */
   runRealtime(speed = 1): void {
-    if (this.realtimeTimer !== null) return;
+    this.stop();
     let last = Date.now();
     this.realtimeTimer = setInterval(() => {
       const now = Date.now();
       this.advance((now - last) * speed);
       last = now;
     }, 20);
+    this.realtimeTimer.unref();
   }
 
   stop(): void {

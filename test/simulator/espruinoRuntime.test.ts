@@ -124,6 +124,19 @@ describe("the device around the interpreter", () => {
     expect(repl(device, 'require("Storage").read("keep")')).toContain('="me"');
   });
 
+  it("in realtime mode follows the wall clock (here 600 times faster) and rotates codes without advance()", async () => {
+    const { bootBoard, provision } = await import("../firmware/firmwareHarness.js");
+    const { decodeFrame } = await import("../../protocol/index.js");
+    const device = await bootBoard("banglejs2");
+    provision(device, true);
+    const firstStep = decodeFrame(device.advertising()!.manufacturerData)!.step;
+    const rotated = new Promise<void>((resolve) => device.once("advertising", () => resolve()));
+    device.runRealtime(600);
+    await rotated;
+    device.stop();
+    expect(decodeFrame(device.advertising()!.manufacturerData)!.step).toBe(firstStep + 1);
+  });
+
   it("draws on the display board's framebuffer and saves it as a PNG", () => {
     const device = stockDevice("pixljs");
     repl(device, 'g.clear(); g.setFont("6x8", 2); g.drawString("1234", 0, 0); g.flip();');
