@@ -1,8 +1,10 @@
 // Which link a device command talks over: --serial <path> (serialport) or --ble <address>
-// (noble, Nordic UART). Both give the same byte pipe.
+// (noble, Nordic UART: set BLUETOOTH_HCI_SOCKET_UART_PORT for a UART HCI controller).
+// Both give the same byte pipe.
 import { Option } from "commander";
 import type { BytePipe } from "../transport/deviceLink.js";
 import { DEFAULT_SERIAL_BAUD, openSerialPipe } from "../transport/serialPipe.js";
+import { openBlePipeByAddress } from "../transport/blePipeByAddress.js";
 import { CliError, EXIT_DEVICE, EXIT_USAGE } from "./cliError.js";
 
 export interface DeviceLinkOptions {
@@ -25,7 +27,7 @@ export async function openDevicePipe(options: DeviceLinkOptions): Promise<BytePi
   if (!Number.isInteger(baud) || baud <= 0) throw new CliError(`--baud: must be a positive whole number, got ${options.baud}`, EXIT_USAGE);
   try {
     if (options.serial !== undefined) return await openSerialPipe(options.serial, baud);
-    throw new CliError("--ble is not available yet for device commands", EXIT_USAGE);
+    return await openBlePipeByAddress(options.ble!);
   } catch (error) {
     if (error instanceof CliError) throw error;
     throw new CliError((error as Error).message, EXIT_DEVICE);

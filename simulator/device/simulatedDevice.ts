@@ -10,7 +10,7 @@ import { VirtualClock } from "../runtime/virtualClock.js";
 import { FlashStorage, type StorageSnapshot } from "../runtime/flashStorage.js";
 import { EspruinoRuntime, type RuntimeHost } from "../runtime/espruinoRuntime.js";
 import { JsVarEstimator } from "../runtime/jsVarEstimate.js";
-import { bytesOf, type AdvertisingState } from "../runtime/advertisingPacket.js";
+import { buildAdvertising, bytesOf, type AdvertisingState } from "../runtime/advertisingPacket.js";
 import { SimulatedDeviceOptionsSchema, type ResolvedDeviceOptions, type SimulatedDeviceOptions } from "./simulatedDeviceOptions.js";
 
 /** Thrown by create() for a bundle the interpreter would reject. */
@@ -127,7 +127,6 @@ export class SimulatedDevice extends EventEmitter {
         this.rebootRequested = true;
       },
       dropBle: () => this.taskQueue.push(() => this.bleDisconnect()),
-      markNative: (o) => this.runtime.native.add(o),
     };
   }
 
@@ -138,7 +137,9 @@ export class SimulatedDevice extends EventEmitter {
     this.runtime.jsVarsUsed = () => this.lastJsVars;
     this.estimator = new JsVarEstimator(this.runtime.native);
     this.lastAdvertKey = "";
-    this.runtime.advertising = null;
+    // Until an application calls NRF.setAdvertising, Espruino advertises its name, connectable,
+    // with the Nordic UART console: that is how a stock board is found and provisioned over BLE.
+    this.runtime.advertising = buildAdvertising({}, {}, this.deviceName);
     this.runTask(() => this.runtime.boot());
     if (this.connected) this.runTask(() => this.runtime.bleLinkChanged(true));
     this.emit("boot");
