@@ -22,7 +22,7 @@ export function claimSummary(db: EvvDatabase, from?: string, to?: string): Claim
     .prepare(
       `SELECT d.local_date AS date, v.procedure_code AS procedureCode, v.provider_number AS providerNumber, v.client_nd_number AS clientNdNumber,
               v.authorization_id AS authorizationId, count(*) AS visits, sum(d.minutes) AS minutes, sum(d.paid_minutes) AS paidMinutes, sum(d.units) AS units
-       FROM visit_days d JOIN visits v ON v.visit_id = d.visit_id
+       FROM visit_days d JOIN visits v ON v.visit_seq = d.visit_seq
        WHERE v.status IN ('verified', 'verified-with-flags') AND d.local_date >= ? AND d.local_date <= ?
        GROUP BY d.local_date, v.procedure_code, v.provider_number, v.client_nd_number, v.authorization_id
        HAVING sum(d.units) > 0

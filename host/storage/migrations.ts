@@ -148,4 +148,41 @@ export const migrations: readonly string[] = [
   CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
     BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
   `,
+  // 2: visits keyed by an integer sequence (appends, not random UUID inserts), days keyed by it;
+  // the verifier drops and rebuilds the visit_id and begin indexes around its bulk load.
+  `
+  DROP TABLE visit_days;
+  DROP TABLE visits;
+  CREATE TABLE visits (
+    visit_seq INTEGER PRIMARY KEY,
+    visit_id TEXT NOT NULL,
+    run_id INTEGER NOT NULL,
+    provider_number TEXT NOT NULL,
+    client_nd_number TEXT NOT NULL,
+    authorization_id TEXT,
+    procedure_code TEXT,
+    check_in_reading TEXT,
+    check_out_reading TEXT,
+    device_id TEXT,
+    begin_ms INTEGER,
+    end_ms INTEGER,
+    time_zone TEXT,
+    presence_in TEXT,
+    presence_out TEXT,
+    status TEXT NOT NULL,
+    units INTEGER NOT NULL,
+    reasons TEXT NOT NULL,
+    tasks TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX visits_by_id ON visits(visit_id);
+  CREATE INDEX visits_by_begin ON visits(begin_ms);
+  CREATE TABLE visit_days (
+    visit_seq INTEGER NOT NULL,
+    local_date TEXT NOT NULL,
+    minutes INTEGER NOT NULL,
+    paid_minutes INTEGER NOT NULL,
+    units INTEGER NOT NULL,
+    PRIMARY KEY (visit_seq, local_date)
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -2,7 +2,6 @@
 // bits, or why it proves nothing. Device resolution: the challenge answer names its device;
 // frames and typed codes are tried against the devices assigned to the client's location.
 import { nodeSha256 } from "../crypto/nodeSha256.js";
-import { fromHex } from "../../protocol/bytes.js";
 import { challengeAnswerMatches } from "../../protocol/challenge.js";
 import { decodeFrame, frameMatches, FRAME_KIND_ADVERT, FRAME_KIND_NFC, FRAME_STATUS_CLOCK_NOT_SET, FRAME_STATUS_MOVED, FRAME_STATUS_TAMPER } from "../../protocol/frame.js";
 import { DISPLAY_STATUS_MOVED, DISPLAY_STATUS_TAMPER, displayCodeFields, displayCodeMatches, displayCodeProblem, recoverStep } from "../../protocol/displayCode.js";
@@ -18,7 +17,7 @@ import { TypedThrottle } from "./typedThrottle.js";
 export interface ReadingVerdict {
   readingId: string;
   event: "check-in" | "check-out";
-  method: ReadingRow["method"];
+  method: ReadingRow[5];
   readerMs: number;
   /** True when the reading proves presence at a known device and time. */
   proven: boolean;
@@ -47,20 +46,12 @@ export class ReadingEvidence {
 
   /** Readings of one provider and client must come in reader-time order (the throttle counts in that order). */
   judge(row: ReadingRow): ReadingVerdict {
-    const verdict: ReadingVerdict = {
-      readingId: row.reading_id,
-      event: row.event,
-      method: row.method,
-      readerMs: row.reader_ms,
-      proven: false,
-      deviceId: null,
-      timeMs: row.reader_ms,
-      reasons: [],
-      tasks: row.tasks,
-    };
-    const client = this.ctx.clients.get(row.client_nd_number);
-    if (!client) return reject(verdict, { code: "UNKNOWN_CLIENT", detail: row.client_nd_number });
-    if (!this.ctx.providers.has(row.provider_number)) return reject(verdict, { code: "UNKNOWN_PROVIDER", detail: row.provider_number });
+    const [readingId, providerNumber, clientNdNumber, event, readerMs, method, typedCode, frameHex, nonceHex, challengeDeviceId, challengeDeviceTime, challengeStatus, challengeJournalSeq, challengeMac, tasks] =
+      row;
+    const verdict: ReadingVerdict = { readingId, event, method, readerMs, proven: false, deviceId: null, timeMs: readerMs, reasons: [], tasks };
+    const client = this.ctx.clients.get(clientNdNumber);
+    if (!client) return reject(verdict, { code: "UNKNOWN_CLIENT", detail: clientNdNumber });
+    if (!this.ctx.providers.has(providerNumber)) return reject(verdict, { code: "UNKNOWN_PROVIDER", detail: providerNumber });
 
     let device: DeviceInfo | null = null;
     let deviceSeconds = 0;
@@ -68,29 +59,29 @@ export class ReadingEvidence {
     let moved = false;
     let tamper = false;
 
-    if (row.method === "challenge") {
-      device = this.ctx.devices.get(row.challenge_device_id!) ?? null;
-      if (!device) return reject(verdict, { code: "DEVICE_UNKNOWN", detail: row.challenge_device_id! });
+    if (method === "challenge") {
+      device = this.ctx.devices.get(challengeDeviceId!) ?? null;
+      if (!device) return reject(verdict, { code: "DEVICE_UNKNOWN", detail: challengeDeviceId! });
       const key = this.ctx.deviceKey(device);
       if (!key) return reject(verdict, { code: "KEY_VERSION_MISSING", detail: `version ${device.keyVersion}` });
       const answer = {
         deviceId: device.numericId,
-        deviceTime: row.challenge_device_time!,
-        status: row.challenge_status!,
-        journalSeq: row.challenge_journal_seq!,
-        mac: fromHex(row.challenge_mac!)!,
+        deviceTime: challengeDeviceTime!,
+        status: challengeStatus!,
+        journalSeq: challengeJournalSeq!,
+        mac: bytesOfHex(challengeMac!),
       };
-      if (!challengeAnswerMatches(nodeSha256, key, fromHex(row.challenge_nonce!)!, answer)) return reject(verdict, { code: "MAC_MISMATCH" });
+      if (!challengeAnswerMatches(nodeSha256, key, bytesOfHex(nonceHex!), answer)) return reject(verdict, { code: "MAC_MISMATCH" });
       deviceSeconds = answer.deviceTime;
       clockNotSet = (answer.status & FRAME_STATUS_CLOCK_NOT_SET) !== 0;
       moved = (answer.status & FRAME_STATUS_MOVED) !== 0;
       tamper = (answer.status & FRAME_STATUS_TAMPER) !== 0;
-    } else if (row.method === "advert" || row.method === "nfc") {
-      const frame = fromHex(row.frame!)!;
+    } else if (method === "advert" || method === "nfc") {
+      const frame = bytesOfHex(frameHex!);
       const fields = decodeFrame(frame);
       if (!fields) return reject(verdict, { code: "FRAME_MALFORMED" });
-      if (fields.kind !== (row.method === "advert" ? FRAME_KIND_ADVERT : FRAME_KIND_NFC)) return reject(verdict, { code: "FRAME_KIND_MISMATCH" });
-      const candidates = this.ctx.devicesAtLocation(client.locationId, row.reader_ms - this.toleranceMs - STEP_MS, row.reader_ms + this.toleranceMs);
+      if (fields.kind !== (method === "advert" ? FRAME_KIND_ADVERT : FRAME_KIND_NFC)) return reject(verdict, { code: "FRAME_KIND_MISMATCH" });
+      const candidates = this.ctx.devicesAtLocation(client.locationId, readerMs - this.toleranceMs - STEP_MS, readerMs + this.toleranceMs);
       if (candidates.length === 0) return reject(verdict, { code: "NO_DEVICE_AT_LOCATION", detail: client.locationId });
       for (const candidate of candidates) {
         const key = this.ctx.deviceKey(candidate);
@@ -105,20 +96,20 @@ export class ReadingEvidence {
       moved = (fields.status & FRAME_STATUS_MOVED) !== 0;
       tamper = (fields.status & FRAME_STATUS_TAMPER) !== 0;
     } else {
-      const code = row.typed_code!;
+      const code = typedCode!;
       const problem = displayCodeProblem(code);
       if (problem !== null) return reject(verdict, { code: isCodeTypo(code) ? "CODE_TYPO" : "CODE_MALFORMED", detail: problem });
-      const throttleKey = row.provider_number + "|" + row.client_nd_number;
-      if (this.throttle.isLocked(throttleKey, row.reader_ms)) return reject(verdict, { code: "TYPED_THROTTLED" });
+      const throttleKey = providerNumber + "|" + clientNdNumber;
+      if (this.throttle.isLocked(throttleKey, readerMs)) return reject(verdict, { code: "TYPED_THROTTLED" });
       const fields = displayCodeFields(code);
       const fastMs = this.settings.fastAllowanceSteps * STEP_MS;
-      const candidates = this.ctx.devicesAtLocation(client.locationId, row.reader_ms - this.lateLimitMs - fastMs, row.reader_ms + fastMs);
+      const candidates = this.ctx.devicesAtLocation(client.locationId, readerMs - this.lateLimitMs - fastMs, readerMs + fastMs);
       if (candidates.length === 0) return reject(verdict, { code: "NO_DEVICE_AT_LOCATION", detail: client.locationId });
       for (const candidate of candidates) {
         const key = this.ctx.deviceKey(candidate);
         if (!key) continue;
         // The entry time as the device's clock would have shown it, so drift does not shift the recovery window.
-        const entryDeviceSeconds = row.reader_ms / 1000 + offsetAt(this.ctx.clockModel(candidate.deviceId), row.reader_ms);
+        const entryDeviceSeconds = readerMs / 1000 + offsetAt(this.ctx.clockModel(candidate.deviceId), readerMs);
         const step = recoverStep(fields.timeField, stepOf(entryDeviceSeconds), this.settings.fastAllowanceSteps);
         if (displayCodeMatches(nodeSha256, key, candidate.numericId, step, code)) {
           device = candidate;
@@ -127,7 +118,7 @@ export class ReadingEvidence {
         }
       }
       if (!device) {
-        this.throttle.recordFailure(throttleKey, row.reader_ms);
+        this.throttle.recordFailure(throttleKey, readerMs);
         return reject(verdict, { code: "MAC_MISMATCH" });
       }
       moved = (fields.statusDigit & DISPLAY_STATUS_MOVED) !== 0;
@@ -143,10 +134,10 @@ export class ReadingEvidence {
     if (location !== client.locationId) return reject(verdict, { code: "DEVICE_NOT_AT_LOCATION", detail: `${device.deviceId} at ${location ?? "no location"}` });
 
     // Freshness: device time (a step start for frames and codes) against the reader's clock.
-    const lag = row.reader_ms - timeMs;
-    if (row.method === "challenge") {
+    const lag = readerMs - timeMs;
+    if (method === "challenge") {
       if (Math.abs(lag) > this.toleranceMs) verdict.reasons.push({ code: "CLOCK_OUT_OF_TOLERANCE", detail: `${Math.round(lag / 1000)} s` });
-    } else if (row.method === "typed") {
+    } else if (method === "typed") {
       if (lag > this.lateLimitMs) return reject(verdict, { code: "LATE_ENTRY", detail: `${(lag / 3600_000).toFixed(1)} h after the code's time` });
       if (lag < -(this.toleranceMs + STEP_MS)) return reject(verdict, { code: "CODE_FROM_FUTURE", detail: `${Math.round(-lag / 1000)} s ahead` });
     } else {
@@ -158,6 +149,11 @@ export class ReadingEvidence {
     verdict.proven = true;
     return verdict;
   }
+}
+
+/** Hex (validated at import) to bytes, natively. */
+function bytesOfHex(hex: string): Uint8Array {
+  return new Uint8Array(Buffer.from(hex, "hex"));
 }
 
 function reject(verdict: ReadingVerdict, reason: Reason): ReadingVerdict {

@@ -1,0 +1,171 @@
+// Verifies BENCH_VISITS visits (default 1,000,000) into a fresh database and prints visits per
+// second next to two references measured in the same run: the raw node:crypto HMAC-SHA-256 rate
+// on the protocol's message sizes, and the raw better-sqlite3 insert rate (prepared statement,
+// one transaction) of visit rows. Goal: at least half the slower reference.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createHmac, randomBytes, randomUUID } from "node:crypto";
+import Database from "better-sqlite3";
+import { openDatabase } from "../host/storage/database.js";
+import { Keystore } from "../host/keystore/keystore.js";
+import { importAuthorizations, importClients, importDevices, importProviders, importReadings } from "../host/storage/importers.js";
+import { runVerification } from "../host/verifier/verifyRun.js";
+import { DEFAULT_SETTINGS } from "../host/verifier/settings.js";
+import { nodeSha256 } from "../host/crypto/nodeSha256.js";
+import type { Reading } from "../host/capture/reading.js";
+import {
+  answerChallenge,
+  deriveDeviceKey,
+  deviceIdHex,
+  encodeFrame,
+  FRAME_KIND_ADVERT,
+  makeDisplayCode,
+  stepOf,
+  toHex,
+} from "../protocol/index.js";
+
+const VISITS = Number(process.env.BENCH_VISITS ?? 1_000_000);
+const VISITS_PER_PAIR = 365;
+const DAY_MS = 86_400_000;
+const START_MS = Date.parse("2026-01-01T15:00:00Z");
+
+function rate(count: number, ms: number): number {
+  return count / (ms / 1000);
+}
+
+function fmt(n: number): string {
+  return Math.round(n).toLocaleString("en-US");
+}
+
+/** Raw HMAC-SHA-256 rate with a 32-byte key on the three message sizes the verifier MACs (challenge 30 B, frame 11 B, display code 10 B). */
+function rawHmacRate(n: number): number {
+  const key = randomBytes(32);
+  const messages = [randomBytes(30), randomBytes(11), randomBytes(10)];
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) createHmac("sha256", key).update(messages[i % 3]).digest();
+  return rate(n, performance.now() - t0);
+}
+
+/** Raw insert rate of visit rows: the visits table's own schema, one prepared statement, one transaction. */
+function rawInsertRate(dir: string, n: number): number {
+  const db = openDatabase(join(dir, "raw-insert.db"));
+  const insert = db.prepare(
+    `INSERT INTO visits (visit_id, run_id, provider_number, client_nd_number, authorization_id, procedure_code, check_in_reading, check_out_reading,
+       device_id, begin_ms, end_ms, time_zone, presence_in, presence_out, status, units, reasons, tasks)
+     VALUES (?, 1, ?, ?, ?, 'T1019', ?, ?, ?, ?, ?, 'America/Chicago', 'challenge', 'challenge', 'verified', ?, '[]', '["bathing"]')`,
+  );
+  const ids = Array.from({ length: n }, () => randomUUID());
+  const t0 = performance.now();
+  db.transaction(() => {
+    for (let i = 0; i < n; i++) insert.run(ids[i], "P" + (i % 2000), "C" + (i % 2000), "A" + (i % 2000), ids[i], ids[(i + 1) % n], "0000abcd", START_MS + i, START_MS + i + 1_800_000, 2);
+  })();
+  const r = rate(n, performance.now() - t0);
+  db.close();
+  return r;
+}
+
+export function setUpWorld(dir: string) {
+  const db = openDatabase(join(dir, "evv.db"));
+  const keystore = Keystore.create(join(dir, "keys.json"), "bench passphrase", { N: 1024, r: 8, p: 1 });
+  const master = keystore.masterKey(1);
+  const pairs = Math.ceil(VISITS / VISITS_PER_PAIR);
+  const clients = [];
+  const providers = [];
+  const authorizations = [];
+  const devices = [];
+  for (let i = 0; i < pairs; i++) {
+    const zone = i % 3 === 0 ? "America/Denver" : "America/Chicago";
+    clients.push({ ndNumber: `C${i}`, name: `Client ${i}`, serviceLocation: { locationId: `loc-${i}`, address: `${i} Main St`, timeZone: zone }, absences: [] });
+    providers.push({ providerNumber: `P${i}`, name: `Provider ${i}`, kind: "individual" as const, livesWith: [] });
+    authorizations.push({
+      authorizationId: `A${i}`,
+      clientNdNumber: `C${i}`,
+      providerNumber: `P${i}`,
+      procedureCode: "T1019" as const,
+      serviceProgram: "MSP-PC" as const,
+      period: { from: "2025-12-01", to: "2027-12-31" },
+      units: { adl: 100000, medicationAssistance: 1000, other: 1000, mealPreparation: 1000, laundryShoppingHousekeeping: 1000 },
+      liveIn: false,
+      evvRequired: true,
+      priorApprovalOver12Hours: false,
+    });
+    devices.push({
+      deviceId: deviceIdHex(0x20000000 + i),
+      board: "puck-js-2" as const,
+      firmwareHash: "ab".repeat(32),
+      keyVersion: 1,
+      provisionedAt: "2025-11-01T00:00:00Z",
+      assignments: [{ locationId: `loc-${i}`, from: "2025-11-01T00:00:00Z" }],
+    });
+  }
+  importClients(db, "bench-clients", "-", clients);
+  importProviders(db, "bench-providers", "-", providers);
+  importAuthorizations(db, "bench-authorizations", "-", authorizations);
+  importDevices(db, "bench-devices", "-", devices);
+
+  // Readings: half challenge answers, a quarter advertisement frames, a quarter typed codes.
+  let made = 0;
+  let batch: Reading[] = [];
+  const flush = () => {
+    importReadings(db, "bench-readings", "-", batch);
+    batch = [];
+  };
+  for (let i = 0; i < pairs && made < VISITS; i++) {
+    const id = 0x20000000 + i;
+    const key = deriveDeviceKey(nodeSha256, master, 1, id);
+    for (let d = 0; d < VISITS_PER_PAIR && made < VISITS; d++, made++) {
+      const begin = START_MS + d * DAY_MS + (i % 5) * 3_600_000;
+      const end = begin + (30 + (d % 60)) * 60_000;
+      const method = (i + d) % 4;
+      for (const [event, at] of [["check-in", begin], ["check-out", end]] as const) {
+        const base = { readingId: randomUUID(), readerId: "bench", providerNumber: `P${i}`, clientNdNumber: `C${i}`, event, tasks: event === "check-out" ? ["bathing"] : undefined };
+        if (method <= 1) {
+          const nonce = new Uint8Array(randomBytes(16));
+          const a = answerChallenge(nodeSha256, key, id, nonce, Math.floor(at / 1000), 0, d);
+          batch.push({ ...base, readerTime: new Date(at).toISOString(), method: "challenge", transport: "ble", challenge: { nonce: toHex(nonce), deviceId: deviceIdHex(id), deviceTime: a.deviceTime, status: 0, journalSeq: d, mac: toHex(a.mac) } });
+        } else if (method === 2) {
+          const frame = encodeFrame(nodeSha256, key, id, { kind: FRAME_KIND_ADVERT, step: stepOf(at / 1000), status: 0 });
+          batch.push({ ...base, readerTime: new Date(at + 5_000).toISOString(), method: "advert", transport: "ble", frame: toHex(frame) });
+        } else {
+          batch.push({ ...base, readerTime: new Date(at + 2 * 3_600_000).toISOString(), method: "typed", transport: "keyboard", typedCode: makeDisplayCode(nodeSha256, key, id, stepOf(at / 1000), 0) });
+        }
+      }
+      if (batch.length >= 100_000) flush();
+    }
+  }
+  if (batch.length) flush();
+  return { db, keystore };
+}
+
+export default async function verifyBench(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "evv-bench-"));
+  try {
+    console.log(`visits: ${fmt(VISITS)} (BENCH_VISITS to change)`);
+    let t0 = performance.now();
+    const { db, keystore } = setUpWorld(dir);
+    console.log(`setup (generate and import ${fmt(2 * VISITS)} readings): ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+    const hmacRate = rawHmacRate(Math.min(2_000_000, Math.max(200_000, VISITS)));
+    const insertRate = rawInsertRate(dir, Math.min(1_000_000, Math.max(100_000, VISITS)));
+
+    t0 = performance.now();
+    const summary = runVerification(db, keystore, DEFAULT_SETTINGS);
+    const verifyMs = performance.now() - t0;
+    const visitRate = rate(summary.visits, verifyMs);
+    db.close();
+
+    const slower = Math.min(hmacRate, insertRate);
+    const ratio = visitRate / slower;
+    console.log(`verify: ${fmt(summary.visits)} visits in ${(verifyMs / 1000).toFixed(1)} s; statuses ${JSON.stringify(summary.byStatus)}`);
+    const t = summary.timings;
+    console.log(`  phases: readings judged and paired ${(t.readingsMs / 1000).toFixed(1)} s, rules ${(t.rulesMs / 1000).toFixed(1)} s, writing ${(t.writeMs / 1000).toFixed(1)} s`);
+    console.log(`  visits verified into the database  ${fmt(visitRate).padStart(12)} /s`);
+    console.log(`  raw HMAC-SHA-256 (node:crypto)     ${fmt(hmacRate).padStart(12)} /s   (each visit checks 2 MACs, derives nothing: keys cached per device)`);
+    console.log(`  raw prepared inserts (one txn)     ${fmt(insertRate).padStart(12)} /s   (each visit writes 3 rows: visit, day, audit entry)`);
+    console.log(`  ratio to the slower reference      ${ratio.toFixed(2)}   goal >= 0.50: ${ratio >= 0.5 ? "met" : "NOT met"}`);
+    if (summary.byStatus.verified !== summary.visits) console.log("  WARNING: not every bench visit verified; the figures are not comparable");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
