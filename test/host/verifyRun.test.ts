@@ -1,0 +1,57 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { simpleWorld, type VisitWorld } from "./fixtures/visitWorld.js";
+import { canonicalJson, type JsonValue } from "../../host/storage/canonicalJson.js";
+import { verifyAuditChain } from "../../host/storage/auditLog.js";
+import { runVerification } from "../../host/verifier/verifyRun.js";
+import { DEFAULT_SETTINGS, verifierSettings } from "../../host/verifier/settings.js";
+
+let world: VisitWorld;
+afterEach(() => world?.close());
+
+describe("a verification run", () => {
+  it("writes one canonical, chained audit decision per visit", () => {
+    world = simpleWorld();
+    world.visit("P1", "C1", "2026-04-14T15:00:00Z", 30);
+    world.challenge("P1", "C1", "check-in", Date.parse("2026-04-16T15:00:00Z"));
+    world.verify();
+    const bodies = world.db.prepare("SELECT subject, body FROM audit_log WHERE kind = 'visit.decision' ORDER BY seq").all() as { subject: string; body: string }[];
+    expect(bodies).toHaveLength(2);
+    for (const b of bodies) expect(b.body).toBe(canonicalJson(JSON.parse(b.body) as JsonValue));
+    expect(JSON.parse(bodies[0].body)).toMatchObject({ status: "verified", units: 2, days: [["2026-04-14", 30, 30, 2]] });
+    expect(verifyAuditChain(world.db).ok).toBe(true);
+  });
+
+  it("replaces the previous run's visits but only ever adds to the audit log", () => {
+    world = simpleWorld();
+    world.visit("P1", "C1", "2026-04-14T15:00:00Z", 30);
+    world.verify();
+    const auditRows = (world.db.prepare("SELECT count(*) AS n FROM audit_log").get() as { n: number }).n;
+    const second = runVerification(world.db, world.keystore, DEFAULT_SETTINGS);
+    expect(second.visits).toBe(1);
+    expect((world.db.prepare("SELECT count(*) AS n FROM visits").get() as { n: number }).n).toBe(1);
+    expect((world.db.prepare("SELECT count(*) AS n FROM audit_log").get() as { n: number }).n).toBe(auditRows + 2);
+    expect(verifyAuditChain(world.db)).toMatchObject({ ok: true });
+  });
+
+  it("gives the same decisions when run twice on the same readings", () => {
+    world = simpleWorld();
+    world.visit("P1", "C1", "2026-04-14T15:00:00Z", 30);
+    world.visit("P1", "C1", "2026-04-14T23:50:00Z", 95);
+    world.verify();
+    const first = world.visits().map(({ visit_id, status, units, days }) => ({ visit_id, status, units, days }));
+    runVerification(world.db, world.keystore, DEFAULT_SETTINGS);
+    expect(world.visits().map(({ visit_id, status, units, days }) => ({ visit_id, status, units, days }))).toEqual(first);
+  });
+});
+
+describe("verifier settings", () => {
+  it("default to a 6-day late-entry limit, 2-minute drift tolerance and 5 wrong typed codes an hour", () => {
+    expect(DEFAULT_SETTINGS).toMatchObject({ lateEntryLimitHours: 144, driftToleranceSeconds: 120, typedFailuresPerHour: 5, typedFailuresPerDay: 20, maxVisitHours: 24 });
+  });
+
+  it("refuse a late-entry limit beyond what the display code can recover, naming the field", () => {
+    const parsed = verifierSettings.safeParse({ lateEntryLimitHours: 200 });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error!.issues[0].path).toEqual(["lateEntryLimitHours"]);
+  });
+});
