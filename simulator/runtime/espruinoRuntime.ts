@@ -34,8 +34,6 @@ export interface RuntimeHost {
   requestReboot(): void;
   /** The host disconnects the BLE link (NRF.disconnect()). */
   dropBle(): void;
-  /** Marks host-side callbacks so the JsVar estimate does not count them. */
-  markNative(o: object): void;
 }
 
 /** Files run at boot, in order (Espruino runs .boot0-3, then .bootcde). */

@@ -137,6 +137,16 @@ describe("the device around the interpreter", () => {
     expect(decodeFrame(device.advertising()!.manufacturerData)!.step).toBe(firstStep + 1);
   });
 
+  it("carries a provisioned device's Storage into a new device, which then runs as the same fob", async () => {
+    const { bootBoard, provision, ask, builtBundle } = await import("../firmware/firmwareHarness.js");
+    const first = await bootBoard("pixljs");
+    provision(first, true);
+    const snapshot = first.storageSnapshot();
+    const second = SimulatedDevice.create({ board: "pixljs", storage: snapshot, clock: { startUnixMs: first.worldNowMs() } });
+    expect(ask(second, "serial", "STATUS")).toMatch(/^OK STATUS 00c0ffee pixljs \d+ 08 100 \d+ 1 /);
+    expect(second.storage.read(".boot0")!.length).toBe(readFileSync(await builtBundle("pixljs")).length);
+  });
+
   it("draws on the display board's framebuffer and saves it as a PNG", () => {
     const device = stockDevice("pixljs");
     repl(device, 'g.clear(); g.setFont("6x8", 2); g.drawString("1234", 0, 0); g.flip();');
@@ -158,5 +168,16 @@ describe("the device around the interpreter", () => {
     expect(Buffer.concat(chunks).toString()).toBe("y".repeat(50) + "\r\n");
     device.bleDisconnect();
     expect(device.consoleDevice()).toBe("Serial1");
+  });
+});
+
+describe("a stock board", () => {
+  it("advertises its name, connectable, from power-on, before any application sets anything", () => {
+    const device = SimulatedDevice.create({ board: "puckjs", clock: { startUnixMs: 0 }, addressSeed: "stock" });
+    const ad = device.advertising()!;
+    expect(ad.nameInPacket).toBe(true);
+    expect(ad.name).toMatch(/^Puck\.js [0-9a-f]{4}$/);
+    expect(ad.connectable).toBe(true);
+    expect(ad.manufacturerData.length).toBe(0);
   });
 });
