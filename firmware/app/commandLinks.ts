@@ -80,7 +80,9 @@ export function attachCommandLinks(ctx: FirmwareContext): void {
   nrf().on("connect", function () {
     bleReader.buffer = "";
     bleReader.overflowed = false;
-    if (ctx.consoleLink !== "Bluetooth") parkConsole(ctx);
+    // Espruino would move an unforced console to Bluetooth; keep it parked (or where PROV
+    // CONSOLE put it).
+    if (ctx.consoleLink === null) parkConsole(ctx);
   });
   nrf().on("disconnect", function () {
     bleReader.buffer = "";

@@ -31,6 +31,10 @@ describe.each(BOARD_NAMES)("lockdown on %s", (board) => {
     expect(ask(device, "serial", "PROV CONSOLE")).toBe("OK PROV CONSOLE");
     expect(device.consoleDevice()).toBe("Serial1");
     expect(ask(device, "serial", "1+2")).toContain("=3");
+    // A BLE connection meanwhile neither takes the console nor reaches it.
+    device.bleConnect();
+    expect(device.consoleDevice()).toBe("Serial1");
+    expect(ask(device, "ble", "STATUS")).toMatch(/^OK STATUS /);
   });
 
   it.each(["serial", "ble"] as Link[])("after lockdown no attempt over %s reaches the console or returns the key", async (link) => {
