@@ -2,6 +2,7 @@
 //   --hci-pty      an emulated HCI controller on a pseudo-terminal; the host runs
 //                  BLUETOOTH_HCI_SOCKET_UART_PORT=<path> evv read --ble ...
 //   --serial-pty   the device's serial console on a pseudo-terminal; evv read --serial <path>
+//   --serial-baud <rate>  pace the console like the board's UART (0: pty speed, the default)
 //   --rssi <dBm>   the signal strength the HCI scanner hears (default -55)
 //   --link-fault <kind[:COMMAND]>  drop, garbage, oversized or silent on the host's next COMMAND (CHAL)
 // Registered in simulator/cli/deviceExposures.ts.
@@ -21,10 +22,11 @@ const exposureFlags = z.object({
   hciPty: z.boolean().optional(),
   serialPty: z.boolean().optional(),
   rssi: z.coerce.number().int().min(-127, "--rssi must be -127..20 dBm").max(20, "--rssi must be -127..20 dBm").default(-55),
+  serialBaud: z.coerce.number().int().min(0, "--serial-baud must be 0 or a positive baud rate").default(0),
   linkFault: z.string().optional(),
 });
 
-function parseFlags(flags: Record<string, unknown>): { hciPty?: boolean; serialPty?: boolean; rssi: number; fault: LinkFault | null } {
+function parseFlags(flags: Record<string, unknown>): { hciPty?: boolean; serialPty?: boolean; rssi: number; serialBaud: number; fault: LinkFault | null } {
   const parsed = exposureFlags.parse(flags);
   return { ...parsed, fault: parsed.linkFault ? parseLinkFault(parsed.linkFault) : null };
 }
@@ -50,12 +52,14 @@ export const hciPtyExposure: TesterExposure = {
 
 export const serialPtyExposure: TesterExposure = {
   addOptions(command) {
-    command.option("--serial-pty", "expose the device's serial console on a pseudo-terminal (for serialport)");
+    command
+      .option("--serial-pty", "expose the device's serial console on a pseudo-terminal (for serialport)")
+      .option("--serial-baud <rate>", "pace the console at this baud rate, as the board's UART would (0: pseudo-terminal speed)", "0");
   },
   async start(device, flags, log) {
     const f = parseFlags(flags);
     if (!f.serialPty) return null;
-    const serial = await SerialExposure.open(device, { fault: f.fault });
+    const serial = await SerialExposure.open(device, { fault: f.fault, baudRate: f.serialBaud });
     log(`serial console on ${serial.hostPath}`);
     log(`  read it: npx evv read --serial ${serial.hostPath} --check-in --provider <n> --client <nd>`);
     return () => serial.close();

@@ -22,7 +22,7 @@ let dir = "";
 beforeAll(async () => {
   bundlePath("pixljs");
   dir = mkdtempSync(join(tmpdir(), "evv-sim-read-"));
-  child = spawn(process.execPath, [sim, "--board", "pixljs", "--id", "00a1b2c3", "--master-key", toHex(TEST_MASTER_KEY), "--lock", "--hci-pty", "--serial-pty", "--rssi", "-61"]);
+  child = spawn(process.execPath, [sim, "--board", "pixljs", "--id", "00a1b2c3", "--master-key", toHex(TEST_MASTER_KEY), "--lock", "--hci-pty", "--serial-pty", "--serial-baud", "9600", "--rssi", "-61"]);
   await new Promise<void>((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => reject(new Error(`evv-sim did not announce its pseudo-terminals:\n${out}`)), 30_000);
