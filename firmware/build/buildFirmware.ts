@@ -1,38 +1,23 @@
 // `npm run build:firmware`: one minified ES2015 bundle per board in dist/firmware/, each
-// checked against the Espruino dialect and against the board's Storage capacity. Exits
-// non-zero on any dialect problem or a bundle that does not fit.
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
-import { bundleForEspruino } from "./bundleForEspruino.js";
-import { BOARD_FACTS, BOARD_NAMES, bundlePathFor } from "./boardFacts.js";
+// checked against the Espruino dialect and the board's Storage capacity. Prints each bundle's
+// size; exits 1 (writing nothing for that board) on any dialect problem or a bundle too large.
+import { buildBundles } from "./firmwareBuild.js";
+import { BOARD_FACTS, BOARD_NAMES } from "./boardFacts.js";
 
-/** Storage a device needs beside the bundle: config, clock, 4 journal segments, headroom for compaction. */
-export const STORAGE_RESERVED_BYTES = 8 * 1024;
-
-let failed = false;
-for (const board of BOARD_NAMES) {
-  const facts = BOARD_FACTS[board];
-  const bundle = await bundleForEspruino(facts.entry, { minify: true });
-  const path = bundlePathFor(board);
-  if (bundle.problems.length > 0) {
-    failed = true;
-    console.error(`${board}: ${bundle.problems.length} problem(s) outside the Espruino dialect:`);
-    for (const problem of bundle.problems) console.error(`  ${problem.message}`);
-    continue;
+const results = await buildBundles(
+  BOARD_NAMES.map((name) => ({ facts: BOARD_FACTS[name] })),
+  "dist/firmware",
+);
+for (const r of results) {
+  const share = ((100 * r.bytes) / r.storageBytes).toFixed(1);
+  const line = `${r.path.padEnd(28)} ${String(r.bytes).padStart(7)} bytes  ${share.padStart(5)}% of ${BOARD_FACTS[r.board as keyof typeof BOARD_FACTS].title} Storage (${r.storageBytes} bytes)`;
+  if (r.written) console.log(line);
+  else {
+    console.error(`${line}  NOT WRITTEN: ${r.problems.length} problem(s):`);
+    for (const problem of r.problems) console.error(`  ${problem}`);
   }
-  const bytes = Buffer.byteLength(bundle.code, "utf8");
-  const budget = facts.storageBytes - STORAGE_RESERVED_BYTES;
-  const fits = bytes <= budget;
-  if (!fits) failed = true;
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, bundle.code);
-  const share = ((100 * bytes) / facts.storageBytes).toFixed(1);
-  console.log(
-    `${path.padEnd(28)} ${String(bytes).padStart(7)} bytes  ${share.padStart(5)}% of ${facts.title} Storage (${facts.storageBytes} bytes)` +
-      (fits ? "" : `  TOO BIG: more than ${budget} bytes leaves no room for the journal`),
-  );
 }
-if (failed) {
+if (results.some((r) => !r.written)) {
   console.error("build:firmware failed");
   process.exit(1);
 }
