@@ -194,6 +194,18 @@ describe("evv read when the fob goes quiet", () => {
   });
 });
 
+describe("evv read at a fob that lost power", () => {
+  it("exits 4 saying the fob's clock needs a sync, and logs nothing", async () => {
+    const f = await fob(0x0000c10c);
+    f.device.powerLoss();
+    const hci = await hciWith({ fob: f, rssi: -50 });
+    const run = await runEvv(["read", "--ble", "--check-in", ...visit, "--log", log], { BLUETOOTH_HCI_SOCKET_UART_PORT: hci.hostPath });
+    expect(run.code).toBe(4);
+    expect(run.stderr).toContain("clock is not set");
+    expect(existsSync(log)).toBe(false);
+  });
+});
+
 describe("evv read --typed", () => {
   it("logs a display code whose check digit is right, grouped or not", async () => {
     const f = await fob(0x0000beef);

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { displayCodeProblem, groupDisplayCode, normalizeDisplayCode } from "../../../protocol/displayCode.js";
 import { decodeFrame } from "../../../protocol/frame.js";
 import { fromHex } from "../../../protocol/bytes.js";
+import { ERR_CLOCK } from "../../../protocol/uartCommands.js";
 import { CliError, EXIT_BAD_INPUT, EXIT_DEVICE, EXIT_FAILURE, EXIT_USAGE } from "../cliError.js";
 import { LinkError } from "../../transport/linkError.js";
 import { DEFAULT_SERIAL_BAUD } from "../../transport/serialPipe.js";
@@ -140,6 +141,12 @@ async function runRead(o: ReadOptions): Promise<void> {
     }
   } catch (error) {
     if (error instanceof CliError) throw error;
+    if (error instanceof LinkError && error.fault === "refused" && error.message.includes(`: ${ERR_CLOCK}`)) {
+      throw new CliError(
+        "read failed: the fob's clock is not set (it lost power), so it cannot prove a visit until HHS syncs its time (evv device sync-time). Nothing was logged; note the visit by hand and report the fob.",
+        EXIT_DEVICE,
+      );
+    }
     if (error instanceof LinkError) throw new CliError(`read failed: ${error.message}. Nothing was logged.`, EXIT_DEVICE);
     throw new CliError(`read failed: ${(error as Error).message}. Nothing was logged.`, EXIT_FAILURE);
   }
