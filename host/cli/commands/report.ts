@@ -5,6 +5,8 @@ import { openVerifierStores, verifierStoreOptions } from "../verifierStores.js";
 import { verifyAuditChain } from "../../storage/auditLog.js";
 import { statusSummary, visitReport } from "../../report/visitReport.js";
 import { deviceReport } from "../../report/deviceReport.js";
+import { visitTimelineHtml } from "../../report/visitTimeline.js";
+import { writeFileAtomic } from "../../keystore/atomicWrite.js";
 import { visitStatus, type VisitStatus } from "../../verifier/reasonCodes.js";
 
 interface ReportOptions {
@@ -73,4 +75,16 @@ export function registerReportCommands(program: Command): void {
       stores.close();
     }
   });
+
+  withDb(report.command("timeline").description("an HTML page: each client's visits on a 24-hour timeline per local day, with presence and reasons"))
+    .requiredOption("--out <file>", "the HTML file to write (atomically)")
+    .action((opts: ReportOptions & { out: string }) => {
+      const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false });
+      try {
+        writeFileAtomic(opts.out, visitTimelineHtml(stores.db, new Date()), 0o644);
+        process.stdout.write(`wrote the visit timeline to ${opts.out}\n`);
+      } finally {
+        stores.close();
+      }
+    });
 }
