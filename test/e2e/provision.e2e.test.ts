@@ -80,6 +80,34 @@ describe("evv device provision", () => {
     cleanups.push(() => serial.close());
     const summary = await provisionAssignReadVerify("pixljs", ["--serial", serial.hostPath], {}, ["--serial", serial.hostPath]);
     expect(JSON.stringify(summary)).toMatch(/verified/);
+
+    // HHS keeps it afterwards: a label, an authenticated clock sync, the record, retirement.
+    const label = await runEvv(["device", "provision", "--serial", serial.hostPath, "--board", "pixljs"], env, 60_000);
+    expect(label.stdout).toContain("was already provisioned");
+    expect(label.stdout).toContain("EVV fob 00000001");
+    expect(label.stdout).toMatch(/[█▀▄]/);
+    device.skewClock(-90_000);
+    const sync = await runEvv(["device", "sync-time", "00000001", "--serial", serial.hostPath, "--json"], env);
+    expect(sync.code).toBe(0);
+    expect(JSON.parse(sync.stdout).offsetSeconds).toBeLessThanOrEqual(-89);
+    const show = JSON.parse((await runEvv(["device", "show", "00000001", "--json"], env)).stdout) as { clockObservations: { source: string }[]; assignments: unknown[] };
+    expect(show.clockObservations.map((o) => o.source)).toEqual(["provisioning", "time-sync"]);
+    expect(show.assignments).toHaveLength(1);
+    expect((await runEvv(["device", "retire", "00000001"], env)).code).toBe(0);
+    const retiredAgain = await runEvv(["device", "retire", "00000001"], env);
+    expect(retiredAgain.code).not.toBe(0);
+    expect(retiredAgain.stderr).toContain("already retired");
+  });
+
+  it("refuses to provision without a keystore passphrase, naming what is missing, and changes nothing", async () => {
+    const device = stockBoard("pixljs");
+    const serial = await SerialExposure.open(device);
+    cleanups.push(() => serial.close());
+    const { EVV_PASSPHRASE: _omitted, ...withoutPassphrase } = env;
+    const run = await runEvv(["device", "provision", "--serial", serial.hostPath, "--board", "pixljs"], { ...withoutPassphrase, EVV_PASSPHRASE: "" });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain("passphrase");
+    expect(JSON.parse((await runEvv(["device", "list", "--json"], env)).stdout)).toEqual([]);
   });
 
   it("provisions a stock Puck.js over BLE through the unchanged noble stack, then its visit verifies", async () => {
