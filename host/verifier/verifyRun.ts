@@ -1,7 +1,8 @@
 // One verification run: judges every stored reading, pairs readings into visits, applies the
 // visit checks and the North Dakota rules, and writes the visits, their days and one audit-log
 // decision per visit in a single transaction (the previous run's results are replaced; the
-// audit log only grows).
+// audit log only grows). Work goes component by component of the provider–client graph, so
+// memory holds one component at a time, not the whole state.
 import type { EvvDatabase } from "../storage/database.js";
 import type { Keystore } from "../keystore/keystore.js";
 import { AuditAppender } from "../storage/auditLog.js";
@@ -11,6 +12,7 @@ import { LocalCalendar } from "./localCalendar.js";
 import { ReadingEvidence, type ReadingVerdict } from "./readingEvidence.js";
 import { READING_ROW_COLUMNS, type ReadingRow } from "./readingRow.js";
 import { pairReadings } from "./visitPairing.js";
+import { pairComponents } from "./pairComponents.js";
 import { isBillableCandidate, type VisitDraft } from "./visitDraft.js";
 import { establishVisitFacts } from "./rules/visitFacts.js";
 import { markDuplicatesAndOverlaps } from "./rules/duplicatesAndOverlaps.js";
@@ -19,11 +21,11 @@ import type { ProviderWeek } from "./rules/weeklyAudit.js";
 import { statusOf, type VisitStatus } from "./reasonCodes.js";
 import type { VerifierSettings } from "./settings.js";
 
-export type VerifyPhase = "readings" | "rules" | "writing";
+export type VerifyPhase = "readings";
 
 export interface VerifyOptions {
   onProgress?: (phase: VerifyPhase, done: number, total: number) => void;
-  /** Visits per write transaction batch inside the run's transaction (progress granularity). */
+  /** Report progress every this many readings. */
   progressEvery?: number;
 }
 
@@ -45,38 +47,62 @@ export function runVerification(db: EvvDatabase, keystore: Keystore, settings: V
   const ctx = new VerificationContext(db, keystore);
   const calendar = new LocalCalendar();
   const evidence = new ReadingEvidence(ctx, settings);
-
   const maxVisitMs = settings.maxVisitHours * 3600_000;
-  const t0 = performance.now();
-  const totalReadings = (db.prepare("SELECT count(*) AS n FROM readings").get() as { n: number }).n;
-  const visits: VisitDraft[] = [];
-  // Readings in (provider, client, reader time) order: each group is judged in time order (the
-  // typed-code throttle counts in that order), then paired.
-  let groupKey = "";
-  let group: ReadingVerdict[] = [];
-  let groupProvider = "";
-  let groupClient = "";
-  const flush = () => {
-    if (group.length > 0) for (const v of pairReadings(groupProvider, groupClient, ctx.clients.get(groupClient) ?? null, group, maxVisitMs)) visits.push(v);
-    group = [];
-  };
-  let done = 0;
-  const rows = db.prepare(`SELECT ${READING_ROW_COLUMNS} FROM readings ORDER BY provider_number, client_nd_number, reader_ms`).raw().iterate() as IterableIterator<ReadingRow>;
-  for (const row of rows) {
-    const key = row[1] + "|" + row[2];
-    if (key !== groupKey) {
-      flush();
-      groupKey = key;
-      groupProvider = row[1];
-      groupClient = row[2];
-    }
-    group.push(evidence.judge(row));
-    if (++done % every === 0) progress("readings", done, totalReadings);
-  }
-  flush();
-  progress("readings", totalReadings, totalReadings);
-  const t1 = performance.now();
 
+  const totalReadings = (db.prepare("SELECT count(*) AS n FROM readings").get() as { n: number }).n;
+  const pairs = db.prepare("SELECT DISTINCT provider_number, client_nd_number FROM readings").raw().all() as [string, string][];
+  const components = pairComponents(pairs);
+  const selectPair = db.prepare(`SELECT ${READING_ROW_COLUMNS} FROM readings WHERE provider_number = ? AND client_nd_number = ? ORDER BY reader_ms`).raw();
+  const writer = new VisitWriter(db);
+
+  const byStatus: Record<VisitStatus, number> = { verified: 0, "verified-with-flags": 0, "needs-review": 0, rejected: 0 };
+  const auditWeeks: ProviderWeek[] = [];
+  const timings = { readingsMs: 0, rulesMs: 0, writeMs: 0 };
+  let unitsTotal = 0;
+  let visitCount = 0;
+  let readingsDone = 0;
+
+  const runId = db.transaction(() => {
+    const runId = writer.begin(settings);
+    for (const component of components) {
+      // Evidence and pairing, pair by pair in reader-time order (the typed-code throttle counts in that order).
+      const t0 = performance.now();
+      const visits: VisitDraft[] = [];
+      for (const [providerNumber, clientNdNumber] of component) {
+        const rows = selectPair.all(providerNumber, clientNdNumber) as ReadingRow[];
+        const verdicts = new Array<ReadingVerdict>(rows.length);
+        for (let i = 0; i < rows.length; i++) verdicts[i] = evidence.judge(rows[i]);
+        for (const v of pairReadings(providerNumber, clientNdNumber, ctx.clients.get(clientNdNumber) ?? null, verdicts, maxVisitMs)) visits.push(v);
+        const before = readingsDone;
+        readingsDone += rows.length;
+        if (Math.floor(before / every) !== Math.floor(readingsDone / every)) progress("readings", readingsDone, totalReadings);
+      }
+      const t1 = performance.now();
+      const outcome = decideVisits(visits, ctx, calendar);
+      for (const w of outcome.auditWeeks) auditWeeks.push(w);
+      const t2 = performance.now();
+      for (const v of visits) {
+        writer.write(runId, v);
+        byStatus[v.status]++;
+        unitsTotal += v.units;
+      }
+      visitCount += visits.length;
+      const t3 = performance.now();
+      timings.readingsMs += t1 - t0;
+      timings.rulesMs += t2 - t1;
+      timings.writeMs += t3 - t2;
+    }
+    const t4 = performance.now();
+    writer.finish(runId, visitCount);
+    timings.writeMs += performance.now() - t4;
+    progress("readings", totalReadings, totalReadings);
+    return runId;
+  })();
+  return { runId, readings: totalReadings, visits: visitCount, byStatus, units: unitsTotal, auditWeeks, auditHead: writer.auditHead, timings };
+}
+
+/** Visit checks, duplicates and overlaps, the ND rules, and each visit's final status and units. */
+function decideVisits(visits: VisitDraft[], ctx: VerificationContext, calendar: LocalCalendar) {
   const complete: VisitDraft[] = [];
   for (const v of visits) {
     v.status = statusOf(v.reasons);
@@ -92,77 +118,77 @@ export function runVerification(db: EvvDatabase, keystore: Keystore, settings: V
     if (isBillableCandidate(v)) billable.push(v);
   }
   const outcome = applyNorthDakotaRules(billable, ctx, calendar);
-  progress("rules", visits.length, visits.length);
-
-  const byStatus: Record<VisitStatus, number> = { verified: 0, "verified-with-flags": 0, "needs-review": 0, rejected: 0 };
-  let unitsTotal = 0;
   for (const v of visits) {
     v.status = statusOf(v.reasons);
     let units = 0;
     if (v.status !== "rejected") for (const d of v.days) units += d.units;
     else for (const d of v.days) (d.paidMinutes = 0), (d.units = 0);
     v.units = units;
-    unitsTotal += units;
-    byStatus[v.status]++;
   }
-
-  const t2 = performance.now();
-  const runId = writeRun(db, visits, settings, progress, every);
-  const t3 = performance.now();
-  const auditHead = (db.prepare("SELECT audit_head FROM verify_runs WHERE run_id = ?").get(runId) as { audit_head: string }).audit_head;
-  return { runId, readings: totalReadings, visits: visits.length, byStatus, units: unitsTotal, auditWeeks: outcome.auditWeeks, auditHead, timings: { readingsMs: t1 - t0, rulesMs: t2 - t1, writeMs: t3 - t2 } };
+  return outcome;
 }
 
-function writeRun(db: EvvDatabase, visits: VisitDraft[], settings: VerifierSettings, progress: NonNullable<VerifyOptions["onProgress"]>, every: number): number {
-  const insertVisit = db.prepare(
-    `INSERT INTO visits (visit_seq, visit_id, run_id, provider_number, client_nd_number, authorization_id, procedure_code, check_in_reading, check_out_reading,
-       device_id, begin_ms, end_ms, time_zone, presence_in, presence_out, status, units, reasons, tasks)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const insertDay = db.prepare("INSERT INTO visit_days (visit_seq, local_date, minutes, paid_minutes, units) VALUES (?, ?, ?, ?, ?)");
-  return db.transaction(() => {
-    // Bulk load: empty the derived tables, drop their secondary indexes, append in sequence, rebuild.
-    db.exec("DELETE FROM visit_days; DELETE FROM visits; DROP INDEX IF EXISTS visits_by_id; DROP INDEX IF EXISTS visits_by_begin;");
-    const audit = new AuditAppender(db);
-    const runId = Number(
-      db.prepare("INSERT INTO verify_runs (started_at, settings, visits, audit_head) VALUES (?, ?, ?, '')").run(new Date().toISOString(), canonicalJson(settings), visits.length)
-        .lastInsertRowid,
+/** Writes a run: replaces the derived visit tables (bulk load, indexes rebuilt at the end) and appends one audit decision per visit. */
+class VisitWriter {
+  private readonly insertVisit;
+  private readonly insertDay;
+  private readonly audit: AuditAppender;
+  private seq = 0;
+
+  constructor(private readonly db: EvvDatabase) {
+    this.insertVisit = db.prepare(
+      `INSERT INTO visits (visit_seq, visit_id, run_id, provider_number, client_nd_number, authorization_id, procedure_code, check_in_reading, check_out_reading,
+         device_id, begin_ms, end_ms, time_zone, presence_in, presence_out, status, units, reasons, tasks)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    audit.append("verify.run", String(runId), { runId, settings, visits: visits.length });
-    let written = 0;
-    for (const v of visits) {
-      const seq = ++written;
-      const reasonsJson = JSON.stringify(v.reasons);
-      insertVisit.run(
-        seq,
-        v.visitId,
-        runId,
-        v.providerNumber,
-        v.clientNdNumber,
-        v.authorization?.authorizationId ?? null,
-        v.authorization?.procedureCode ?? null,
-        v.checkIn?.readingId ?? null,
-        v.checkOut?.readingId ?? null,
-        v.deviceId,
-        v.beginMs,
-        v.endMs,
-        v.client?.timeZone ?? null,
-        v.checkIn?.method ?? null,
-        v.checkOut?.method ?? null,
-        v.status,
-        v.units,
-        reasonsJson,
-        JSON.stringify(v.tasks),
-      );
-      for (const d of v.days) insertDay.run(seq, d.date, d.minutes, d.paidMinutes, d.units);
-      audit.appendCanonical("visit.decision", v.visitId, visitDecisionJson(runId, v));
-      if (seq % every === 0) progress("writing", seq, visits.length);
-    }
-    db.exec("CREATE UNIQUE INDEX visits_by_id ON visits(visit_id); CREATE INDEX visits_by_begin ON visits(begin_ms);");
-    db.prepare("UPDATE verify_runs SET audit_head = ? WHERE run_id = ?").run(audit.headHash, runId);
-    progress("writing", visits.length, visits.length);
+    this.insertDay = db.prepare("INSERT INTO visit_days (visit_seq, local_date, minutes, paid_minutes, units) VALUES (?, ?, ?, ?, ?)");
+    this.audit = new AuditAppender(db);
+  }
+
+  begin(settings: VerifierSettings): number {
+    this.db.exec("DELETE FROM visit_days; DELETE FROM visits; DROP INDEX IF EXISTS visits_by_id; DROP INDEX IF EXISTS visits_by_begin;");
+    const runId = Number(
+      this.db.prepare("INSERT INTO verify_runs (started_at, settings, visits, audit_head) VALUES (?, ?, 0, '')").run(new Date().toISOString(), canonicalJson(settings)).lastInsertRowid,
+    );
+    this.audit.append("verify.run", String(runId), { runId, settings });
     return runId;
-  })();
+  }
+
+  write(runId: number, v: VisitDraft): void {
+    const seq = ++this.seq;
+    this.insertVisit.run(
+      seq,
+      v.visitId,
+      runId,
+      v.providerNumber,
+      v.clientNdNumber,
+      v.authorization?.authorizationId ?? null,
+      v.authorization?.procedureCode ?? null,
+      v.checkIn?.readingId ?? null,
+      v.checkOut?.readingId ?? null,
+      v.deviceId,
+      v.beginMs,
+      v.endMs,
+      v.client?.timeZone ?? null,
+      v.checkIn?.method ?? null,
+      v.checkOut?.method ?? null,
+      v.status,
+      v.units,
+      JSON.stringify(v.reasons),
+      JSON.stringify(v.tasks),
+    );
+    for (const d of v.days) this.insertDay.run(seq, d.date, d.minutes, d.paidMinutes, d.units);
+    this.audit.appendCanonical("visit.decision", v.visitId, visitDecisionJson(runId, v));
+  }
+
+  finish(runId: number, visits: number): void {
+    this.db.exec("CREATE UNIQUE INDEX visits_by_id ON visits(visit_id); CREATE INDEX visits_by_begin ON visits(begin_ms);");
+    this.db.prepare("UPDATE verify_runs SET visits = ?, audit_head = ? WHERE run_id = ?").run(visits, this.audit.headHash, runId);
+  }
+
+  get auditHead(): string {
+    return this.audit.headHash;
+  }
 }
 
 const str = JSON.stringify;
