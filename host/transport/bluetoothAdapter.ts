@@ -18,16 +18,36 @@ export interface BluetoothAdapter {
 /** The default noble instance, powered on; or `noble` given (in-process bindings for tests). */
 export async function openBluetoothAdapter(timeoutMs = DEFAULT_POWER_ON_TIMEOUT_MS, given?: Noble): Promise<BluetoothAdapter> {
   const noble = given ?? ((await import("@stoprocent/noble")).default as Noble);
+  const where = process.env.BLUETOOTH_HCI_SOCKET_UART_PORT && !given
+    ? `the HCI controller on ${process.env.BLUETOOTH_HCI_SOCKET_UART_PORT}`
+    : "the Bluetooth adapter";
   try {
-    await noble.waitForPoweredOnAsync(timeoutMs);
+    await poweredOn(noble, timeoutMs, where);
   } catch (error) {
     release(noble);
-    const where = process.env.BLUETOOTH_HCI_SOCKET_UART_PORT
-      ? `the HCI controller on ${process.env.BLUETOOTH_HCI_SOCKET_UART_PORT}`
-      : "the Bluetooth adapter";
-    throw new LinkError("unavailable", `${where} did not power on within ${timeoutMs} ms (state: ${noble.state}; ${(error as Error).message})`);
+    throw error;
   }
   return { noble, release: () => release(noble) };
+}
+
+/** Resolves once powered on; fails at once when the stack says it never will. */
+function poweredOn(noble: Noble, timeoutMs: number, where: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (error: Error | null) => {
+      clearTimeout(timer);
+      noble.removeListener("stateChange", onState);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onState = (state: string) => {
+      if (state === "poweredOn") done(null);
+      else if (state === "unsupported") done(new LinkError("unavailable", `${where} is missing or does not support Bluetooth LE (for an HCI controller on a UART set BLUETOOTH_HCI_SOCKET_UART_PORT)`));
+      else if (state === "unauthorized") done(new LinkError("unavailable", `${where} needs permission: run with the capability cap_net_raw or as a member of the bluetooth group`));
+    };
+    const timer = setTimeout(() => done(new LinkError("unavailable", `${where} did not power on within ${timeoutMs} ms (state: ${noble.state})`)), timeoutMs);
+    noble.on("stateChange", onState);
+    if (noble.state === "poweredOn") done(null);
+  });
 }
 
 function release(noble: Noble): void {
