@@ -137,12 +137,14 @@ export class JsVarEstimator {
     const seenScopes = new Set<string>();
     let blocks = INTERPRETER_BASE_BLOCKS;
     const stack: unknown[] = [...roots];
-    const properties = (o: object, skip: (key: string) => boolean) => {
+    // Program objects have plain data properties (the interpreter's own, which could have
+    // getters, are native and never walked), so values are read directly.
+    const properties = (o: object, skip: ((key: string) => boolean) | null) => {
+      const record = o as Record<string, unknown>;
       for (const key of Object.getOwnPropertyNames(o)) {
-        if (skip(key)) continue;
+        if (skip !== null && skip(key)) continue;
         blocks += textBlocks(key.length);
-        const descriptor = Object.getOwnPropertyDescriptor(o, key);
-        if (descriptor && "value" in descriptor) stack.push(descriptor.value);
+        stack.push(record[key]);
       }
     };
     while (stack.length > 0) {
@@ -177,7 +179,7 @@ export class JsVarEstimator {
           if (seenScopes.has(signature)) continue;
           seenScopes.add(signature);
           blocks += 1;
-          properties(scope, () => false);
+          properties(scope, null);
         }
         continue;
       }
@@ -189,7 +191,7 @@ export class JsVarEstimator {
         }
         continue;
       }
-      properties(object, () => false);
+      properties(object, null);
     }
     return blocks;
   }
