@@ -18,7 +18,8 @@ export interface LocalDaySlice {
 }
 
 export class LocalCalendar {
-  private readonly quarters = new Map<string, QuarterInfo>();
+  /** zone → quarter-hour bucket → local date and next midnight. */
+  private readonly quarters = new Map<string, Map<number, QuarterInfo>>();
   private readonly weeks = new Map<string, string>();
 
   localDateOf(zone: string, ms: number): string {
@@ -51,12 +52,16 @@ export class LocalCalendar {
 
   private quarter(zone: string, ms: number): QuarterInfo {
     const bucket = Math.floor(ms / QUARTER_HOUR_MS);
-    const key = zone + "|" + bucket;
-    let info = this.quarters.get(key);
+    let zoneQuarters = this.quarters.get(zone);
+    if (zoneQuarters === undefined) {
+      zoneQuarters = new Map();
+      this.quarters.set(zone, zoneQuarters);
+    }
+    let info = zoneQuarters.get(bucket);
     if (info === undefined) {
       const local = DateTime.fromMillis(bucket * QUARTER_HOUR_MS, { zone });
       info = { date: local.toISODate()!, nextMidnightMs: local.startOf("day").plus({ days: 1 }).toMillis() };
-      this.quarters.set(key, info);
+      zoneQuarters.set(bucket, info);
     }
     return info;
   }
