@@ -18,16 +18,23 @@ async function provisionedDevice(board: BoardName): Promise<SimulatedDevice> {
 }
 
 export default async function firmwareBench(): Promise<void> {
-  console.log("board      bundle bytes / Storage     device-day (1,440 rotations)   JsVars peak / budget    journal flash per busy day");
+  console.log("board      bundle bytes / Storage      device-day (1,440 rotations), 3 runs                 JsVars peak / budget   journal flash per busy day");
   for (const board of BOARD_NAMES) {
     const facts = BOARD_FACTS[board];
     const bytes = statSync(await builtBundle(board)).size;
-    const quiet = await provisionedDevice(board);
+    // Three device-days on fresh devices: the best and the median (the machine is shared).
+    const times: number[] = [];
     let rotations = 0;
-    quiet.on("advertising", () => rotations++);
-    const t0 = performance.now();
-    quiet.advance(DAY_MS);
-    const dayMs = performance.now() - t0;
+    let quiet: SimulatedDevice | null = null;
+    for (let run = 0; run < 3; run++) {
+      quiet = await provisionedDevice(board);
+      rotations = 0;
+      quiet.on("advertising", () => rotations++);
+      const t0 = performance.now();
+      quiet.advance(DAY_MS);
+      times.push(performance.now() - t0);
+    }
+    times.sort((a, b) => a - b);
 
     // A busy day: 8 visits (2 button presses and 2 challenges each), a battery-low crossing.
     const busy = await provisionedDevice(board);
@@ -50,10 +57,10 @@ export default async function firmwareBench(): Promise<void> {
     }
     const records = Number(ask(busy, "serial", "STATUS").split(" ")[7]) - seqBefore;
     const programmed = busy.storage.wear.bytesProgrammed - programmedBefore;
-    const peak = Math.max(quiet.jsVarsPeak(), busy.jsVarsPeak());
+    const peak = Math.max(quiet!.jsVarsPeak(), busy.jsVarsPeak());
     console.log(
       `${board.padEnd(10)} ${String(bytes).padStart(6)} / ${String(facts.storageBytes).padEnd(8)} (${((100 * bytes) / facts.storageBytes).toFixed(1)}%)` +
-        `   ${dayMs.toFixed(0).padStart(5)} ms for ${rotations} rotations (goal < 1000 ms)` +
+        `   best ${times[0].toFixed(0).padStart(4)} ms, median ${times[1].toFixed(0).padStart(4)} ms for ${rotations} rotations (goal < 1000 ms)` +
         `   ${String(peak).padStart(5)} / ${facts.jsVarBlocks} (${((100 * peak) / facts.jsVarBlocks).toFixed(0)}%)` +
         `   ${records} records, ${programmed} bytes programmed, ${busy.storage.wear.compactions} compactions`,
     );
