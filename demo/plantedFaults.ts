@@ -25,18 +25,26 @@ export function plantedFaultChecks(reported: ReportedVisit[], refusedAtEntry: Re
     what: TYPO_FAULT.what,
     how: typo ? `the reader refused it at entry (${TYPO_FAULT.reason}): ${typo.refusal}` : "the reader logged it",
   });
-  for (const planned of visits.filter((v) => v.fault)) {
+  // Each visit the verifier gave a reason must be a planted one, and each planted one found once.
+  const faulty = visits.filter((v) => v.fault);
+  const matched = new Set<ReportedVisit>();
+  for (const planned of faulty) {
     const fault = planned.fault!;
-    const hit = reported.find((r) => r.providerNumber === planned.providerNumber && r.clientNdNumber === planned.clientNdNumber && r.reasons.some((x) => x.code === fault.reason));
+    const hit = reported.find(
+      (r) => !matched.has(r) && r.providerNumber === planned.providerNumber && r.clientNdNumber === planned.clientNdNumber && r.reasons.some((x) => x.code === fault.reason),
+    );
+    if (hit) matched.add(hit);
     checks.push({ caught: hit !== undefined, what: fault.what, how: hit ? `${fault.reason}, visit ${hit.status}` : `no visit of ${planned.providerNumber} for ${planned.clientNdNumber} has ${fault.reason}` });
   }
-  const faultCodes = new Set(visits.filter((v) => v.fault).map((v) => v.fault!.reason));
-  const unexpected = reported.filter((r) => r.reasons.some((x) => !faultCodes.has(x.code)) || (r.reasons.length > 0 && !visits.some((v) => v.fault && v.providerNumber === r.providerNumber && v.clientNdNumber === r.clientNdNumber)));
+  const unexpected = reported.filter((r) => !matched.has(r) && r.reasons.length > 0);
   const clean = reported.filter((r) => r.reasons.length === 0).length;
   checks.push({
-    caught: unexpected.length === 0,
+    caught: unexpected.length === 0 && clean === visits.length - faulty.length,
     what: "clean visits stay clean",
-    how: unexpected.length === 0 ? `${clean} visits verified with no reason, no false alarm` : `unexpected reasons: ${unexpected.map((u) => `${u.clientNdNumber}/${u.providerNumber}: ${u.reasons.map((x) => x.code).join(",")}`).join("; ")}`,
+    how:
+      unexpected.length === 0
+        ? `${clean} of ${visits.length - faulty.length} clean visits verified with no reason, no false alarm`
+        : `unexpected reasons: ${unexpected.map((u) => `${u.clientNdNumber}/${u.providerNumber}: ${u.reasons.map((x) => x.code).join(",")}`).join("; ")}`,
   });
   return checks;
 }

@@ -10,7 +10,7 @@ import {
   type DeviceAssignment,
   type DeviceRegistration,
 } from "../domain/device.js";
-import { fitClockModel, type ClockModel } from "./clockModel.js";
+import { ClockHistory, type ClockSample } from "./clockModel.js";
 
 export interface AssignmentRecord {
   deviceId: string;
@@ -114,22 +114,23 @@ export class DeviceRegistry {
     return rows.map((r) => ({ deviceId: r.device_id, locationId: r.location_id, fromMs: r.from_ms, toMs: r.to_ms }));
   }
 
-  /** The drift model of every device with observations. */
-  clockModels(): Map<string, ClockModel> {
-    const rows = this.db.prepare("SELECT device_id, observed_ms, device_time FROM clock_observations ORDER BY device_id, observed_ms").all() as {
+  /** The clock history of every device with observations, for drift correction by time. */
+  clockHistories(): Map<string, ClockHistory> {
+    const rows = this.db.prepare("SELECT device_id, observed_ms, device_time, source FROM clock_observations ORDER BY device_id, observed_ms").all() as {
       device_id: string;
       observed_ms: number;
       device_time: number;
+      source: string;
     }[];
-    const byDevice = new Map<string, { observedMs: number; deviceTime: number }[]>();
+    const byDevice = new Map<string, ClockSample[]>();
     for (const r of rows) {
       const list = byDevice.get(r.device_id) ?? [];
-      list.push({ observedMs: r.observed_ms, deviceTime: r.device_time });
+      list.push({ observedMs: r.observed_ms, deviceTime: r.device_time, source: r.source });
       byDevice.set(r.device_id, list);
     }
-    const models = new Map<string, ClockModel>();
-    for (const [deviceId, samples] of byDevice) models.set(deviceId, fitClockModel(samples));
-    return models;
+    const histories = new Map<string, ClockHistory>();
+    for (const [deviceId, samples] of byDevice) histories.set(deviceId, new ClockHistory(samples));
+    return histories;
   }
 
   private requireDevice(deviceId: string): DeviceRow {

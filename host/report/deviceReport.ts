@@ -1,10 +1,11 @@
 // The device registry in words: where each fob hangs, its key version, and its clock drift.
 import type { DeviceRegistry } from "../registry/deviceRegistry.js";
-import { fitClockModel } from "../registry/clockModel.js";
+import { ClockHistory } from "../registry/clockModel.js";
 
 export function deviceReport(registry: DeviceRegistry) {
   const rows = registry.listDevices().map((d) => {
-    const model = fitClockModel(d.clockObservations);
+    const history = new ClockHistory(d.clockObservations.map((o) => ({ observedMs: o.observedMs, deviceTime: o.deviceTime, source: o.source })));
+    const model = history.modelAt(Number.MAX_SAFE_INTEGER);
     const current = d.assignments.find((a) => a.toMs === null);
     return {
       deviceId: d.deviceId,

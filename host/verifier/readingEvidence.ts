@@ -109,7 +109,7 @@ export class ReadingEvidence {
         const key = this.ctx.deviceKey(candidate);
         if (!key) continue;
         // The entry time as the device's clock would have shown it, so drift does not shift the recovery window.
-        const entryDeviceSeconds = readerMs / 1000 + offsetAt(this.ctx.clockModel(candidate.deviceId), readerMs);
+        const entryDeviceSeconds = readerMs / 1000 + offsetAt(this.ctx.clockModel(candidate.deviceId, readerMs), readerMs);
         const step = recoverStep(fields.timeField, stepOf(entryDeviceSeconds), this.settings.fastAllowanceSteps);
         if (displayCodeMatches(nodeSha256, key, candidate.numericId, step, code)) {
           device = candidate;
@@ -127,7 +127,7 @@ export class ReadingEvidence {
 
     verdict.deviceId = device.deviceId;
     if (clockNotSet) return reject(verdict, { code: "CLOCK_NOT_SET" });
-    const timeMs = correctDeviceTime(this.ctx.clockModel(device.deviceId), deviceSeconds);
+    const timeMs = correctDeviceTime(this.ctx.clockModel(device.deviceId, deviceSeconds * 1000), deviceSeconds);
     verdict.timeMs = timeMs;
     if (device.retiredMs !== null && timeMs >= device.retiredMs) return reject(verdict, { code: "DEVICE_RETIRED" });
     const location = this.ctx.locationOfDevice(device.deviceId, timeMs);

@@ -4,7 +4,7 @@
 import type { EvvDatabase } from "../storage/database.js";
 import type { Keystore } from "../keystore/keystore.js";
 import { DeviceRegistry, type AssignmentRecord } from "../registry/deviceRegistry.js";
-import { NO_CLOCK_HISTORY, type ClockModel } from "../registry/clockModel.js";
+import { NO_CLOCK_HISTORY, type ClockHistory, type ClockModel } from "../registry/clockModel.js";
 import { deriveDeviceKey } from "../../protocol/deviceKey.js";
 import { parseDeviceIdHex } from "../../protocol/bytes.js";
 import { nodeSha256 } from "../crypto/nodeSha256.js";
@@ -62,7 +62,7 @@ export class VerificationContext {
   readonly devices = new Map<string, DeviceInfo>();
   readonly assignmentsByLocation = new Map<string, AssignmentRecord[]>();
   readonly assignmentsByDevice = new Map<string, AssignmentRecord[]>();
-  readonly clockModels: Map<string, ClockModel>;
+  readonly clockHistories: Map<string, ClockHistory>;
   private readonly deviceKeys = new Map<string, Uint8Array | null>();
 
   constructor(
@@ -150,7 +150,7 @@ export class VerificationContext {
       push(this.assignmentsByLocation, a.locationId, a);
       push(this.assignmentsByDevice, a.deviceId, a);
     }
-    this.clockModels = registry.clockModels();
+    this.clockHistories = registry.clockHistories();
   }
 
   /** The device key (derived and cached), or null when the keystore lacks its master key version. */
@@ -163,8 +163,9 @@ export class VerificationContext {
     return key;
   }
 
-  clockModel(deviceId: string): ClockModel {
-    return this.clockModels.get(deviceId) ?? NO_CLOCK_HISTORY;
+  /** The device's clock model as known at a true instant (observations up to then, since the last clock set). */
+  clockModel(deviceId: string, atMs: number): ClockModel {
+    return this.clockHistories.get(deviceId)?.modelAt(atMs) ?? NO_CLOCK_HISTORY;
   }
 
   /** Devices assigned to a location at some moment within [fromMs, toMs]. */

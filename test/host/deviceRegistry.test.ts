@@ -5,7 +5,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { openDatabase } from "../../host/storage/database.js";
 import { DeviceRegistry } from "../../host/registry/deviceRegistry.js";
-import { correctDeviceTime, fitClockModel } from "../../host/registry/clockModel.js";
+import { ClockHistory, correctDeviceTime, fitClockModel, offsetAt } from "../../host/registry/clockModel.js";
 import { verifyAuditChain } from "../../host/storage/auditLog.js";
 
 function registry() {
@@ -57,7 +57,7 @@ describe("device registry", () => {
       const at = Date.parse("2026-01-02T00:00:00Z") + day * 86400_000;
       r.recordClockObservation({ deviceId: "0000abcd", observedAt: new Date(at).toISOString(), deviceTime: Math.round(at / 1000 + 10 + 43.2 * day), source: "sync" });
     }
-    const model = r.clockModels().get("0000abcd")!;
+    const model = r.clockHistories().get("0000abcd")!.modelAt(Date.parse("2026-01-06T00:00:00Z"));
     expect(model.samples).toBe(5);
     expect(model.driftRate * 86400).toBeCloseTo(43.2, 0);
     expect(model.offsetSeconds).toBeCloseTo(10 + 43.2 * 4, 0);
@@ -80,5 +80,38 @@ describe("clock model", () => {
 
   it("leaves device time as it is without observations", () => {
     expect(correctDeviceTime(fitClockModel([]), 1_800_000_000)).toBe(1_800_000_000_000);
+  });
+});
+
+describe("clock history over time syncs", () => {
+  const t0 = Date.parse("2026-12-07T11:00:00Z");
+  const day = 86400_000;
+
+  it("does not let a later sync that found the clock off rewrite the corrections of earlier readings", () => {
+    const history = new ClockHistory([
+      { observedMs: t0, deviceTime: t0 / 1000, source: "provisioning" },
+      { observedMs: t0 + 2.5 * day, deviceTime: t0 / 1000 + 2.5 * 86400 + 1500, source: "time-sync" },
+    ]);
+    expect(offsetAt(history.modelAt(t0 + day), t0 + day)).toBe(0);
+    expect(offsetAt(history.modelAt(t0 + 2 * day), t0 + 2 * day)).toBe(0);
+  });
+
+  it("restarts the offset at zero after a sync and keeps the drift rate the sync measured", () => {
+    // 500 ppm fast: 43.2 s a day, found 86.4 s ahead at a sync two days in.
+    const history = new ClockHistory([
+      { observedMs: t0, deviceTime: t0 / 1000, source: "provisioning" },
+      { observedMs: t0 + 2 * day, deviceTime: t0 / 1000 + 2 * 86400 + 86.4, source: "time-sync" },
+    ]);
+    const model = history.modelAt(t0 + 3 * day);
+    expect(offsetAt(model, t0 + 2 * day)).toBeCloseTo(0, 6);
+    expect(offsetAt(model, t0 + 3 * day)).toBeCloseTo(43.2, 1);
+    const trueSeconds = (t0 + 3 * day) / 1000;
+    expect(Math.abs(correctDeviceTime(model, trueSeconds + 43.2) - trueSeconds * 1000)).toBeLessThan(50);
+  });
+
+  it("knows nothing before the first observation", () => {
+    const history = new ClockHistory([{ observedMs: t0, deviceTime: t0 / 1000 + 30, source: "provisioning" }]);
+    expect(history.modelAt(t0 - 1).samples).toBe(0);
+    expect(offsetAt(history.modelAt(t0 + day), t0 + day)).toBe(30);
   });
 });
