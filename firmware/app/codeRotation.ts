@@ -6,6 +6,7 @@ import { encodeFrame, FRAME_COMPANY_ID, FRAME_KIND_ADVERT, FRAME_KIND_NFC } from
 import { groupDisplayCode, makeDisplayCode } from "../../protocol/displayCode.js";
 import { millisToNextStep, stepOf } from "../../protocol/timeStep.js";
 import { nfcUri } from "../../protocol/nfcForm.js";
+import { tagMemory } from "./nfcTag.js";
 import { JOURNAL_EVENT_BATTERY_LOW } from "../../protocol/journal.js";
 import { nrf } from "../espruino/espruinoGlobals.js";
 import type { FirmwareContext } from "./firmwareContext.js";
@@ -79,11 +80,15 @@ function drawScreen(ctx: FirmwareContext): void {
   });
 }
 
+/** While NFC is served, puts the NFC form of the current step into the emulated tag (starting it). */
 export function serveNfc(ctx: FirmwareContext): void {
-  const serve = nrf().nfcURL;
-  if (!ctx.board.hasNfc || serve === undefined || !ctx.nfcServing) return;
+  const start = nrf().nfcStart;
+  if (!ctx.board.hasNfc || start === undefined || !ctx.nfcServing) return;
   const frame = currentFrame(ctx, FRAME_KIND_NFC);
-  if (frame !== null) serve(nfcUri(frame));
+  if (frame === null) return;
+  const starting = ctx.nfcMemory === null;
+  ctx.nfcMemory = tagMemory(nfcUri(frame));
+  if (starting) start();
 }
 
 /** Re-publishes everything that depends on the step or the status. */

@@ -10,9 +10,10 @@ import { openJournal } from "./journalRing.js";
 import { journalEvent } from "./eventJournal.js";
 import { checkBattery, refreshOutputs, restartRotation, serveNfc } from "./codeRotation.js";
 import { attachCommandLinks } from "./commandLinks.js";
+import { nfcAnswer } from "./nfcTag.js";
 import { MOVE_EPISODE_GAP_TICKS, MOVED_HOLD_TICKS } from "./deviceStatus.js";
 
-/** How long one button press keeps the NFC form served. */
+/** How long one button press keeps NFC served (the NFC form and the NFC challenge). */
 export const NFC_SERVE_MS = 120000;
 
 function onButtonPress(ctx: FirmwareContext): void {
@@ -25,6 +26,7 @@ function onButtonPress(ctx: FirmwareContext): void {
     ctx.nfcTimer = setTimeout(function () {
       ctx.nfcTimer = undefined;
       ctx.nfcServing = false;
+      ctx.nfcMemory = null;
       const stop = nrf().nfcStop;
       if (stop !== undefined) stop();
     }, NFC_SERVE_MS);
@@ -50,6 +52,7 @@ export function startFirmware(board: Board): void {
     batteryLow: false,
     pendingSyncNonce: null,
     nfcServing: false,
+    nfcMemory: null,
     nfcTimer: undefined,
     rotationTimer: undefined,
     lastJournaledStep: {},
@@ -59,6 +62,11 @@ export function startFirmware(board: Board): void {
   attachCommandLinks(ctx);
   journalEvent(ctx, JOURNAL_EVENT_BOOT, 0);
   if (ctx.clock.lastAcceptedTime > 0 && !clockTrusted(ctx.clock)) journalEvent(ctx, JOURNAL_EVENT_CLOCK_LOST, 0);
+  if (board.hasNfc)
+    nrf().on("NFCrx", function (frame: ArrayBuffer) {
+      const send = nrf().nfcSend;
+      if (send !== undefined) send(nfcAnswer(ctx, ctx.nfcMemory, new Uint8Array(frame)));
+    });
   watchButton(function () {
     onButtonPress(ctx);
   });

@@ -16,6 +16,8 @@ export interface FirmwareContext {
   pendingSyncNonce: Uint8Array | null;
   /** True while a button press has the NFC form served. */
   nfcServing: boolean;
+  /** The emulated tag's memory while NFC is served (the NFC form of the current step), else null. */
+  nfcMemory: Uint8Array | null;
   nfcTimer: ReturnType<typeof setTimeout> | undefined;
   rotationTimer: ReturnType<typeof setTimeout> | undefined;
   /** Step of the last record per rate-limited journal event (event number to step). */

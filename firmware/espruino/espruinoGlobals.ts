@@ -30,8 +30,13 @@ export interface EspruinoNrf {
   setAdvertising(data: object, options: AdvertisingOptions): void;
   setServices(services: object, options: { uart: boolean }): void;
   nfcURL?: (uri: string) => void;
+  /** Raw NFC: the firmware answers every frame the reader sends (NRF.on('NFCrx')) with nfcSend. */
+  nfcStart?: () => void;
+  /** An answer frame, or a 4-bit ACK/NAK (0xA ACK, 0x0 NAK). */
+  nfcSend?: (response: Uint8Array | number) => void;
   nfcStop?: () => void;
   on(event: "connect" | "disconnect", handler: (address: string) => void): void;
+  on(event: "NFCrx", handler: (frame: ArrayBuffer) => void): void;
 }
 
 export interface EspruinoSerialDevice {

@@ -11,6 +11,7 @@ import { FlashStorage, type StorageSnapshot } from "../runtime/flashStorage.js";
 import { EspruinoRuntime, type RuntimeHost } from "../runtime/espruinoRuntime.js";
 import { JsVarEstimator } from "../runtime/jsVarEstimate.js";
 import { buildAdvertising, bytesOf, type AdvertisingState } from "../runtime/advertisingPacket.js";
+import { readType2TagUri } from "../runtime/nfcType2Reader.js";
 import { SimulatedDeviceOptionsSchema, type ResolvedDeviceOptions, type SimulatedDeviceOptions } from "./simulatedDeviceOptions.js";
 
 /** Thrown by create() for a bundle the interpreter would reject. */
@@ -366,9 +367,31 @@ export class SimulatedDevice extends EventEmitter {
     };
   }
 
-  /** What NFC serves now (an NDEF URI), or null. */
+  /**
+   * What a phone touching the device reads now (an NDEF URI), or null: the URI given to
+   * NRF.nfcURL, or, when the firmware emulates the tag on the raw link, the URI read from it
+   * with Type 2 Tag READ commands.
+   */
   nfcUri(): string | null {
-    return this.runtime.nfcUri;
+    if (this.runtime.nfcUri !== null) return this.runtime.nfcUri;
+    if (!this.runtime.nfcRawLink) return null;
+    return readType2TagUri((command) => this.nfcTransceive(command));
+  }
+
+  /**
+   * One frame from an NFC reader on the raw link (after NRF.nfcStart): runs the program's
+   * NRF.on('NFCrx') handlers and returns what it passed to NRF.nfcSend (bytes, or a 4-bit
+   * ACK/NAK); null when NFC is not started or nothing was sent.
+   */
+  nfcTransceive(command: Uint8Array): Uint8Array | number | null {
+    if (!this.runtime.nfcRawLink) return null;
+    this.runtime.nfcReply = null;
+    const frame = new Uint8Array(command);
+    const deliver = () => this.runtime.emit("NRF.NFCrx", this.runtime.sandboxBuffer(frame));
+    // The reader waits for its answer, so a frame sent from inside an event is handled at once.
+    if (this.inTask) deliver();
+    else this.runTask(deliver);
+    return this.runtime.nfcReply;
   }
 
   /** The strings on the screen, one row per line; "" on boards without a display. */

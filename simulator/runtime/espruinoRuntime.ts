@@ -65,6 +65,10 @@ export class EspruinoRuntime {
   advertising: AdvertisingState | null = null;
   nfcUri: string | null = null;
   nfcRaw: Uint8Array | null = null;
+  /** True after NRF.nfcStart(): the program answers the reader's frames itself (NFCrx/nfcSend). */
+  nfcRawLink = false;
+  /** What the program passed to NRF.nfcSend for the frame being answered. */
+  nfcReply: Uint8Array | number | null = null;
   uartEnabled = true;
   security: Record<string, unknown> = {};
   accelRateHz = 0;
@@ -198,6 +202,11 @@ export class EspruinoRuntime {
     this.native.add(o);
     for (const v of Object.values(o)) if (typeof v === "function") this.native.add(v);
     return o;
+  }
+
+  /** Bytes as an ArrayBuffer of the sandbox's realm (what Espruino passes to handlers). */
+  sandboxBuffer(bytes: Uint8Array): ArrayBuffer {
+    return this.sandboxArrayBuffer(bytes);
   }
 
   private sandboxArrayBuffer(bytes: Uint8Array): ArrayBuffer {
@@ -419,9 +428,21 @@ export class EspruinoRuntime {
         self.nfcUri = null;
         host.nfcChanged();
       };
+      nrf.nfcStart = () => {
+        self.nfcUri = null;
+        self.nfcRaw = null;
+        self.nfcRawLink = true;
+        host.nfcChanged();
+        return self.sandboxArrayBuffer(new Uint8Array(10));
+      };
+      nrf.nfcSend = (reply: unknown) => {
+        if (!self.nfcRawLink) throw new Error("NFC is not started (NRF.nfcStart)");
+        self.nfcReply = typeof reply === "number" ? reply & 15 : bytesOf(reply);
+      };
       nrf.nfcStop = () => {
         self.nfcUri = null;
         self.nfcRaw = null;
+        self.nfcRawLink = false;
         host.nfcChanged();
       };
     }

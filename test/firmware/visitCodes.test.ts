@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  FRAME_COMPANY_ID, FRAME_KIND_ADVERT, FRAME_KIND_NFC, FRAME_STATUS_LOCKED, challengeAnswerMatches, decodeFrame,
+  FRAME_COMPANY_ID, FRAME_KIND_ADVERT, FRAME_KIND_NFC, FRAME_STATUS_LOCKED, NFC_CHALLENGE_REQUEST_TAG, challengeAnswerMatches, decodeChallengeAnswer, decodeFrame,
   displayCodeMatches, frameFromNfcUri, frameMatches, fromHex, groupDisplayCode, stepOf, toHex,
 } from "../../protocol/index.js";
 import { nodeSha256 } from "../../host/crypto/nodeSha256.js";
@@ -70,6 +70,35 @@ describe("display boards", () => {
     stock.on("serialData", (b: Uint8Array) => out.push(Buffer.from(b).toString("latin1")));
     stock.serialWrite(Buffer.from('typeof require("crypto").SHA256\n'));
     expect(out.join("")).toContain('="undefined"');
+  });
+});
+
+describe.each(["puckjs", "pixljs"] as const)("NFC on %s", (board) => {
+  it("answers the NFC challenge while served, with a MAC that verifies, and NAKs anything else", async () => {
+    const device = await bootBoard(board);
+    provision(device, true);
+    const nonce = new Uint8Array(16).map((_, i) => 200 - i);
+    const request = new Uint8Array([NFC_CHALLENGE_REQUEST_TAG, ...nonce]);
+    expect(device.nfcTransceive(request)).toBeNull(); // NFC is off until the button is pressed
+    device.pressButton(50);
+    const reply = device.nfcTransceive(request);
+    expect(reply).toBeInstanceOf(Uint8Array);
+    const answer = decodeChallengeAnswer(reply as Uint8Array)!;
+    expect(answer.deviceId).toBe(DEVICE_ID);
+    expect(answer.deviceTime).toBe(Math.floor(device.deviceNowMs() / 1000));
+    expect(challengeAnswerMatches(nodeSha256, KEY, nonce, answer)).toBe(true);
+    expect(device.nfcTransceive(new Uint8Array([0xa2, 4, 1, 2, 3, 4]))).toBe(0); // a WRITE: NAK
+    expect(device.nfcTransceive(new Uint8Array([NFC_CHALLENGE_REQUEST_TAG, 1, 2]))).toBe(0);
+    expect(frameMatches(nodeSha256, KEY, DEVICE_ID, frameFromNfcUri(device.nfcUri()!)!)).toBe(true);
+  });
+
+  it("NAKs the NFC challenge while its clock is not trusted", async () => {
+    const device = await bootBoard(board);
+    provision(device, true);
+    device.powerLoss();
+    device.pressButton(50);
+    expect(device.nfcTransceive(new Uint8Array([NFC_CHALLENGE_REQUEST_TAG, ...new Uint8Array(16)]))).toBe(0);
+    expect(decodeFrame(frameFromNfcUri(device.nfcUri()!)!)!.status & 0x01).toBe(0x01);
   });
 });
 
