@@ -8,6 +8,8 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { VisitWorld, TEST_PASSPHRASE } from "./fixtures/visitWorld.js";
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE } from "../../host/cli/cliError.js";
+import { sandataVisit } from "../../host/export/sandataVisits.js";
+import { evvRecord } from "../../host/export/evvRecord.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 
@@ -138,6 +140,7 @@ describe("the verifier's command line, end to end", () => {
 
     const sandata = JSON.parse(evv(["export", "sandata", ...stores]).stdout);
     expect(sandata).toHaveLength(2);
+    for (const visit of sandata) expect(sandataVisit.safeParse(visit).success).toBe(true);
     expect(sandata[0].Calls.map((c: { CallType: string }) => c.CallType)).toEqual(["FVV", "FVV"]);
     expect(sandata[1].Calls[0].PresenceMethod).toBe("typed");
 
@@ -153,7 +156,26 @@ describe("the verifier's command line, end to end", () => {
 
     const out = join(world.dir, "records.json");
     expect(evv(["export", "records", ...stores, "--format", "json", "--out", out]).code).toBe(EXIT_OK);
-    expect(JSON.parse(readFileSync(out, "utf8"))[0].clientNdNumber).toBe("C1");
+    const records = JSON.parse(readFileSync(out, "utf8"));
+    for (const record of records) expect(evvRecord.safeParse(record).success).toBe(true);
+    expect(records[0]).toMatchObject({
+      typeOfService: "T1019 MSP-PC",
+      individualReceivingService: "C1",
+      dateOfService: "2026-04-14",
+      location: "1 C1 St, Bismarck ND",
+      individualProvidingService: "P1",
+      beginTime: "2026-04-14T10:00:00-05:00",
+      endTime: "2026-04-14T10:45:00-05:00",
+      clientName: "Client C1",
+      providerName: "Provider P1",
+      tasks: ["bathing", "meals"],
+      presenceCheckIn: "challenge",
+    });
+
+    const summaryReport = evv(["report", "summary", ...stores, "--json"]);
+    expect(JSON.parse(summaryReport.stdout)).toMatchObject({ byStatus: { verified: 2 }, units: 5 });
+    const visitsReport = evv(["report", "visits", ...stores]);
+    expect(visitsReport.stdout).toContain("verified 3 units");
   });
 
   it("refuses verify without the keystore passphrase", () => {
