@@ -2,6 +2,7 @@
 // Dakota's service-record elements, with the verifier's decision. The schema is the export's
 // contract; records are built from the database and checked against it.
 import { z } from "zod";
+import { visitStatus } from "../domain/visit.js";
 
 export const evvRecord = z.object({
   visitId: z.string(),
@@ -27,7 +28,7 @@ export const evvRecord = z.object({
   presenceCheckIn: z.string(),
   presenceCheckOut: z.string(),
   deviceId: z.string(),
-  status: z.enum(["verified", "verified-with-flags", "needs-review", "rejected"]),
+  status: visitStatus,
   units: z.number().int(),
   reasonCodes: z.array(z.string()),
 });

@@ -3,7 +3,7 @@
 import { DateTime } from "luxon";
 import type { EvvDatabase } from "../storage/database.js";
 import type { EvvRecord } from "./evvRecord.js";
-import type { VisitStatus } from "../verifier/reasonCodes.js";
+import type { VisitStatus } from "../domain/visit.js";
 
 export interface VisitFilter {
   /** Local dates, inclusive. */

@@ -1,6 +1,7 @@
 // Plain-language reports over the stored decisions.
 import type { EvvDatabase } from "../storage/database.js";
-import { sentenceOf, type Reason, type VisitStatus } from "../verifier/reasonCodes.js";
+import { sentenceOf, type Reason } from "../verifier/reasonCodes.js";
+import type { Visit, VisitStatus } from "../domain/visit.js";
 
 export interface StatusSummary {
   byStatus: Record<string, number>;
@@ -38,34 +39,62 @@ export function statusSummary(db: EvvDatabase): StatusSummary {
   return { byStatus, reasons, units, auditProviders: [...auditProviders].sort(), lastRun: run ?? null, text: lines.join("\n") + "\n" };
 }
 
-export interface VisitReportRow {
-  visitId: string;
-  providerNumber: string;
-  clientNdNumber: string;
-  begin: string | null;
-  end: string | null;
+interface VisitRow {
+  visit_seq: number;
+  visit_id: string;
+  provider_number: string;
+  client_nd_number: string;
+  authorization_id: string | null;
+  procedure_code: Visit["procedureCode"];
+  check_in_reading: string | null;
+  check_out_reading: string | null;
+  device_id: string | null;
+  begin_ms: number | null;
+  end_ms: number | null;
+  presence_in: Visit["presenceCheckIn"];
+  presence_out: Visit["presenceCheckOut"];
   status: VisitStatus;
   units: number;
-  reasons: { code: string; sentence: string }[];
+  reasons: string;
+  tasks: string;
 }
 
-export function visitReport(db: EvvDatabase, status: VisitStatus | undefined, limit: number): { rows: VisitReportRow[]; text: string } {
+export function visitReport(db: EvvDatabase, status: VisitStatus | undefined, limit: number): { rows: Visit[]; text: string } {
+  const dayRows = db.prepare("SELECT local_date, minutes, paid_minutes, units FROM visit_days WHERE visit_seq = ? ORDER BY local_date");
   const rows = (
-    db
-      .prepare(`SELECT visit_id, provider_number, client_nd_number, begin_ms, end_ms, status, units, reasons FROM visits ${status ? "WHERE status = ?" : ""} ORDER BY begin_ms, visit_id LIMIT ?`)
-      .all(...(status ? [status, limit] : [limit])) as { visit_id: string; provider_number: string; client_nd_number: string; begin_ms: number | null; end_ms: number | null; status: VisitStatus; units: number; reasons: string }[]
-  ).map((r) => ({
-    visitId: r.visit_id,
-    providerNumber: r.provider_number,
-    clientNdNumber: r.client_nd_number,
-    begin: r.begin_ms === null ? null : new Date(r.begin_ms).toISOString(),
-    end: r.end_ms === null ? null : new Date(r.end_ms).toISOString(),
-    status: r.status,
-    units: r.units,
-    reasons: (JSON.parse(r.reasons) as Reason[]).map((x) => ({ code: x.code, sentence: sentenceOf(x) })),
-  }));
+    db.prepare(`SELECT * FROM visits ${status ? "WHERE status = ?" : ""} ORDER BY begin_ms, visit_id LIMIT ?`).all(...(status ? [status, limit] : [limit])) as VisitRow[]
+  ).map(
+    (r): Visit => ({
+      visitId: r.visit_id,
+      providerNumber: r.provider_number,
+      clientNdNumber: r.client_nd_number,
+      authorizationId: r.authorization_id,
+      procedureCode: r.procedure_code,
+      checkInReadingId: r.check_in_reading,
+      checkOutReadingId: r.check_out_reading,
+      deviceId: r.device_id,
+      begin: r.begin_ms === null ? null : new Date(r.begin_ms).toISOString(),
+      end: r.end_ms === null ? null : new Date(r.end_ms).toISOString(),
+      presenceCheckIn: r.presence_in,
+      presenceCheckOut: r.presence_out,
+      tasks: JSON.parse(r.tasks) as string[],
+      status: r.status,
+      units: r.units,
+      days: (dayRows.all(r.visit_seq) as { local_date: string; minutes: number; paid_minutes: number; units: number }[]).map((d) => ({
+        date: d.local_date,
+        minutes: d.minutes,
+        paidMinutes: d.paid_minutes,
+        units: d.units,
+      })),
+      reasons: (JSON.parse(r.reasons) as Reason[]).map((x) => ({ code: x.code, sentence: sentenceOf(x) })),
+    }),
+  );
   const text = rows
-    .map((r) => `${r.visitId} ${r.providerNumber} → ${r.clientNdNumber} ${r.begin ?? "?"} – ${r.end ?? "?"} ${r.status} ${r.units} units\n` + r.reasons.map((x) => `    ${x.code}: ${x.sentence}\n`).join(""))
+    .map(
+      (r) =>
+        `${r.visitId} ${r.providerNumber} → ${r.clientNdNumber} ${r.begin ?? "?"} – ${r.end ?? "?"} ${r.status} ${r.units} units\n` +
+        r.reasons.map((x) => `    ${x.code}: ${x.sentence}\n`).join(""),
+    )
     .join("");
   return { rows, text: text || "no visits\n" };
 }

@@ -67,8 +67,8 @@ export function sentenceOf(reason: Reason): string {
   return reason.detail ? `${REASONS[reason.code][1]} (${reason.detail})` : REASONS[reason.code][1];
 }
 
-export const visitStatus = ["verified", "verified-with-flags", "needs-review", "rejected"] as const;
-export type VisitStatus = (typeof visitStatus)[number];
+export { type VisitStatus } from "../domain/visit.js";
+import type { VisitStatus } from "../domain/visit.js";
 
 export function statusOf(reasons: readonly Reason[]): VisitStatus {
   let review = false;

@@ -10,6 +10,7 @@ import { VisitWorld, TEST_PASSPHRASE } from "./fixtures/visitWorld.js";
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE } from "../../host/cli/cliError.js";
 import { sandataVisit } from "../../host/export/sandataVisits.js";
 import { evvRecord } from "../../host/export/evvRecord.js";
+import { visit } from "../../host/domain/visit.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 
@@ -176,6 +177,8 @@ describe("the verifier's command line, end to end", () => {
     expect(JSON.parse(summaryReport.stdout)).toMatchObject({ byStatus: { verified: 2 }, units: 5 });
     const visitsReport = evv(["report", "visits", ...stores]);
     expect(visitsReport.stdout).toContain("verified 3 units");
+    const visitsJson = visit.array().parse(JSON.parse(evv(["report", "visits", ...stores, "--json"]).stdout));
+    expect(visitsJson[1]).toMatchObject({ presenceCheckIn: "typed", days: [{ date: "2026-04-15", minutes: 30, paidMinutes: 30, units: 2 }] });
   });
 
   it("refuses verify without the keystore passphrase", () => {

@@ -10,7 +10,7 @@ import { evvRecordsCsv, evvRecordsJson } from "../../export/evvRecordsExport.js"
 import { sandataVisitsJson } from "../../export/sandataVisits.js";
 import { claimSummary, claimSummaryCsv, claimTotalsByDay } from "../../export/claimSummary.js";
 import { writeFileAtomic } from "../../keystore/atomicWrite.js";
-import { visitStatus } from "../../verifier/reasonCodes.js";
+import { visitStatus } from "../../domain/visit.js";
 
 const exportOptions = z.object({
   db: z.string(),
@@ -19,7 +19,7 @@ const exportOptions = z.object({
   from: localDate.optional(),
   to: localDate.optional(),
   out: z.string().min(1).optional(),
-  status: z.array(z.enum(visitStatus, { message: `--status must be one of ${visitStatus.join(", ")}` })).optional(),
+  status: z.array(visitStatus).optional(),
 });
 type ExportOptions = z.infer<typeof exportOptions>;
 

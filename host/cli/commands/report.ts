@@ -7,7 +7,7 @@ import { statusSummary, visitReport } from "../../report/visitReport.js";
 import { deviceReport } from "../../report/deviceReport.js";
 import { visitTimelineHtml } from "../../report/visitTimeline.js";
 import { writeFileAtomic } from "../../keystore/atomicWrite.js";
-import { visitStatus, type VisitStatus } from "../../verifier/reasonCodes.js";
+import { visitStatus, type VisitStatus } from "../../domain/visit.js";
 
 interface ReportOptions {
   db: string;
@@ -39,11 +39,11 @@ export function registerReportCommands(program: Command): void {
   });
 
   withDb(report.command("visits").description("each visit with its status, units and reasons in words"))
-    .option("--status <status>", `only this status: ${visitStatus.join(", ")}`)
+    .option("--status <status>", `only this status: ${visitStatus.options.join(", ")}`)
     .option("--limit <n>", "at most this many visits", "100")
     .action((opts: ReportOptions) => {
-      if (opts.status !== undefined && !visitStatus.includes(opts.status as VisitStatus))
-        throw new CliError(`--status must be one of ${visitStatus.join(", ")}`, EXIT_USAGE);
+      if (opts.status !== undefined && !visitStatus.safeParse(opts.status).success)
+        throw new CliError(`--status must be one of ${visitStatus.options.join(", ")}`, EXIT_USAGE);
       const limit = Number(opts.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new CliError("--limit must be a positive whole number", EXIT_USAGE);
       const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false });
