@@ -97,6 +97,30 @@ describe("evv import authorizations", () => {
     expect(existsSync(fresh)).toBe(false);
   });
 
+  it("reads clients and authorizations from CSV, and refuses a bad CSV row by row number and field with the database unchanged", () => {
+    world = new VisitWorld();
+    world.addProvider("P1");
+    world.close();
+    const clients = join(world.dir, "clients.csv");
+    writeFileSync(clients, "ndNumber,name,locationId,address,timeZone\nC7,Client Seven,home-7,\"7 Oak St, Fargo ND\",America/Chicago\n");
+    expect(evv(["import", "clients", clients, "--db", world.dbPath]).code).toBe(EXIT_OK);
+    const header =
+      "authorizationId,clientNdNumber,providerNumber,procedureCode,serviceProgram,periodFrom,periodTo,unitsAdl,unitsMedicationAssistance,unitsOther,unitsMealPreparation,unitsLaundryShoppingHousekeeping,liveIn,evvRequired\n";
+    const good = join(world.dir, "auth.csv");
+    writeFileSync(good, header + "A7,C7,P1,T1019,MSP-PC,2026-01-01,2026-06-30,100,10,10,20,10,no,yes\n");
+    const imported = evv(["import", "authorizations", good, "--db", world.dbPath, "--json"]);
+    expect(imported.code).toBe(EXIT_OK);
+    expect(JSON.parse(imported.stdout)).toMatchObject({ inserted: 1 });
+    const before = databaseDigest(world.dbPath);
+    const bad = join(world.dir, "bad.csv");
+    writeFileSync(bad, header + "A8,C7,P1,T1019,MSP-PC,2026-01-01,2026-06-30,100,10,10,20,10,no,yes\nA9,C7,P1,T1019,MSP-PC,2026-01-01,2026-06-30,-1,10,10,20,10,no,maybe\n");
+    const result = evv(["import", "authorizations", bad, "--db", world.dbPath]);
+    expect(result.code).toBe(EXIT_BAD_INPUT);
+    expect(result.stderr).toContain("bad.csv row 3.units.adl: must not be negative");
+    expect(result.stderr).toContain("bad.csv row 3.evvRequired");
+    expect(databaseDigest(world.dbPath)).toBe(before);
+  });
+
   it("refuses an unknown kind with a usage error", () => {
     world = new VisitWorld();
     const result = evv(["import", "visits", "x.json", "--db", world.dbPath]);

@@ -12,6 +12,8 @@ import { deviceFile } from "../../domain/device.js";
 import { reading } from "../../capture/reading.js";
 import { importAuthorizations, importClients, importDevices, importProviders, importReadings, type ImportResult } from "../../storage/importers.js";
 import { createProgress } from "../../report/progressBar.js";
+import { readCsvFile } from "../../domain/csvInput.js";
+import { AUTHORIZATION_CSV_COLUMNS, CLIENT_CSV_COLUMNS, authorizationFromCsv, clientFromCsv } from "../../domain/csvRecords.js";
 
 export const importKind = z.enum(["clients", "providers", "authorizations", "devices", "readings"], {
   message: "kind must be one of clients, providers, authorizations, devices, readings",
@@ -26,7 +28,7 @@ interface ImportOptions {
 export function registerImportCommand(program: Command): void {
   const command = program
     .command("import")
-    .description("import clients, providers, authorizations, devices (JSON arrays) or readings (a reader's JSON Lines visit log); all or nothing")
+    .description("import clients, providers, authorizations, devices (JSON arrays; clients and authorizations also as .csv) or readings (a reader's JSON Lines visit log); all or nothing")
     .argument("<kind>", "clients | providers | authorizations | devices | readings")
     .argument("<file>", "the file to import")
     .option("--json", "print the result as JSON");
@@ -56,13 +58,15 @@ function asRecords<T>(file: { data: T[]; sha256: string }): { records: T[]; sha2
 
 function runImport(kind: z.infer<typeof importKind>, file: string, opts: ImportOptions): ImportResult {
   // Validate the whole file before the database is even opened.
+  const csv = file.toLowerCase().endsWith(".csv");
+  if (csv && kind !== "clients" && kind !== "authorizations") throw new InputFileError(`${file}: CSV is read for clients and authorizations; ${kind} come as JSON`);
   const validated =
     kind === "clients"
-      ? { kind, ...asRecords(readJsonFile(file, clientFile)) }
+      ? { kind, ...asRecords(csv ? readCsvFile(file, CLIENT_CSV_COLUMNS, clientFromCsv, clientFile) : readJsonFile(file, clientFile)) }
       : kind === "providers"
         ? { kind, ...asRecords(readJsonFile(file, providerFile)) }
         : kind === "authorizations"
-          ? { kind, ...asRecords(readJsonFile(file, authorizationFile)) }
+          ? { kind, ...asRecords(csv ? readCsvFile(file, AUTHORIZATION_CSV_COLUMNS, authorizationFromCsv, authorizationFile) : readJsonFile(file, authorizationFile)) }
           : kind === "devices"
             ? { kind, ...asRecords(readJsonFile(file, deviceFile)) }
             : { kind, ...readJsonLinesFile(file, reading) };
