@@ -13,8 +13,10 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 
-/** Swaps two adjacent digits (a transposition the check digit catches). */
-function swapAdjacent(code: string, at: number): string {
+/** Swaps two adjacent, different digits from position `from` on (a transposition the check digit catches). */
+function swapAdjacent(code: string, from: number): string {
+  let at = from;
+  while (code[at] === code[at + 1]) at++;
   return code.slice(0, at) + code[at + 1] + code[at] + code.slice(at + 2);
 }
 

@@ -3,8 +3,9 @@
 //  - 12 paid hours of unit-rate (T1019) care, unless the authorization has prior approval;
 //  - 10 hours under Family Home Care, Family Personal Care, SPED-PC daily, or for a live-in
 //    family/household member;
-//  - a live-in provider's 10 hours split across all live-in recipients that day: each
-//    recipient's share is the service agreement's hours per day, else an equal share.
+//  - a live-in provider's 10 hours (where the 10-hour limit applies) split across all live-in
+//    recipients that day: each recipient's share is the service agreement's hours per day,
+//    else an equal share.
 import { TEN_HOUR_PROGRAMS } from "../../domain/authorization.js";
 import { isCloseRelation } from "../../domain/provider.js";
 import type { AuthorizationInfo, ProviderInfo } from "../verificationContext.js";
@@ -47,7 +48,8 @@ function capProviderDay(days: ServiceDay[], provider: ProviderInfo | undefined):
     // The most specific cap first, so the reason names it: the recipient's live-in share,
     // then the provider's 10-hour day, then the 12-hour unit-rate day.
     const liveInUsed = liveInPaid.get(auth.clientNdNumber) ?? 0;
-    if (auth.liveIn && (liveInRecipients.size > 1 || auth.serviceAgreementHoursPerDay !== null)) {
+    const tenHour = tenHourCapApplies(auth, provider);
+    if (auth.liveIn && tenHour && (liveInRecipients.size > 1 || auth.serviceAgreementHoursPerDay !== null)) {
       const share = auth.serviceAgreementHoursPerDay !== null ? Math.min(auth.serviceAgreementHoursPerDay * 60, TEN_HOUR_CAP_MINUTES) : Math.floor(TEN_HOUR_CAP_MINUTES / liveInRecipients.size);
       const room = Math.max(0, share - liveInUsed);
       if (allowed > room) {
@@ -55,7 +57,6 @@ function capProviderDay(days: ServiceDay[], provider: ProviderInfo | undefined):
         addOnce(day, "LIVE_IN_SPLIT", `share ${share} min of ${liveInRecipients.size} recipient(s)`);
       }
     }
-    const tenHour = tenHourCapApplies(auth, provider);
     if (tenHour) {
       const room = Math.max(0, TEN_HOUR_CAP_MINUTES - tenHourPaid);
       if (allowed > room) {
