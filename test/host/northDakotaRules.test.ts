@@ -179,6 +179,20 @@ describe("10-hour daily cap: FHC, FPC, SPED-PC daily and live-in family members"
     expect(world.codes(world.visitOf(b.begin))).toContain("LIVE_IN_SPLIT");
   });
 
+  it("a hired live-in caregiver (no close relation) serving two recipients is not held to a split 10 hours", () => {
+    world = new VisitWorld();
+    world.addClient("C1");
+    world.addClient("C2");
+    world.addProvider("P1", { livesWith: [{ clientNdNumber: "C1", relation: "hired" }, { clientNdNumber: "C2", relation: "hired" }] });
+    world.addAuthorization({ authorizationId: "A1", clientNdNumber: "C1", providerNumber: "P1", serviceProgram: "WPC", liveIn: true });
+    world.addAuthorization({ authorizationId: "A2", clientNdNumber: "C2", providerNumber: "P1", serviceProgram: "WPC", liveIn: true });
+    const a = world.visit("P1", "C1", "2026-04-14T12:00:00Z", 330);
+    const b = world.visit("P1", "C2", "2026-04-14T18:00:00Z", 330);
+    world.verify();
+    expect(world.visitOf(a.begin).days[0].paid_minutes).toBe(330);
+    expect(world.visitOf(b.begin).days[0].paid_minutes).toBe(330);
+  });
+
   it("a live-in provider's split follows the service agreements' hours (7 and 3)", () => {
     world = new VisitWorld();
     world.addClient("C1");
