@@ -151,9 +151,9 @@ export class ReadingEvidence {
   }
 }
 
-/** Hex (validated at import) to bytes, natively. */
+/** Hex (validated at import) to bytes, natively (a Buffer is a Uint8Array). */
 function bytesOfHex(hex: string): Uint8Array {
-  return new Uint8Array(Buffer.from(hex, "hex"));
+  return Buffer.from(hex, "hex");
 }
 
 function reject(verdict: ReadingVerdict, reason: Reason): ReadingVerdict {
