@@ -14,6 +14,7 @@ import { clockTrusted, deviceUnixSeconds } from "./trustedClock.js";
 import { BATTERY_LOW_PERCENT, BATTERY_OK_PERCENT, batteryPercent, displayStatusDigit, frameStatus } from "./deviceStatus.js";
 import { isProvisioned } from "./provisionedConfig.js";
 import { journalEvent } from "./eventJournal.js";
+import { isAddressRotationStep, rotateAddress } from "./addressRotation.js";
 
 /** The frame of this step, for adverts (FRAME_KIND_ADVERT) or NFC (FRAME_KIND_NFC); null unprovisioned. */
 export function currentFrame(ctx: FirmwareContext, kind: number): Uint8Array | null {
@@ -102,6 +103,7 @@ function rotate(ctx: FirmwareContext): void {
   ctx.rotationTimer = undefined;
   if (ctx.movedTicksLeft > 0) ctx.movedTicksLeft--;
   checkBattery(ctx);
+  if (isAddressRotationStep(stepOf(deviceUnixSeconds()))) rotateAddress(ctx);
   refreshOutputs(ctx);
   ctx.rotationTimer = setTimeout(function () {
     rotate(ctx);

@@ -11,6 +11,7 @@ import { journalEvent } from "./eventJournal.js";
 import { checkBattery, refreshOutputs, restartRotation, serveNfc } from "./codeRotation.js";
 import { attachCommandLinks } from "./commandLinks.js";
 import { nfcAnswer } from "./nfcTag.js";
+import { rotateAddress, rotateAddressIfPending } from "./addressRotation.js";
 import { MOVE_EPISODE_GAP_TICKS, MOVED_HOLD_TICKS } from "./deviceStatus.js";
 
 /** How long one button press keeps NFC served (the NFC form and the NFC challenge). */
@@ -57,8 +58,18 @@ export function startFirmware(board: Board): void {
     rotationTimer: undefined,
     lastJournaledStep: {},
     consoleLink: null,
+    bleConnected: nrf().getSecurityStatus().connected,
+    addressRotationPending: false,
   };
   nrf().setServices({}, { uart: true });
+  nrf().on("connect", function () {
+    ctx.bleConnected = true;
+  });
+  nrf().on("disconnect", function () {
+    ctx.bleConnected = false;
+    rotateAddressIfPending(ctx);
+  });
+  rotateAddress(ctx);
   attachCommandLinks(ctx);
   journalEvent(ctx, JOURNAL_EVENT_BOOT, 0);
   if (ctx.clock.lastAcceptedTime > 0 && !clockTrusted(ctx.clock)) journalEvent(ctx, JOURNAL_EVENT_CLOCK_LOST, 0);

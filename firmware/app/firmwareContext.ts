@@ -24,4 +24,8 @@ export interface FirmwareContext {
   lastJournaledStep: Record<number, number>;
   /** Link the JavaScript console was handed to by PROV CONSOLE, or null. */
   consoleLink: string | null;
+  /** True while a central is connected over BLE. */
+  bleConnected: boolean;
+  /** An address rotation fell due during a connection: it happens at the disconnect. */
+  addressRotationPending: boolean;
 }

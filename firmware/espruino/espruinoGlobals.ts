@@ -29,6 +29,9 @@ export interface AdvertisingOptions {
 export interface EspruinoNrf {
   setAdvertising(data: object, options: AdvertisingOptions): void;
   setServices(services: object, options: { uart: boolean }): void;
+  /** "aa:bb:cc:dd:ee:ff random": restarts the softdevice (queued until the disconnect when connected). */
+  setAddress(address: string): void;
+  getSecurityStatus(): { connected: boolean };
   nfcURL?: (uri: string) => void;
   /** Raw NFC: the firmware answers every frame the reader sends (NRF.on('NFCrx')) with nfcSend. */
   nfcStart?: () => void;

@@ -12,6 +12,7 @@ import { EspruinoRuntime, type RuntimeHost } from "../runtime/espruinoRuntime.js
 import { JsVarEstimator } from "../runtime/jsVarEstimate.js";
 import { buildAdvertising, bytesOf, type AdvertisingState } from "../runtime/advertisingPacket.js";
 import { readType2TagUri } from "../runtime/nfcType2Reader.js";
+import { ADDRESS_FORM_ERROR, INVALID_BLE_ADDR_ERROR, formatBleAddress, parseBleAddress, softdeviceAccepts } from "../runtime/bleAddress.js";
 import { SimulatedDeviceOptionsSchema, type ResolvedDeviceOptions, type SimulatedDeviceOptions } from "./simulatedDeviceOptions.js";
 
 /** Thrown by create() for a bundle the interpreter would reject. */
@@ -43,7 +44,8 @@ export class SimulatedDevice extends EventEmitter {
   readonly clock: VirtualClock;
   readonly storage: FlashStorage;
   readonly deviceName: string;
-  readonly macAddress: string;
+  /** The board's own random static address (FICR), used until the program sets another. */
+  readonly defaultAddress: string;
   readonly jsVarBudget: number;
   readonly mode: "virtual" | "realtime";
   /** Why the interpreter stopped ("Out of Memory"), or null while it runs. */
@@ -63,6 +65,9 @@ export class SimulatedDevice extends EventEmitter {
   private realtimeTimer: NodeJS.Timeout | null = null;
   private readonly enforceBudget: boolean;
   private lastAdvertKey = "";
+  private address: string;
+  /** Set by NRF.setAddress during a connection: applied when the softdevice restarts at the disconnect. */
+  private queuedAddress: string | null = null;
 
   private constructor(options: ResolvedDeviceOptions) {
     super();
@@ -76,7 +81,8 @@ export class SimulatedDevice extends EventEmitter {
     this.storage = new FlashStorage(this.facts.storageBytes, this.facts.flashPageBytes, options.storage as StorageSnapshot | undefined);
     const seed = options.addressSeed === undefined ? randomBytes(6) : createHash("sha256").update(options.addressSeed).digest().subarray(0, 6);
     seed[0] |= 0xc0; // random static address
-    this.macAddress = [...seed].map((b) => b.toString(16).padStart(2, "0")).join(":") + " random";
+    this.defaultAddress = [...seed].map((b) => b.toString(16).padStart(2, "0")).join(":") + " random";
+    this.address = this.defaultAddress;
     const short = seed[4].toString(16).padStart(2, "0") + seed[5].toString(16).padStart(2, "0");
     this.deviceName = `${this.facts.title.replace(" v2", "")} ${short}`;
   }
@@ -110,7 +116,9 @@ export class SimulatedDevice extends EventEmitter {
       clock: this.clock,
       storage: this.storage,
       deviceName: this.deviceName,
-      macAddress: this.macAddress,
+      defaultAddress: this.defaultAddress,
+      currentAddress: () => this.address,
+      setAddress: (address) => this.setAddress(address),
       batteryPercent: () => this.battery,
       bleConnected: () => this.connected,
       sendBle: (bytes) => {
@@ -241,11 +249,55 @@ export class SimulatedDevice extends EventEmitter {
   bleDisconnect(): void {
     if (!this.connected) return;
     this.connected = false;
+    this.applyQueuedAddress();
     this.emit("bleDisconnected");
     this.runTask(() => {
       this.runtime.bleLinkChanged(false);
       this.runtime.emit("NRF.disconnect", 19);
     });
+  }
+
+  // ---- the BLE address ---------------------------------------------------------------------
+
+  /**
+   * The address the device advertises from and is connected to now, "aa:bb:cc:dd:ee:ff random":
+   * the board's default until the program calls NRF.setAddress. Emits "address" on a change.
+   */
+  get macAddress(): string {
+    return this.address;
+  }
+
+  /**
+   * NRF.setAddress as Espruino 2v29 does it: the argument is parsed (ADDRESS_FORM_ERROR), then
+   * the softdevice restarts with it, at once when no central is connected (advertising goes
+   * on with the same data from the new address; a random static address without its two top
+   * bits set throws INVALID_BLE_ADDR), else queued until the connection closes.
+   */
+  private setAddress(value: unknown): void {
+    const parsed = parseBleAddress(value);
+    if (parsed === null) throw new Error(ADDRESS_FORM_ERROR);
+    if (this.connected) {
+      this.runtime.writeConsole("BLE Connected, queueing BLE restart for later\n");
+      this.queuedAddress = formatBleAddress(parsed);
+      return;
+    }
+    if (!softdeviceAccepts(parsed)) throw new Error(INVALID_BLE_ADDR_ERROR);
+    this.changeAddress(formatBleAddress(parsed));
+  }
+
+  /** The softdevice restart queued by NRF.setAddress during a connection, at its end. */
+  private applyQueuedAddress(): void {
+    const queued = this.queuedAddress;
+    this.queuedAddress = null;
+    if (queued === null) return;
+    if (softdeviceAccepts(parseBleAddress(queued)!)) this.changeAddress(queued);
+    else this.runtime.writeConsole(`ERROR: ${INVALID_BLE_ADDR_ERROR}\r\n`);
+  }
+
+  private changeAddress(address: string): void {
+    if (address === this.address) return;
+    this.address = address;
+    this.emit("address", address);
   }
 
   /** Host to device over the Nordic UART RX characteristic. */
@@ -333,6 +385,8 @@ export class SimulatedDevice extends EventEmitter {
       this.emit("bleDisconnected");
     }
     this.clock.powerLoss();
+    this.queuedAddress = null;
+    this.changeAddress(this.defaultAddress);
     this.emit("powerLoss");
     this.boot();
   }

@@ -20,7 +20,12 @@ export interface RuntimeHost {
   clock: VirtualClock;
   storage: FlashStorage;
   deviceName: string;
-  macAddress: string;
+  /** The board's own address (FICR), "aa:bb:cc:dd:ee:ff random". */
+  defaultAddress: string;
+  /** The address the radio uses now. */
+  currentAddress(): string;
+  /** NRF.setAddress: validated and softdevice restart emulated by the device (it throws as Espruino does). */
+  setAddress(address: unknown): void;
   batteryPercent(): number;
   bleConnected(): boolean;
   /** Device to host over the Nordic UART TX characteristic. */
@@ -380,7 +385,7 @@ export class EspruinoRuntime {
     g.reset = () => host.requestReboot();
     g.process = this.nativeObject({
       version: "2v29",
-      env: { VERSION: "2v29", BOARD: board.name.toUpperCase(), SERIAL: host.macAddress },
+      env: { VERSION: "2v29", BOARD: board.name.toUpperCase(), SERIAL: host.defaultAddress },
       memory: () => {
         const usage = self.jsVarsUsed();
         return { free: board.jsVarBlocks - usage, usage, total: board.jsVarBlocks, history: 0 };
@@ -405,7 +410,8 @@ export class EspruinoRuntime {
         self.security = (options as Record<string, unknown>) ?? {};
       },
       getSecurityStatus: () => ({ connected: host.bleConnected(), encrypted: false, mitm_protected: false, bonded: false }),
-      getAddress: () => host.macAddress,
+      getAddress: (current?: unknown) => (current === true ? host.currentAddress() : host.defaultAddress),
+      setAddress: (address: unknown) => host.setAddress(address),
       setTxPower: () => undefined,
       setConnectionInterval: () => undefined,
       disconnect: () => host.dropBle(),

@@ -181,3 +181,45 @@ describe("a stock board", () => {
     expect(ad.manufacturerData.length).toBe(0);
   });
 });
+
+describe("NRF.setAddress as on Espruino 2v29", () => {
+  it("refuses an argument not of the form aa:bb:cc:dd:ee:ff [public|random], and a random address without its top two bits", () => {
+    const device = stockDevice("puckjs");
+    const before = device.macAddress;
+    expect(repl(device, `NRF.setAddress("c0:11:22:33:44")`)).toContain("Uncaught Error: Expecting mac address of the form aa:bb:cc:dd:ee:ff");
+    expect(repl(device, `NRF.setAddress(42)`)).toContain("Uncaught Error: Expecting mac address of the form aa:bb:cc:dd:ee:ff");
+    expect(repl(device, `NRF.setAddress("c0:11:22:33:44:55 private")`)).toContain("Expecting mac address");
+    expect(repl(device, `NRF.setAddress("40:11:22:33:44:55 random")`)).toContain("Uncaught Error: Got BLE error 0x3202 INVALID_BLE_ADDR");
+    expect(device.macAddress).toBe(before);
+  });
+
+  it("restarts advertising from the new address at once when disconnected, keeping the advertised data", () => {
+    const device = stockDevice("puckjs");
+    const seen: string[] = [];
+    device.on("address", (a: string) => seen.push(a));
+    const advertisedBefore = device.advertising();
+    repl(device, `NRF.setAddress("D1:22:33:44:55:66 random")`);
+    expect(device.macAddress).toBe("d1:22:33:44:55:66 random");
+    expect(seen).toEqual(["d1:22:33:44:55:66 random"]);
+    expect(device.advertising()).toEqual(advertisedBefore);
+    expect(repl(device, "NRF.getAddress()")).toContain(`="${device.defaultAddress}"`);
+  });
+
+  it("while a central is connected queues the restart, and the new address takes effect at the disconnect", () => {
+    const device = stockDevice("puckjs");
+    repl(device, `E.setConsole(Serial1, {force: true})`);
+    device.bleConnect();
+    const before = device.macAddress;
+    expect(repl(device, `NRF.setAddress("d1:22:33:44:55:66 random")`)).toContain("BLE Connected, queueing BLE restart for later");
+    expect(device.macAddress).toBe(before);
+    device.bleDisconnect();
+    expect(device.macAddress).toBe("d1:22:33:44:55:66 random");
+  });
+
+  it("after power loss advertises from the board's own address again", () => {
+    const device = stockDevice("puckjs");
+    repl(device, `NRF.setAddress("d1:22:33:44:55:66 random")`);
+    device.powerLoss();
+    expect(device.macAddress).toBe(device.defaultAddress);
+  });
+});
