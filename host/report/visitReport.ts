@@ -57,10 +57,11 @@ interface VisitRow {
   units: number;
   reasons: string;
   tasks: string;
+  /** [[local date, minutes, paid minutes, units], ...] in date order. */
+  days: string;
 }
 
 export function visitReport(db: EvvDatabase, status: VisitStatus | undefined, limit: number): { rows: Visit[]; text: string } {
-  const dayRows = db.prepare("SELECT local_date, minutes, paid_minutes, units FROM visit_days WHERE visit_seq = ? ORDER BY local_date");
   const rows = (
     db.prepare(`SELECT * FROM visits ${status ? "WHERE status = ?" : ""} ORDER BY begin_ms, visit_id LIMIT ?`).all(...(status ? [status, limit] : [limit])) as VisitRow[]
   ).map(
@@ -80,12 +81,7 @@ export function visitReport(db: EvvDatabase, status: VisitStatus | undefined, li
       tasks: JSON.parse(r.tasks) as string[],
       status: r.status,
       units: r.units,
-      days: (dayRows.all(r.visit_seq) as { local_date: string; minutes: number; paid_minutes: number; units: number }[]).map((d) => ({
-        date: d.local_date,
-        minutes: d.minutes,
-        paidMinutes: d.paid_minutes,
-        units: d.units,
-      })),
+      days: (JSON.parse(r.days) as [string, number, number, number][]).map(([date, minutes, paidMinutes, units]) => ({ date, minutes, paidMinutes, units })),
       reasons: (JSON.parse(r.reasons) as Reason[]).map((x) => ({ code: x.code, sentence: sentenceOf(x) })),
     }),
   );

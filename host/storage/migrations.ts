@@ -185,4 +185,21 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (visit_seq, local_date)
   ) WITHOUT ROWID;
   `,
+  // 3: a visit's days live in its own row (one row written per visit, not one per day);
+  // visit_days stays as a read-only view over that column for the claim queries.
+  `
+  ALTER TABLE visits ADD COLUMN days TEXT NOT NULL DEFAULT '[]';
+  UPDATE visits SET days = coalesce((
+    SELECT json_group_array(json(day)) FROM (
+      SELECT json_array(local_date, minutes, paid_minutes, units) AS day FROM visit_days d WHERE d.visit_seq = visits.visit_seq ORDER BY local_date
+    )), '[]');
+  DROP TABLE visit_days;
+  CREATE VIEW visit_days AS
+    SELECT v.visit_seq AS visit_seq,
+           json_extract(d.value, '$[0]') AS local_date,
+           json_extract(d.value, '$[1]') AS minutes,
+           json_extract(d.value, '$[2]') AS paid_minutes,
+           json_extract(d.value, '$[3]') AS units
+    FROM visits v, json_each(v.days) d;
+  `,
 ];

@@ -1,12 +1,15 @@
 // Local dates in a service location's time zone, cached so the verifier's hot path calls luxon
-// once per zone and quarter-hour rather than once per visit. (Every zone offset is a multiple
-// of 15 minutes, so a UTC quarter-hour never straddles a local midnight.)
+// once per zone and local day rather than once per visit: each local day, once computed, is
+// filed under every UTC day it overlaps (at most three), and an instant is looked up among the
+// few local days filed under its UTC day.
 import { DateTime } from "luxon";
 
-const QUARTER_HOUR_MS = 15 * 60 * 1000;
+const DAY_MS = 86_400_000;
 
-interface QuarterInfo {
+interface LocalDay {
   date: string;
+  /** The local midnight that starts the day, UTC ms. */
+  startMs: number;
   /** The next local midnight, UTC ms. */
   nextMidnightMs: number;
 }
@@ -18,12 +21,12 @@ export interface LocalDaySlice {
 }
 
 export class LocalCalendar {
-  /** zone → quarter-hour bucket → local date and next midnight. */
-  private readonly quarters = new Map<string, Map<number, QuarterInfo>>();
+  /** zone → UTC day number → the local days that overlap it. */
+  private readonly days = new Map<string, Map<number, LocalDay[]>>();
   private readonly weeks = new Map<string, string>();
 
   localDateOf(zone: string, ms: number): string {
-    return this.quarter(zone, ms).date;
+    return this.localDay(zone, ms).date;
   }
 
   /** Splits [beginMs, endMs) at local midnights. */
@@ -31,7 +34,7 @@ export class LocalCalendar {
     const slices: LocalDaySlice[] = [];
     let from = beginMs;
     while (from < endMs) {
-      const q = this.quarter(zone, from);
+      const q = this.localDay(zone, from);
       const to = Math.min(endMs, q.nextMidnightMs);
       slices.push({ date: q.date, ms: to - from });
       from = to;
@@ -50,19 +53,23 @@ export class LocalCalendar {
     return week;
   }
 
-  private quarter(zone: string, ms: number): QuarterInfo {
-    const bucket = Math.floor(ms / QUARTER_HOUR_MS);
-    let zoneQuarters = this.quarters.get(zone);
-    if (zoneQuarters === undefined) {
-      zoneQuarters = new Map();
-      this.quarters.set(zone, zoneQuarters);
+  private localDay(zone: string, ms: number): LocalDay {
+    let zoneDays = this.days.get(zone);
+    if (zoneDays === undefined) {
+      zoneDays = new Map();
+      this.days.set(zone, zoneDays);
     }
-    let info = zoneQuarters.get(bucket);
-    if (info === undefined) {
-      const local = DateTime.fromMillis(bucket * QUARTER_HOUR_MS, { zone });
-      info = { date: local.toISODate()!, nextMidnightMs: local.startOf("day").plus({ days: 1 }).toMillis() };
-      zoneQuarters.set(bucket, info);
+    const utcDay = Math.floor(ms / DAY_MS);
+    const filed = zoneDays.get(utcDay);
+    if (filed !== undefined) for (const d of filed) if (d.startMs <= ms && ms < d.nextMidnightMs) return d;
+    const local = DateTime.fromMillis(ms, { zone });
+    const start = local.startOf("day");
+    const day: LocalDay = { date: local.toISODate()!, startMs: Math.min(start.toMillis(), ms), nextMidnightMs: start.plus({ days: 1 }).toMillis() };
+    for (let d = Math.floor(day.startMs / DAY_MS); d * DAY_MS < day.nextMidnightMs; d++) {
+      const list = zoneDays.get(d);
+      if (list) list.push(day);
+      else zoneDays.set(d, [day]);
     }
-    return info;
+    return day;
   }
 }

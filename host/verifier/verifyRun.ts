@@ -1,12 +1,11 @@
 // One verification run: judges every stored reading, pairs readings into visits, applies the
-// visit checks and the North Dakota rules, and writes the visits, their days and one audit-log
-// decision per visit in a single transaction (the previous run's results are replaced; the
+// visit checks and the North Dakota rules, and writes the visits (one row each, days in
+// the row) and every decision to the audit log in a single transaction (the previous run's results are replaced; the
 // audit log only grows). Work goes component by component of the provider–client graph, so
 // memory holds one component at a time, not the whole state.
 import type { EvvDatabase } from "../storage/database.js";
 import type { Keystore } from "../keystore/keystore.js";
-import { AuditAppender } from "../storage/auditLog.js";
-import { canonicalJson } from "../storage/canonicalJson.js";
+import { VisitWriter } from "./visitWriter.js";
 import { VerificationContext } from "./verificationContext.js";
 import { LocalCalendar } from "./localCalendar.js";
 import { ReadingEvidence, type ReadingVerdict } from "./readingEvidence.js";
@@ -82,7 +81,7 @@ export function runVerification(db: EvvDatabase, keystore: Keystore, settings: V
       for (const w of outcome.auditWeeks) auditWeeks.push(w);
       const t2 = performance.now();
       for (const v of visits) {
-        writer.write(runId, v);
+        writer.write(v);
         byStatus[v.status]++;
         unitsTotal += v.units;
       }
@@ -93,7 +92,7 @@ export function runVerification(db: EvvDatabase, keystore: Keystore, settings: V
       timings.writeMs += t3 - t2;
     }
     const t4 = performance.now();
-    writer.finish(runId, visitCount);
+    writer.finish(visitCount);
     timings.writeMs += performance.now() - t4;
     progress("readings", totalReadings, totalReadings);
     return runId;
@@ -128,115 +127,4 @@ function decideVisits(visits: VisitDraft[], ctx: VerificationContext, calendar: 
   return outcome;
 }
 
-/** Writes a run: replaces the derived visit tables (bulk load, indexes rebuilt at the end) and appends one audit decision per visit. */
-class VisitWriter {
-  private readonly insertVisit;
-  private readonly insertDay;
-  private readonly audit: AuditAppender;
-  private seq = 0;
-
-  constructor(private readonly db: EvvDatabase) {
-    this.insertVisit = db.prepare(
-      `INSERT INTO visits (visit_seq, visit_id, run_id, provider_number, client_nd_number, authorization_id, procedure_code, check_in_reading, check_out_reading,
-         device_id, begin_ms, end_ms, time_zone, presence_in, presence_out, status, units, reasons, tasks)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.insertDay = db.prepare("INSERT INTO visit_days (visit_seq, local_date, minutes, paid_minutes, units) VALUES (?, ?, ?, ?, ?)");
-    this.audit = new AuditAppender(db);
-  }
-
-  begin(settings: VerifierSettings): number {
-    this.db.exec("DELETE FROM visit_days; DELETE FROM visits; DROP INDEX IF EXISTS visits_by_id; DROP INDEX IF EXISTS visits_by_begin;");
-    const runId = Number(
-      this.db.prepare("INSERT INTO verify_runs (started_at, settings, visits, audit_head) VALUES (?, ?, 0, '')").run(new Date().toISOString(), canonicalJson(settings)).lastInsertRowid,
-    );
-    this.audit.append("verify.run", String(runId), { runId, settings });
-    return runId;
-  }
-
-  write(runId: number, v: VisitDraft): void {
-    const seq = ++this.seq;
-    this.insertVisit.run(
-      seq,
-      v.visitId,
-      runId,
-      v.providerNumber,
-      v.clientNdNumber,
-      v.authorization?.authorizationId ?? null,
-      v.authorization?.procedureCode ?? null,
-      v.checkIn?.readingId ?? null,
-      v.checkOut?.readingId ?? null,
-      v.deviceId,
-      v.beginMs,
-      v.endMs,
-      v.client?.timeZone ?? null,
-      v.checkIn?.method ?? null,
-      v.checkOut?.method ?? null,
-      v.status,
-      v.units,
-      JSON.stringify(v.reasons),
-      JSON.stringify(v.tasks),
-    );
-    for (const d of v.days) this.insertDay.run(seq, d.date, d.minutes, d.paidMinutes, d.units);
-    this.audit.appendCanonical("visit.decision", v.visitId, visitDecisionJson(runId, v));
-  }
-
-  finish(runId: number, visits: number): void {
-    this.db.exec("CREATE UNIQUE INDEX visits_by_id ON visits(visit_id); CREATE INDEX visits_by_begin ON visits(begin_ms);");
-    this.db.prepare("UPDATE verify_runs SET visits = ?, audit_head = ? WHERE run_id = ?").run(visits, this.audit.headHash, runId);
-  }
-
-  get auditHead(): string {
-    return this.audit.headHash;
-  }
-}
-
-const str = JSON.stringify;
-
-/**
- * The decision as canonical JSON: the same text canonicalJson gives for the object with these
- * keys (sorted), written out directly because this runs once per visit.
- */
-export function visitDecisionJson(runId: number, v: VisitDraft): string {
-  let days = "";
-  for (const d of v.days) days += (days ? "," : "") + "[" + str(d.date) + "," + d.minutes + "," + d.paidMinutes + "," + d.units + "]";
-  let reasons = "";
-  for (const r of v.reasons) reasons += (reasons ? "," : "") + str(r.detail ? r.code + ": " + r.detail : r.code);
-  return (
-    '{"authorization":' + (v.authorization ? str(v.authorization.authorizationId) : "null") +
-    ',"begin":' + (v.beginMs ?? "null") +
-    ',"checkIn":' + (v.checkIn ? str(v.checkIn.readingId) : "null") +
-    ',"checkOut":' + (v.checkOut ? str(v.checkOut.readingId) : "null") +
-    ',"client":' + str(v.clientNdNumber) +
-    ',"days":[' + days + "]" +
-    ',"device":' + (v.deviceId === null ? "null" : str(v.deviceId)) +
-    ',"end":' + (v.endMs ?? "null") +
-    ',"provider":' + str(v.providerNumber) +
-    ',"reasons":[' + reasons + "]" +
-    ',"run":' + runId +
-    ',"status":' + str(v.status) +
-    ',"units":' + v.units +
-    ',"visit":' + str(v.visitId) +
-    "}"
-  );
-}
-
-/** The same decision as a plain object (what visitDecisionJson serializes). */
-export function visitDecision(runId: number, v: VisitDraft) {
-  return {
-    authorization: v.authorization?.authorizationId ?? null,
-    begin: v.beginMs,
-    checkIn: v.checkIn?.readingId ?? null,
-    checkOut: v.checkOut?.readingId ?? null,
-    client: v.clientNdNumber,
-    days: v.days.map((d) => [d.date, d.minutes, d.paidMinutes, d.units]),
-    device: v.deviceId,
-    end: v.endMs,
-    provider: v.providerNumber,
-    reasons: v.reasons.map((r) => (r.detail ? r.code + ": " + r.detail : r.code)),
-    run: runId,
-    status: v.status,
-    units: v.units,
-    visit: v.visitId,
-  };
-}
+export { visitDecision, visitDecisionJson } from "./visitDecision.js";

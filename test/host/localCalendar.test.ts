@@ -18,7 +18,7 @@ describe("local calendar", () => {
     );
   });
 
-  it("agrees with luxon on the local date of any instant (the quarter-hour cache never straddles midnight)", () => {
+  it("agrees with luxon on the local date of any instant (the local-day cache files each day under the UTC days it overlaps)", () => {
     const calendar = new LocalCalendar();
     fc.assert(
       fc.property(fc.constantFrom(...ZONES), fc.integer({ min: Date.UTC(2025, 0, 1), max: Date.UTC(2028, 0, 1) }), (zone, ms) => {

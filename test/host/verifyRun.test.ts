@@ -4,21 +4,49 @@ import { canonicalJson, type JsonValue } from "../../host/storage/canonicalJson.
 import { verifyAuditChain } from "../../host/storage/auditLog.js";
 import { runVerification } from "../../host/verifier/verifyRun.js";
 import { DEFAULT_SETTINGS, verifierSettings } from "../../host/verifier/settings.js";
+import { DECISIONS_PER_AUDIT_ENTRY } from "../../host/verifier/visitWriter.js";
 
 let world: VisitWorld;
 afterEach(() => world?.close());
 
 describe("a verification run", () => {
-  it("writes one canonical, chained audit decision per visit", () => {
+  it("records every visit's canonical decision in a chained audit entry", () => {
     world = simpleWorld();
     world.visit("P1", "C1", "2026-04-14T15:00:00Z", 30);
     world.challenge("P1", "C1", "check-in", Date.parse("2026-04-16T15:00:00Z"));
     world.verify();
-    const bodies = world.db.prepare("SELECT subject, body FROM audit_log WHERE kind = 'visit.decision' ORDER BY seq").all() as { subject: string; body: string }[];
-    expect(bodies).toHaveLength(2);
-    for (const b of bodies) expect(b.body).toBe(canonicalJson(JSON.parse(b.body) as JsonValue));
-    expect(JSON.parse(bodies[0].body)).toMatchObject({ status: "verified", units: 2, days: [["2026-04-14", 30, 30, 2]] });
+    const entries = world.db.prepare("SELECT body FROM audit_log WHERE kind = 'visit.decisions' ORDER BY seq").all() as { body: string }[];
+    expect(entries).toHaveLength(1);
+    expect(entries[0].body).toBe(canonicalJson(JSON.parse(entries[0].body) as JsonValue));
+    const decisions = (JSON.parse(entries[0].body) as { decisions: Record<string, unknown>[] }).decisions;
+    expect(decisions).toHaveLength(2);
+    for (const d of decisions) expect(JSON.stringify(d)).toBe(canonicalJson(d as JsonValue));
+    expect(decisions[0]).toMatchObject({ status: "verified", units: 2, days: [["2026-04-14", 30, 30, 2]] });
     expect(verifyAuditChain(world.db).ok).toBe(true);
+  });
+
+  it("detects a visit decision edited in the audit log", () => {
+    world = simpleWorld();
+    world.visit("P1", "C1", "2026-04-14T15:00:00Z", 30);
+    world.challenge("P1", "C1", "check-in", Date.parse("2026-04-16T15:00:00Z"));
+    world.verify();
+    world.db.exec("DROP TRIGGER audit_log_no_update");
+    const seq = (world.db.prepare("SELECT seq FROM audit_log WHERE kind = 'visit.decisions'").get() as { seq: number }).seq;
+    world.db.prepare(`UPDATE audit_log SET body = replace(body, '"status":"needs-review"', '"status":"verified"') WHERE seq = ?`).run(seq);
+    expect(world.db.prepare("SELECT changes() AS n").get()).toEqual({ n: 1 });
+    expect(verifyAuditChain(world.db)).toMatchObject({ ok: false, brokenAtSeq: seq });
+  });
+
+  it("splits a large run's decisions over several chained entries, one decision per visit", () => {
+    world = simpleWorld();
+    const visits = DECISIONS_PER_AUDIT_ENTRY + 5;
+    for (let i = 0; i < visits; i++) world.visit("P1", "C1", new Date(Date.parse("2026-04-14T15:00:00Z") + i * 3 * 3600_000).toISOString(), 30);
+    world.verify();
+    const bodies = world.db.prepare("SELECT body FROM audit_log WHERE kind = 'visit.decisions' ORDER BY seq").all() as { body: string }[];
+    expect(bodies).toHaveLength(2);
+    const ids = bodies.flatMap((b) => (JSON.parse(b.body) as { decisions: { visit: string }[] }).decisions.map((d) => d.visit));
+    expect(new Set(ids).size).toBe(visits);
+    expect(ids.sort()).toEqual(world.visits().map((v) => v.visit_id).sort());
   });
 
   it("replaces the previous run's visits but only ever adds to the audit log", () => {
