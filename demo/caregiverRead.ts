@@ -9,7 +9,7 @@ import { appendToVisitLog } from "../host/reader/visitLog.js";
 import { readOverBle } from "../host/reader/bleRead.js";
 import { readOverSerial } from "../host/reader/serialRead.js";
 import { nobleOnHciUart } from "../host/transport/bluetoothAdapter.js";
-import { codeOnDisplay, type DemoFob, type DemoWorld } from "./demoWorld.js";
+import { codeOnDisplay, currentBleAddress, type DemoFob, type DemoWorld } from "./demoWorld.js";
 import type { PlannedReading, PlannedVisit } from "./scenario.js";
 
 export interface ReadOutcome {
@@ -63,7 +63,7 @@ export async function takeReading(input: ReadInput): Promise<ReadOutcome> {
       gatherMs: 500,
       answerTimeoutMs: 4000,
       connectTimeoutMs: 8000,
-      device: fob.bleAddress!,
+      device: currentBleAddress(fob),
       noble: nobleOnHciUart(await world.hciPath()),
     });
     capture = result.capture;

@@ -16,7 +16,15 @@ export interface DemoFob {
   /** "serial": its console on a pseudo-terminal; "ble": in range of the HCI controller. */
   link: "serial" | "ble";
   serialPath: string | null;
-  bleAddress: string | null;
+}
+
+/**
+ * The BLE address a fob on the "ble" link advertises from now: read at every connection,
+ * since a provisioned fob changes it every quarter-hour (firmware/README.md).
+ */
+export function currentBleAddress(fob: DemoFob): string {
+  if (fob.link !== "ble") throw new Error(`the fob at ${fob.locationId} is not on BLE`);
+  return fob.device.macAddress.split(" ")[0];
 }
 
 export class DemoWorld {
@@ -39,14 +47,14 @@ export class DemoWorld {
   /** A stock board (no firmware yet) hung at a location and exposed on its link. */
   async addStockFob(locationId: string, board: DemoBoard, link: "serial" | "ble", driftPpm: number): Promise<DemoFob> {
     const device = SimulatedDevice.create({ board, clock: { startUnixMs: this.worldMs, driftPpm, mode: "virtual" }, addressSeed: `demo-${locationId}` });
-    const fob: DemoFob = { locationId, board, device, link, serialPath: null, bleAddress: null };
+    const fob: DemoFob = { locationId, board, device, link, serialPath: null };
     if (link === "serial") {
       const exposure = await SerialExposure.open(device);
       this.serials.push(exposure);
       fob.serialPath = exposure.hostPath;
     } else {
       await this.hciPath();
-      fob.bleAddress = this.hci!.addDevice(device, { rssi: -58 });
+      this.hci!.addDevice(device, { rssi: -58 });
     }
     this.fobs.push(fob);
     return fob;

@@ -21,7 +21,7 @@ import { openSerialPipe } from "../host/transport/serialPipe.js";
 import { openBlePipeByAddress } from "../host/transport/blePipeByAddress.js";
 import { nobleOnHciUart } from "../host/transport/bluetoothAdapter.js";
 import type { BytePipe } from "../host/transport/deviceLink.js";
-import { DemoWorld, type DemoFob } from "./demoWorld.js";
+import { DemoWorld, currentBleAddress, type DemoFob } from "./demoWorld.js";
 import { WORLD_START, instantOf, visits, worldEvents } from "./scenario.js";
 import { takeReading, type ReadOutcome } from "./caregiverRead.js";
 import { runEvvStep } from "./evvStep.js";
@@ -141,7 +141,7 @@ async function main(): Promise<void> {
 
 async function openPipe(world: DemoWorld, fob: DemoFob): Promise<BytePipe> {
   if (fob.link === "serial") return openSerialPipe(fob.serialPath!, 9600);
-  return openBlePipeByAddress(fob.bleAddress!, { noble: nobleOnHciUart(await world.hciPath()) });
+  return openBlePipeByAddress(currentBleAddress(fob), { noble: nobleOnHciUart(await world.hciPath()) });
 }
 
 main().catch((error: Error) => {

@@ -1,11 +1,14 @@
 // A read over BLE: listen for fob advertisements (duplicates allowed), gather long enough to
 // hear every fob in range, choose one (deviceChoice.ts), then connect over the Nordic UART
 // and challenge it. A fob that advertises non-connectable is recorded by its frame alone.
+// A fob changes its BLE address every 15 minutes (firmware/README.md "Address rotation"): when
+// the connection fails, the reader listens once more and connects to the fob heard again.
 import type { Noble } from "@stoprocent/noble";
 import { openBluetoothAdapter } from "../transport/bluetoothAdapter.js";
 import { startAdvertisementScan, type AdvertisementScan, type AdvertisementSighting } from "../transport/advertisementScanner.js";
 import { LinkError } from "../transport/linkError.js";
 import { openNordicUartLink } from "../transport/nordicUartLink.js";
+import type { DeviceLink } from "../transport/deviceLink.js";
 import { challengeDevice, type ChallengeOutcome } from "./challengeFlow.js";
 import { chooseDevice, heardDevices, sameAddress, type DeviceChoice } from "./deviceChoice.js";
 import type { Capture } from "./readingRecord.js";
@@ -38,11 +41,12 @@ export async function readOverBle(options: BleReadOptions): Promise<BleReadResul
     const started = Date.now();
     const sightings = await gatherSightings(adapter.noble, options);
     const firstFrameMs = sightings[0].heardAt - started;
-    const choice = chooseDevice(sightings, options.device);
-    if (!choice) throw new LinkError("not-found", `no advertisement from ${options.device} was heard`);
-    const chosenMs = Date.now() - started;
+    const firstChoice = chooseDevice(sightings, options.device);
+    if (!firstChoice) throw new LinkError("not-found", `no advertisement from ${options.device} was heard`);
+    const { choice, link, chosenAt } = await connectToChosen(adapter.noble, firstChoice, options);
     const heard = choice.chosen.freshest;
-    if (!heard.connectable) {
+    const chosenMs = chosenAt - started;
+    if (link === null) {
       return {
         capture: { method: "advert", transport: "ble", frame: heard.frameHex, rssi: heard.rssi },
         choice,
@@ -50,8 +54,6 @@ export async function readOverBle(options: BleReadOptions): Promise<BleReadResul
         timings: { firstFrameMs, chosenMs, capturedMs: Date.now() - started },
       };
     }
-    options.onProgress?.(`connecting to ${choice.chosen.address}`);
-    const link = await openNordicUartLink(heard.peripheral, options.connectTimeoutMs);
     try {
       const outcome = await challengeDevice(link, options.answerTimeoutMs);
       return {
@@ -66,6 +68,33 @@ export async function readOverBle(options: BleReadOptions): Promise<BleReadResul
   } finally {
     adapter.release();
   }
+}
+
+/** Why a fob heard a moment ago may not answer at its address any more. */
+const ADDRESS_CHANGED_HINT = "the fob may have changed its address (it does every 15 minutes)";
+
+/**
+ * Connects to the chosen fob (link null: it advertises non-connectable, its frame is the
+ * evidence). When the connection fails, the fob most likely rotated its address between the
+ * scan and the connection: listen once more and connect to the fob chosen again (the
+ * strongest). With --device there is nothing to listen for: the address given is gone.
+ */
+async function connectToChosen(noble: Noble, choice: DeviceChoice, options: BleReadOptions): Promise<{ choice: DeviceChoice; link: DeviceLink | null; chosenAt: number }> {
+  const chosenAt = Date.now();
+  if (!choice.chosen.freshest.connectable) return { choice, link: null, chosenAt };
+  options.onProgress?.(`connecting to ${choice.chosen.address}`);
+  try {
+    return { choice, link: await openNordicUartLink(choice.chosen.freshest.peripheral, options.connectTimeoutMs), chosenAt };
+  } catch (error) {
+    const why = (error as Error).message;
+    if (options.device) throw new LinkError("not-found", `could not connect to ${options.device} (${why}): ${ADDRESS_CHANGED_HINT}; run again without --device`);
+    options.onProgress?.(`could not connect to ${choice.chosen.address} (${why}); ${ADDRESS_CHANGED_HINT}: listening again`);
+  }
+  const again = chooseDevice(await gatherSightings(noble, options))!;
+  const chosenAgainAt = Date.now();
+  if (!again.chosen.freshest.connectable) return { choice: again, link: null, chosenAt: chosenAgainAt };
+  options.onProgress?.(`connecting to ${again.chosen.address}`);
+  return { choice: again, link: await openNordicUartLink(again.chosen.freshest.peripheral, options.connectTimeoutMs), chosenAt: chosenAgainAt };
 }
 
 function gatherSightings(noble: Noble, options: BleReadOptions): Promise<AdvertisementSighting[]> {
@@ -90,7 +119,9 @@ function gatherSightings(noble: Noble, options: BleReadOptions): Promise<Adverti
     const scanTimer = setTimeout(() => {
       const others = heardDevices(sightings).map((d) => d.address);
       const message = options.device
-        ? `no advertisement from ${options.device} within ${options.scanTimeoutMs} ms` + (others.length ? ` (heard only ${others.join(", ")})` : "")
+        ? `no advertisement from ${options.device} within ${options.scanTimeoutMs} ms` +
+          (others.length ? ` (heard only ${others.join(", ")})` : "") +
+          `: ${ADDRESS_CHANGED_HINT}; run again without --device`
         : `no fob advertisement heard within ${options.scanTimeoutMs} ms: is the fob within a few metres and advertising?`;
       finish(new LinkError("not-found", message));
     }, options.scanTimeoutMs);

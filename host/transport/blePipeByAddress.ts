@@ -1,6 +1,7 @@
 // A Nordic UART byte pipe to the fob at a known BLE address: listen until it advertises,
 // connect, and hand back the pipe (for device commands: journal pull, time sync,
-// provisioning over BLE). Releasing the pipe also releases the adapter.
+// provisioning over BLE). Releasing the pipe also releases the adapter. A provisioned fob
+// rotates its address every 15 minutes, so the address must be a current one.
 import type { Noble, Peripheral } from "@stoprocent/noble";
 import type { BytePipe } from "./deviceLink.js";
 import { openBluetoothAdapter } from "./bluetoothAdapter.js";
@@ -21,7 +22,12 @@ function findPeripheral(noble: Noble, address: string, timeoutMs: number): Promi
     };
     const timer = setTimeout(() => {
       done();
-      reject(new LinkError("not-found", `${address} did not advertise within ${timeoutMs} ms`));
+      reject(
+        new LinkError(
+          "not-found",
+          `${address} did not advertise within ${timeoutMs} ms: a provisioned fob changes its address every 15 minutes, so give the address it advertises now (evv read --ble prints it)`,
+        ),
+      );
     }, timeoutMs);
     const done = () => {
       clearTimeout(timer);

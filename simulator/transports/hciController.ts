@@ -58,7 +58,10 @@ const ACL_BUFFER_COUNT = 8;
 
 export interface DeviceInRange {
   device: TransportDevice;
-  /** Random static address, e.g. "c4:7a:10:00:00:01". */
+  /**
+   * The address of a device that has none of its own (device.macAddress undefined), e.g.
+   * "c4:7a:10:00:00:01". A device with its own address is always heard at its current one.
+   */
   address: string;
   /** Signal strength the scanner hears, dBm. */
   rssi: number;
@@ -72,6 +75,16 @@ interface Connection {
   reassembly: { cid: number; length: number; data: number[] } | null;
   fromDevice: (bytes: Uint8Array) => void;
   deviceLeft: () => void;
+}
+
+/** The address a device is heard at now: its own current address, else the one it was given. */
+export function currentAddressOf(entry: DeviceInRange): string {
+  return entry.device.macAddress?.split(" ")[0].toLowerCase() ?? entry.address;
+}
+
+/** LE address type in HCI: 0x00 public, 0x01 random. */
+function addressTypeOf(entry: DeviceInRange): number {
+  return entry.device.macAddress === undefined || entry.device.macAddress.endsWith(" random") ? 0x01 : 0x00;
 }
 
 /** Remote user terminated the connection: the device disconnected (or lost power). */
@@ -119,7 +132,7 @@ export class HciController {
    * or back into range (true).
    */
   setInRange(address: string, inRange: boolean): void {
-    const entry = this.devices.find((d) => d.address === address);
+    const entry = this.devices.find((d) => currentAddressOf(d) === address.toLowerCase() || d.address === address.toLowerCase());
     if (!entry) throw new Error(`no device ${address} on this controller`);
     if (inRange) {
       this.outOfRange.delete(entry);
@@ -224,16 +237,19 @@ export class HciController {
       if (!this.scanning) return;
       const advertising = this.isConnected(entry) || this.outOfRange.has(entry) ? null : entry.device.advertising();
       const intervalMs = advertising?.intervalMs ?? 100;
-      if (advertising && !(this.filterDuplicates && this.reported.has(entry.address))) {
+      // Read at every advertising event: a device that rotated its address is heard at the new one.
+      const address = currentAddressOf(entry);
+      const addressType = addressTypeOf(entry);
+      if (advertising && !(this.filterDuplicates && this.reported.has(address))) {
         const name = advertising.nameInPacket ? (advertising.name ?? null) : null;
         const data = advertisingData(advertising.manufacturerId, advertising.manufacturerData, name);
         if (data.length <= 31) {
-          this.reported.add(entry.address);
+          this.reported.add(address);
           const rssi = entry.rssi + Math.round(Math.random() * 4 - 2);
-          this.toHost(leAdvertisingReport(advertising.connectable ? ADV_IND : ADV_NONCONN_IND, 0x01, entry.address, data, rssi));
+          this.toHost(leAdvertisingReport(advertising.connectable ? ADV_IND : ADV_NONCONN_IND, addressType, address, data, rssi));
           // A connectable (scannable) advertiser answers an active scanner's request; with
           // the name off, Espruino's scan response carries no data.
-          if (this.activeScan && advertising.connectable) this.toHost(leAdvertisingReport(SCAN_RSP, 0x01, entry.address, new Uint8Array(0), rssi));
+          if (this.activeScan && advertising.connectable) this.toHost(leAdvertisingReport(SCAN_RSP, addressType, address, new Uint8Array(0), rssi));
         }
       }
       this.advertisingTimers.set(entry, setTimeout(tick, intervalMs + Math.random() * 10));
@@ -256,14 +272,16 @@ export class HciController {
       .join(":");
     if (this.pendingConnection) return this.toHost(commandStatus(op, 0x0c)); // command disallowed
     this.toHost(commandStatus(op, STATUS_SUCCESS));
-    const peer = this.devices.find((d) => d.address === address);
+    const peer = this.devices.find((d) => currentAddressOf(d) === address);
     this.pendingConnection = { peer: peer!, timer: null };
-    if (!peer) return; // nobody answers: the host must cancel
-    // The link forms at the device's next connectable advertising event.
+    // Nobody advertises from that address (never did, or the device has since rotated to
+    // another): nothing answers, the attempt never completes, the host must cancel.
+    if (!peer) return;
+    // The link forms at the device's next connectable advertising event from that address.
     const attempt = () => {
       const pending = this.pendingConnection;
       if (!pending || pending.peer !== peer) return;
-      const advertising = this.outOfRange.has(peer) ? null : peer.device.advertising();
+      const advertising = this.outOfRange.has(peer) || currentAddressOf(peer) !== address ? null : peer.device.advertising();
       if (!advertising || !advertising.connectable) {
         pending.timer = setTimeout(attempt, 100);
         return;
@@ -316,7 +334,7 @@ export class HciController {
     peer.device.bleConnect();
     peer.device.on("bleDisconnected", deviceLeft);
     // 30 ms interval (24 units), no latency, 4 s supervision timeout (400 units).
-    this.toHost(leConnectionComplete(STATUS_SUCCESS, handle, 0x01, peer.address, 24, 0, 400));
+    this.toHost(leConnectionComplete(STATUS_SUCCESS, handle, addressTypeOf(peer), currentAddressOf(peer), 24, 0, 400));
   }
 
   /** reason null: silently (controller reset); else a Disconnection Complete to the host. */

@@ -2,7 +2,7 @@
 // runs the unchanged noble stack with BLUETOOTH_HCI_SOCKET_UART_PORT=<hostPath>: noble's
 // UART driver opens that path with serialport, exactly as it would a USB HCI dongle.
 import { SerialPort } from "serialport";
-import { HciController, type DeviceInRange } from "./hciController.js";
+import { HciController, currentAddressOf, type DeviceInRange } from "./hciController.js";
 import type { LinkFault } from "./linkFault.js";
 import { PtyPair } from "./ptyPair.js";
 import type { TransportDevice } from "./transportDevice.js";
@@ -10,7 +10,10 @@ import type { TransportDevice } from "./transportDevice.js";
 export interface HciDeviceOptions {
   /** dBm the scanner hears; default -55. */
   rssi?: number;
-  /** Random static address; default derived from the device's position. */
+  /**
+   * Random static address for a device without one of its own (no macAddress); default
+   * derived from its position. A device with its own address is heard at its current one.
+   */
   address?: string;
 }
 
@@ -39,14 +42,20 @@ export class HciExposure {
     return new HciExposure(pair, port, controller);
   }
 
-  /** Puts a device in range of the controller. Returns its address. */
+  /**
+   * Puts a device in range of the controller. Returns the address it is heard at now: a
+   * device that rotates its address (the EVV firmware, every 15 minutes) is heard at the new
+   * one from its next advertising event, so read device.macAddress again before connecting.
+   */
   addDevice(device: TransportDevice, options: HciDeviceOptions = {}): string {
     const n = this.inRange.length + 1;
-    const address = options.address ?? device.macAddress?.split(" ")[0].toLowerCase() ?? `c4:7a:10:00:00:${n.toString(16).padStart(2, "0")}`;
+    if (options.address !== undefined && device.macAddress !== undefined)
+      throw new Error(`this device has its own address (${device.macAddress}): it cannot be given ${options.address}`);
+    const address = options.address ?? `c4:7a:10:00:00:${n.toString(16).padStart(2, "0")}`;
     const entry = { device, address, rssi: options.rssi ?? -55 };
     this.inRange.push(entry);
     this.controller.addDevice(entry);
-    return address;
+    return currentAddressOf(entry);
   }
 
   /** Out of range: no advertisement is heard and a connection times out. */

@@ -11,7 +11,7 @@ export interface DeviceAdvertising {
   name?: string | null;
 }
 
-export type TransportDeviceEvent = "bleData" | "serialData" | "advertising" | "bleDisconnected";
+export type TransportDeviceEvent = "bleData" | "serialData" | "advertising" | "bleDisconnected" | "address";
 
 export interface TransportDevice {
   advertising(): DeviceAdvertising | null;
@@ -19,11 +19,16 @@ export interface TransportDevice {
   bleDisconnect(): void;
   bleWrite(bytes: Uint8Array): void;
   serialWrite(bytes: Uint8Array): void;
-  /** Its own BLE address, "c4:..:.. random", when it has one. */
+  /**
+   * Its own BLE address now, "c4:..:.. random", when it has one. A device that rotates its
+   * address (the EVV firmware does, every 15 minutes) reports the current one here and emits
+   * "address"; the radio reads it at every advertising event and connection attempt.
+   */
   readonly macAddress?: string;
   /**
    * "bleData" and "serialData" carry a Uint8Array; "advertising" says advertising() changed;
-   * "bleDisconnected" says the device ended the connection itself (or lost power).
+   * "bleDisconnected" says the device ended the connection itself (or lost power); "address"
+   * carries the new macAddress.
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   on(event: TransportDeviceEvent, listener: (...args: any[]) => void): unknown;

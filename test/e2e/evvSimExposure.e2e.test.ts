@@ -6,12 +6,16 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { reading } from "../../host/capture/reading.js";
 import { nodeSha256 } from "../../host/crypto/nodeSha256.js";
 import { challengeAnswerMatches, deriveDeviceKey, fromHex, parseDeviceIdHex, toHex } from "../../protocol/index.js";
-import { bundlePath, TEST_MASTER_KEY } from "./fobUnderTest.js";
+import { ROTATION_WAIT_ALLOWANCE_MS, bundlePath, realtimeClockStart, TEST_MASTER_KEY } from "./fobUnderTest.js";
 import { runEvv } from "./runEvv.js";
+
+// The simulator process starts its fob's clock at its wall clock: started away from a
+// quarter-hour boundary (an address rotation) like every test device.
+vi.setConfig({ hookTimeout: 60_000 + ROTATION_WAIT_ALLOWANCE_MS });
 
 const sim = fileURLToPath(new URL("../../bin/evv-sim.js", import.meta.url));
 let child: ChildProcessWithoutNullStreams;
@@ -22,6 +26,7 @@ let dir = "";
 beforeAll(async () => {
   bundlePath("pixljs");
   dir = mkdtempSync(join(tmpdir(), "evv-sim-read-"));
+  await realtimeClockStart();
   child = spawn(process.execPath, [sim, "--board", "pixljs", "--id", "00a1b2c3", "--master-key", toHex(TEST_MASTER_KEY), "--lock", "--hci-pty", "--serial-pty", "--serial-baud", "9600", "--rssi", "-61"]);
   await new Promise<void>((resolve, reject) => {
     let out = "";

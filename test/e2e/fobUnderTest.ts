@@ -21,6 +21,27 @@ export interface FobUnderTest {
   stop(): Promise<void>;
 }
 
+/** A fob rotates its BLE address at every quarter-hour of its clock (firmware/README.md). */
+export const ADDRESS_ROTATION_MS = 15 * 60_000;
+/** How long a test may use one realtime device, at most: no address rotation falls within it. */
+export const TEST_DEVICE_LIFETIME_MS = 60_000;
+/** Extra time a test that calls realtimeClockStart must allow for its wait. */
+export const ROTATION_WAIT_ALLOWANCE_MS = TEST_DEVICE_LIFETIME_MS + 5_000;
+
+/**
+ * The clock start (`clock.startUnixMs`) for a realtime test device: the wall clock now, so
+ * device and reader agree (the verifier flags more than 120 s apart), but never within
+ * `lifetimeMs` before a quarter-hour boundary, where a provisioned fob changes its BLE address
+ * and a test holding the old one would fail by chance. Near a boundary it waits until just
+ * after it (at most lifetimeMs + 2 s), so the device has a whole quarter-hour ahead of it.
+ * Tests calling it allow ROTATION_WAIT_ALLOWANCE_MS more in their timeout.
+ */
+export async function realtimeClockStart(lifetimeMs = TEST_DEVICE_LIFETIME_MS): Promise<number> {
+  const untilRotation = ADDRESS_ROTATION_MS - (Date.now() % ADDRESS_ROTATION_MS);
+  if (untilRotation <= lifetimeMs) await new Promise((resolve) => setTimeout(resolve, untilRotation + 2_000));
+  return Date.now();
+}
+
 /** The built bundle of a board; built once with `npm run build:firmware` when missing. */
 export function bundlePath(board: FobBoard): string {
   const path = `${root}dist/firmware/${board}.js`;
@@ -49,11 +70,15 @@ export function consoleCommand(device: SimulatedDevice, line: string, timeoutMs 
   });
 }
 
+/**
+ * A provisioned, locked fob on a realtime clock that no address rotation will interrupt for
+ * TEST_DEVICE_LIFETIME_MS (realtimeClockStart). Its BLE address is device.macAddress.
+ */
 export async function startFob(deviceId: number, board: FobBoard = "puckjs"): Promise<FobUnderTest> {
   const device = SimulatedDevice.create({
     board,
     bundlePath: bundlePath(board),
-    clock: { startUnixMs: Date.now(), driftPpm: 0, mode: "realtime" },
+    clock: { startUnixMs: await realtimeClockStart(), driftPpm: 0, mode: "realtime" },
     addressSeed: `fob-${deviceId}`,
   });
   device.runRealtime();

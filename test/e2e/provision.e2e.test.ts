@@ -5,12 +5,15 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { SimulatedDevice } from "../../simulator/device/simulatedDevice.js";
 import { SerialExposure } from "../../simulator/transports/serialExposure.js";
 import { HciExposure } from "../../simulator/transports/hciExposure.js";
-import { bundlePath } from "./fobUnderTest.js";
+import { ROTATION_WAIT_ALLOWANCE_MS, bundlePath, realtimeClockStart } from "./fobUnderTest.js";
 import { runEvv } from "./runEvv.js";
+
+// stockBoard may wait for a quarter-hour boundary to pass (the fob's address rotation).
+vi.setConfig({ testTimeout: 60_000 + ROTATION_WAIT_ALLOWANCE_MS });
 
 let dir = "";
 let env: Record<string, string> = {};
@@ -33,23 +36,28 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function stockBoard(board: "puckjs" | "pixljs" | "banglejs2"): SimulatedDevice {
+async function stockBoard(board: "puckjs" | "pixljs" | "banglejs2"): Promise<SimulatedDevice> {
   bundlePath(board); // makes sure dist/firmware holds the bundle the CLI uploads
-  const device = SimulatedDevice.create({ board, clock: { startUnixMs: Date.now(), mode: "realtime" }, addressSeed: `stock-${board}` });
+  const device = SimulatedDevice.create({ board, clock: { startUnixMs: await realtimeClockStart(), mode: "realtime" }, addressSeed: `stock-${board}` });
   device.runRealtime();
   cleanups.push(() => device.stop());
   return device;
 }
 
-async function provisionAssignReadVerify(board: "puckjs" | "pixljs" | "banglejs2", link: string[], linkEnv: Record<string, string>, readLink: string[]) {
-  const first = await runEvv(["device", "provision", ...link, "--board", board, "--json"], { ...env, ...linkEnv }, 120_000);
+/**
+ * link() and readLink() give the link arguments right before each command: over BLE they
+ * name the device's current address, which changes once the firmware runs (at boot, applied
+ * when the provisioning connection closes).
+ */
+async function provisionAssignReadVerify(board: "puckjs" | "pixljs" | "banglejs2", link: () => string[], linkEnv: Record<string, string>, readLink: () => string[]) {
+  const first = await runEvv(["device", "provision", ...link(), "--board", board, "--json"], { ...env, ...linkEnv }, 120_000);
   expect(first.stderr).toContain("uploading");
   expect(first.code).toBe(0);
   const provisioned = JSON.parse(first.stdout) as { deviceId: string; uploaded: boolean; alreadyProvisioned: boolean };
   expect(provisioned.uploaded).toBe(true);
   expect(provisioned.deviceId).toBe("00000001");
 
-  const again = await runEvv(["device", "provision", ...link, "--board", board, "--json"], { ...env, ...linkEnv }, 60_000);
+  const again = await runEvv(["device", "provision", ...link(), "--board", board, "--json"], { ...env, ...linkEnv }, 60_000);
   expect(again.code).toBe(0);
   expect(JSON.parse(again.stdout)).toMatchObject({ deviceId: "00000001", alreadyProvisioned: true, uploaded: false });
 
@@ -61,10 +69,10 @@ async function provisionAssignReadVerify(board: "puckjs" | "pixljs" | "banglejs2
 
   const log = join(dir, "visits.jsonl");
   const visit = ["--provider", "QSP-I2002", "--client", "ND-200581", "--log", log];
-  const checkIn = await runEvv(["read", ...readLink, "--check-in", ...visit], linkEnv);
+  const checkIn = await runEvv(["read", ...readLink(), "--check-in", ...visit], linkEnv);
   expect(checkIn.stderr).not.toContain("evv:");
   expect(checkIn.code).toBe(0);
-  const checkOut = await runEvv(["read", ...readLink, "--check-out", "--tasks", "bathing,meal-preparation", ...visit], linkEnv);
+  const checkOut = await runEvv(["read", ...readLink(), "--check-out", "--tasks", "bathing,meal-preparation", ...visit], linkEnv);
   expect(checkOut.code).toBe(0);
 
   expect((await runEvv(["import", "readings", log], env)).code).toBe(0);
@@ -75,10 +83,11 @@ async function provisionAssignReadVerify(board: "puckjs" | "pixljs" | "banglejs2
 
 describe("evv device provision", () => {
   it("provisions a stock Pixl.js over its serial console, then its visit verifies", async () => {
-    const device = stockBoard("pixljs");
+    const device = await stockBoard("pixljs");
     const serial = await SerialExposure.open(device);
     cleanups.push(() => serial.close());
-    const summary = await provisionAssignReadVerify("pixljs", ["--serial", serial.hostPath], {}, ["--serial", serial.hostPath]);
+    const viaSerial = () => ["--serial", serial.hostPath];
+    const summary = await provisionAssignReadVerify("pixljs", viaSerial, {}, viaSerial);
     expect(JSON.stringify(summary)).toMatch(/verified/);
 
     // HHS keeps it afterwards: a label, an authenticated clock sync, the record, retirement.
@@ -100,7 +109,7 @@ describe("evv device provision", () => {
   });
 
   it("refuses to provision without a keystore passphrase, naming what is missing, and changes nothing", async () => {
-    const device = stockBoard("pixljs");
+    const device = await stockBoard("pixljs");
     const serial = await SerialExposure.open(device);
     cleanups.push(() => serial.close());
     const { EVV_PASSPHRASE: _omitted, ...withoutPassphrase } = env;
@@ -111,12 +120,15 @@ describe("evv device provision", () => {
   });
 
   it("provisions a stock Puck.js over BLE through the unchanged noble stack, then its visit verifies", async () => {
-    const device = stockBoard("puckjs");
+    const device = await stockBoard("puckjs");
     const hci = await HciExposure.open();
     cleanups.push(() => hci.close());
-    const address = hci.addDevice(device);
+    const stockAddress = hci.addDevice(device);
+    const current = () => device.macAddress.split(" ")[0];
     const linkEnv = { BLUETOOTH_HCI_SOCKET_UART_PORT: hci.hostPath };
-    const summary = await provisionAssignReadVerify("puckjs", ["--ble", address], linkEnv, ["--ble", "--device", address]);
+    const summary = await provisionAssignReadVerify("puckjs", () => ["--ble", current()], linkEnv, () => ["--ble", "--device", current()]);
     expect(JSON.stringify(summary)).toMatch(/verified/);
+    // The stock board advertised from its own address; the provisioned fob no longer does.
+    expect(current()).not.toBe(stockAddress);
   });
 });

@@ -6,14 +6,17 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { fileURLToPath } from "node:url";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { reading, type Reading } from "../../host/capture/reading.js";
 import { nodeSha256 } from "../../host/crypto/nodeSha256.js";
 import { challengeAnswerMatches, displayCodeMatches, frameMatches, fromHex, parseDeviceIdHex, stepOf } from "../../protocol/index.js";
 import { HciExposure } from "../../simulator/transports/hciExposure.js";
 import { SerialExposure } from "../../simulator/transports/serialExposure.js";
-import { startFob, type FobBoard, type FobUnderTest } from "./fobUnderTest.js";
+import { ROTATION_WAIT_ALLOWANCE_MS, startFob, type FobBoard, type FobUnderTest } from "./fobUnderTest.js";
 import { runEvv } from "./runEvv.js";
+
+// startFob may wait for a quarter-hour boundary to pass (the fob's address rotation).
+vi.setConfig({ testTimeout: 60_000 + ROTATION_WAIT_ALLOWANCE_MS });
 
 let dir = "";
 let log = "";
@@ -32,12 +35,14 @@ async function fob(deviceId: number, board: FobBoard = "puckjs"): Promise<FobUnd
   cleanups.push(() => f.stop());
   return f;
 }
-async function hciWith(...fobs: Array<{ fob: FobUnderTest; rssi: number; address?: string }>): Promise<HciExposure> {
+async function hciWith(...fobs: Array<{ fob: FobUnderTest; rssi: number }>): Promise<HciExposure> {
   const hci = await HciExposure.open();
   cleanups.push(() => hci.close());
-  for (const f of fobs) hci.addDevice(f.fob.device, { rssi: f.rssi, address: f.address });
+  for (const f of fobs) hci.addDevice(f.fob.device, { rssi: f.rssi });
   return hci;
 }
+/** The fob's BLE address now (it changes every quarter-hour): read right before it is used. */
+const addressOf = (f: FobUnderTest): string => f.device.macAddress.split(" ")[0];
 async function serialTo(f: FobUnderTest): Promise<SerialExposure> {
   const exposure = await SerialExposure.open(f.device);
   cleanups.push(() => exposure.close());
@@ -82,18 +87,19 @@ describe("evv read over BLE (noble over the emulated HCI controller's pseudo-ter
   it("with two fobs in range reads the nearer one and says why", async () => {
     const near = await fob(0x0000aaaa);
     const far = await fob(0x0000bbbb);
-    const hci = await hciWith({ fob: far, rssi: -82, address: "c4:7a:10:00:00:bb" }, { fob: near, rssi: -47, address: "c4:7a:10:00:00:aa" });
+    const hci = await hciWith({ fob: far, rssi: -82 }, { fob: near, rssi: -47 });
     const run = await runEvv(["read", "--ble", "--check-in", ...visit, "--log", log], { BLUETOOTH_HCI_SOCKET_UART_PORT: hci.hostPath });
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/2 fobs in range; chose c4:7a:10:00:00:aa .* over c4:7a:10:00:00:bb/);
+    expect(run.stdout).toContain(`2 fobs in range; chose ${addressOf(near)} `);
+    expect(run.stdout).toContain(`over ${addressOf(far)} `);
     expect(logged()[0].challenge!.deviceId).toBe("0000aaaa");
   });
 
   it("reads the fob picked with --device and prints JSON", async () => {
     const near = await fob(0x0000aaaa);
     const far = await fob(0x0000bbbb);
-    const hci = await hciWith({ fob: far, rssi: -82, address: "c4:7a:10:00:00:bb" }, { fob: near, rssi: -47, address: "c4:7a:10:00:00:aa" });
-    const run = await runEvv(["read", "--ble", "--device", "c4:7a:10:00:00:bb", "--check-out", "--tasks", "bathing, meal preparation", ...visit, "--log", log, "--json"], {
+    const hci = await hciWith({ fob: far, rssi: -82 }, { fob: near, rssi: -47 });
+    const run = await runEvv(["read", "--ble", "--device", addressOf(far), "--check-out", "--tasks", "bathing, meal preparation", ...visit, "--log", log, "--json"], {
       BLUETOOTH_HCI_SOCKET_UART_PORT: hci.hostPath,
     });
     expect(run.code).toBe(0);
@@ -116,8 +122,8 @@ describe("evv read over BLE (noble over the emulated HCI controller's pseudo-ter
 
   it("exits 4 with a scan timeout when the fob has stopped advertising", async () => {
     const f = await fob(1);
-    const hci = await hciWith({ fob: f, rssi: -50, address: "c4:7a:10:00:00:01" });
-    hci.setInRange("c4:7a:10:00:00:01", false);
+    const hci = await hciWith({ fob: f, rssi: -50 });
+    hci.setInRange(addressOf(f), false);
     const run = await runEvv(["read", "--ble", "--check-in", ...visit, "--log", log, "--scan-timeout", "2000"], { BLUETOOTH_HCI_SOCKET_UART_PORT: hci.hostPath });
     expect(run.code).toBe(4);
     expect(run.stderr).toContain("no fob advertisement heard within 2000 ms");

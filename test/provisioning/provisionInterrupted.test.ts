@@ -15,7 +15,7 @@ import { openDatabase } from "../../host/storage/database.js";
 import { DeviceRegistry } from "../../host/registry/deviceRegistry.js";
 import type { BytePipe } from "../../host/transport/deviceLink.js";
 import { LinkError } from "../../host/transport/linkError.js";
-import { bundlePath } from "../e2e/fobUnderTest.js";
+import { bundlePath, realtimeClockStart } from "../e2e/fobUnderTest.js";
 import { challengeAnswerMatches, deriveDeviceKey, fromHex, toHex } from "../../protocol/index.js";
 import { nodeSha256 } from "../../host/crypto/nodeSha256.js";
 import { deviceCommand } from "../../host/provisioning/deviceCommand.js";
@@ -91,11 +91,14 @@ afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()!();
 });
 
-function world() {
+/** Each world lives about a second and talks over serial only, where its BLE address plays no part. */
+const WORLD_LIFETIME_MS = 10_000;
+
+async function world() {
   const dir = mkdtempSync(join(tmpdir(), "evv-interrupt-"));
   const keystore = Keystore.create(join(dir, "keystore.json"), "interrupted provisioning", FAST_SCRYPT);
   const db = openDatabase(join(dir, "evv.db"));
-  const device = SimulatedDevice.create({ board: "puckjs", clock: { startUnixMs: Date.now(), mode: "realtime" } });
+  const device = SimulatedDevice.create({ board: "puckjs", clock: { startUnixMs: await realtimeClockStart(WORLD_LIFETIME_MS), mode: "realtime" } });
   device.runRealtime();
   cleanups.push(() => {
     device.stop();
@@ -106,7 +109,7 @@ function world() {
   return { keystore, registry: new DeviceRegistry(db), device, bundle };
 }
 
-function run(w: ReturnType<typeof world>, dropAfter: ((line: string) => boolean) | null) {
+function run(w: Awaited<ReturnType<typeof world>>, dropAfter: ((line: string) => boolean) | null) {
   const session = new ConsoleSession(serialPipe(w.device, dropAfter));
   return provisionDevice(session, {
     bundle: w.bundle,
@@ -121,7 +124,7 @@ function run(w: ReturnType<typeof world>, dropAfter: ((line: string) => boolean)
 describe("provisioning interrupted by a dropped link", () => {
   it.each(stages)("ends in one locked device and one registry record when the link drops while %s and the command runs again", async (_stage, dropAfter) => {
     nth = 0;
-    const w = world();
+    const w = await world();
     const interrupted = await run(w, dropAfter).then(
       () => null,
       (error: unknown) => error,

@@ -1,11 +1,14 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { openBlePipeByAddress } from "../../host/transport/blePipeByAddress.js";
 import { LineLink } from "../../host/transport/lineLink.js";
 import { LinkError } from "../../host/transport/linkError.js";
 import { journalAnswerLine, parseAnswer, syncRequestAnswerLine } from "../../host/transport/uartAnswers.js";
 import { HciExposure } from "../../simulator/transports/hciExposure.js";
-import { startFob, type FobUnderTest } from "../e2e/fobUnderTest.js";
+import { ROTATION_WAIT_ALLOWANCE_MS, startFob, type FobUnderTest } from "../e2e/fobUnderTest.js";
 import { nobleOnUart } from "./nobleOverPty.js";
+
+// startFob may wait for a quarter-hour boundary to pass (the fob's address rotation).
+vi.setConfig({ testTimeout: 60_000 + ROTATION_WAIT_ALLOWANCE_MS });
 
 let hci: HciExposure | null = null;
 let fob: FobUnderTest | null = null;

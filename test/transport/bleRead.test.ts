@@ -104,4 +104,49 @@ describe("BLE read through noble and the emulated HCI controller", () => {
     const failure = (await readOverBle(options(hci.hostPath)).catch((e: unknown) => e)) as LinkError;
     expect(failure.fault).toBe("oversized");
   });
+
+  it("survives the fob changing its address between hearing it and connecting: listens again and reads it at the new address", async () => {
+    const device = new FakeDevice(0x0000c0de);
+    device.rotateAddress("c4:7a:10:00:00:c1");
+    hci = await HciExposure.open();
+    hci.addDevice(device, { rssi: -50 });
+    const progress: string[] = [];
+    const onProgress = (message: string) => {
+      progress.push(message);
+      // The quarter-hour boundary falls right as the reader connects.
+      if (message === "connecting to c4:7a:10:00:00:c1") device.rotateAddress("d4:7a:10:00:00:c2");
+    };
+    const result = await readOverBle(options(hci.hostPath, { connectTimeoutMs: 1500, onProgress }));
+    expect(result.capture.method).toBe("challenge");
+    expect(result.choice.chosen.address).toBe("d4:7a:10:00:00:c2");
+    if (result.capture.method === "challenge") expect(result.capture.challenge.deviceId).toBe("0000c0de");
+    expect(progress.some((m) => m.includes("could not connect to c4:7a:10:00:00:c1") && m.includes("may have changed its address"))).toBe(true);
+    expect(progress.at(-1)).toBe("connecting to d4:7a:10:00:00:c2");
+    expect(device.bleConnects).toBe(1);
+  });
+
+  it("with --device, a fob that changed its address after the scan fails with a message saying so and what to do", async () => {
+    const device = new FakeDevice(0x0000c0de);
+    device.rotateAddress("c4:7a:10:00:00:c1");
+    hci = await HciExposure.open();
+    hci.addDevice(device);
+    const onProgress = (message: string) => {
+      if (message.startsWith("connecting to")) device.rotateAddress("d4:7a:10:00:00:c2");
+    };
+    const failure = (await readOverBle(options(hci.hostPath, { device: "c4:7a:10:00:00:c1", connectTimeoutMs: 1500, onProgress })).catch((e: unknown) => e)) as LinkError;
+    expect(failure).toBeInstanceOf(LinkError);
+    expect(failure.message).toContain("could not connect to c4:7a:10:00:00:c1");
+    expect(failure.message).toContain("the fob may have changed its address (it does every 15 minutes); run again without --device");
+  });
+
+  it("with --device, an address no fob uses any more is not found, with the same advice", async () => {
+    const device = new FakeDevice(0x0000c0de);
+    device.rotateAddress("d4:7a:10:00:00:c2");
+    hci = await HciExposure.open();
+    hci.addDevice(device);
+    const failure = (await readOverBle(options(hci.hostPath, { device: "c4:7a:10:00:00:c1", scanTimeoutMs: 1500 })).catch((e: unknown) => e)) as LinkError;
+    expect(failure.fault).toBe("not-found");
+    expect(failure.message).toContain("heard only d4:7a:10:00:00:c2");
+    expect(failure.message).toContain("may have changed its address (it does every 15 minutes); run again without --device");
+  });
 });

@@ -26,6 +26,10 @@ export class FakeDevice extends EventEmitter implements TransportDevice {
   private pending: { ble: string; serial: string } = { ble: "", serial: "" };
   advertisingOn = true;
   bleWrites: Uint8Array[] = [];
+  /** How many times a central connected. */
+  bleConnects = 0;
+  /** Unset: the radio gives it an address; set with rotateAddress, it is heard at this one. */
+  macAddress?: string;
 
   constructor(
     readonly deviceId: number,
@@ -42,7 +46,14 @@ export class FakeDevice extends EventEmitter implements TransportDevice {
     return { manufacturerId: FRAME_COMPANY_ID, manufacturerData: frame, intervalMs: 100, connectable: true, nameInPacket: false };
   }
 
+  /** Changes its own address, as the EVV firmware does every 15 minutes. */
+  rotateAddress(address: string): void {
+    this.macAddress = `${address} random`;
+    this.emit("address", this.macAddress);
+  }
+
   bleConnect(): void {
+    this.bleConnects++;
     this.connected = true;
   }
   bleDisconnect(): void {

@@ -58,3 +58,47 @@ describe("emulated HCI controller, packet by packet", () => {
     expect(sent[2].startsWith("043e130102")).toBe(true);
   });
 });
+
+describe("emulated HCI controller with a device that rotates its address", () => {
+  const addressLe = (address: string) => address.split(":").reverse().join("");
+  const createConnection = (address: string) =>
+    command(0x200d, [0x60, 0, 0x30, 0, 0, 1, ...address.split(":").reverse().map((b) => parseInt(b, 16)), 0, 6, 0, 0x12, 0, 0, 0, 0x2a, 0, 4, 0, 6, 0]);
+  const reportsFrom = (sent: string[], address: string) => sent.filter((p) => p.startsWith("043e") && p.slice(6, 8) === "02" && p.slice(12, 26) === "01" + addressLe(address));
+  const connectionCompletes = (sent: string[]) => sent.filter((p) => p.startsWith("043e13"));
+  const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it("reports the new address after a rotation, and a connection to the old one never completes until cancelled", async () => {
+    const { c, sent } = controller();
+    const device = new FakeDevice(5);
+    device.rotateAddress("c4:7a:10:00:00:05");
+    c.addDevice({ device, address: "unused", rssi: -60 });
+    c.fromHost(command(0x200b, [0x00, 0x12, 0x00, 0x12, 0x00, 0x00, 0x00]));
+    c.fromHost(command(0x200c, [0x01, 0x00]));
+    await wait(250);
+    expect(reportsFrom(sent, "c4:7a:10:00:00:05").length).toBeGreaterThan(0);
+
+    device.rotateAddress("d9:18:27:36:45:54");
+    await wait(50); // an advertising event already under way may still carry the old address
+    const afterRotation = sent.length;
+    await wait(300);
+    const later = sent.slice(afterRotation);
+    expect(reportsFrom(later, "d9:18:27:36:45:54").length).toBeGreaterThan(0);
+    expect(reportsFrom(later, "c4:7a:10:00:00:05")).toEqual([]);
+
+    c.fromHost(createConnection("c4:7a:10:00:00:05"));
+    await wait(500); // five advertising intervals: the device would have been reached at its old address
+    expect(connectionCompletes(sent)).toEqual([]);
+    expect(device.bleConnects).toBe(0);
+    c.fromHost(command(0x200e));
+    expect(connectionCompletes(sent)).toHaveLength(1);
+    expect(connectionCompletes(sent)[0].slice(8, 10)).toBe("02"); // unknown connection: cancelled
+
+    c.fromHost(createConnection("d9:18:27:36:45:54"));
+    await wait(300);
+    c.stop();
+    expect(connectionCompletes(sent)).toHaveLength(2);
+    const opened = connectionCompletes(sent)[1];
+    expect(opened.slice(8, 10)).toBe("00"); // success
+    expect(opened).toContain("01" + addressLe("d9:18:27:36:45:54"));
+  });
+});
