@@ -33,3 +33,11 @@ export function migrate(db: EvvDatabase): number {
   })();
   return migrations.length;
 }
+
+/** A second, read-only connection to the same file (a verification worker's): no migration, no writes. */
+export function openDatabaseReadOnly(path: string): EvvDatabase {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  db.pragma("busy_timeout = 5000");
+  db.pragma("cache_size = -65536");
+  return db;
+}

@@ -2,7 +2,7 @@
 // authorizations, the device registry indexed by location, clock models and device keys
 // (derived once per device from the master key of its version).
 import type { EvvDatabase } from "../storage/database.js";
-import type { Keystore } from "../keystore/keystore.js";
+import type { MasterKeySource } from "./masterKeys.js";
 import { DeviceRegistry, type AssignmentRecord } from "../registry/deviceRegistry.js";
 import { NO_CLOCK_HISTORY, type ClockHistory, type ClockModel } from "../registry/clockModel.js";
 import { deriveDeviceKey } from "../../protocol/deviceKey.js";
@@ -67,7 +67,7 @@ export class VerificationContext {
 
   constructor(
     db: EvvDatabase,
-    private readonly keystore: Keystore,
+    private readonly keystore: MasterKeySource,
   ) {
     for (const row of db.prepare("SELECT c.nd_number, c.name, c.location_id, c.date_of_death, l.address, l.time_zone FROM clients c JOIN service_locations l USING (location_id)").all() as {
       nd_number: string;

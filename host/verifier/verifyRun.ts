@@ -1,24 +1,27 @@
 // One verification run: judges every stored reading, pairs readings into visits, applies the
-// visit checks and the North Dakota rules, and writes the visits (one row each, days in
-// the row) and every decision to the audit log in a single transaction (the previous run's results are replaced; the
-// audit log only grows). Work goes component by component of the provider–client graph, so
-// memory holds one component at a time, not the whole state.
+// visit checks and the North Dakota rules, and writes the visits (one row each, days in the row)
+// and every decision to the audit log, in a single transaction (the previous run's results are
+// replaced; the audit log only grows).
+//
+// Work goes in slices of whole components of the provider–client graph (every rule looks within
+// one component), so memory holds a few slices, not the whole state. With more than one thread,
+// worker threads verify slices (each with its own read-only connection) while this thread, the
+// only writer, writes finished slices strictly in slice order: the visits, their sequence numbers
+// and the audit log come out the same whatever the number of threads.
+import { availableParallelism } from "node:os";
 import type { EvvDatabase } from "../storage/database.js";
 import type { Keystore } from "../keystore/keystore.js";
-import { VisitWriter } from "./visitWriter.js";
-import { VerificationContext } from "./verificationContext.js";
-import { LocalCalendar } from "./localCalendar.js";
-import { ReadingEvidence, type ReadingVerdict } from "./readingEvidence.js";
-import { READING_ROW_COLUMNS, type ReadingRow } from "./readingRow.js";
-import { pairReadings } from "./visitPairing.js";
-import { pairComponents } from "./pairComponents.js";
-import { isBillableCandidate, type VisitDraft } from "./visitDraft.js";
-import { establishVisitFacts } from "./rules/visitFacts.js";
-import { markDuplicatesAndOverlaps } from "./rules/duplicatesAndOverlaps.js";
-import { applyNorthDakotaRules } from "./rules/northDakotaRules.js";
+import { pairComponents, type ProviderClientPair } from "./pairComponents.js";
 import type { ProviderWeek } from "./rules/weeklyAudit.js";
-import { statusOf, type VisitStatus } from "./reasonCodes.js";
+import type { VisitStatus } from "./reasonCodes.js";
 import type { VerifierSettings } from "./settings.js";
+import { copyMasterKeys } from "./masterKeys.js";
+import { SliceVerifier, type Slice, type SliceOutcome } from "./sliceVerifier.js";
+import { VisitWriter } from "./visitWriter.js";
+import { statusOfRecord, unitsOfRecord } from "./visitRecord.js";
+import { VerifyWorkerPool } from "./verifyWorkerPool.js";
+
+export { visitDecision, visitDecisionJson } from "./visitDecision.js";
 
 export type VerifyPhase = "readings";
 
@@ -26,7 +29,19 @@ export interface VerifyOptions {
   onProgress?: (phase: VerifyPhase, done: number, total: number) => void;
   /** Report progress every this many readings. */
   progressEvery?: number;
+  /**
+   * Worker threads that verify slices (0: verify in this thread). Default: one per available
+   * core when there are at least AUTO_THREADS_MIN_READINGS readings and the database is a file.
+   */
+  workers?: number;
+  /** Readings per slice (default SLICE_READINGS; smaller in tests to get many slices). */
+  sliceReadings?: number;
 }
+
+/** Below this many readings a run stays in one thread (starting workers costs more than it saves). */
+export const AUTO_THREADS_MIN_READINGS = 50_000;
+/** Readings per slice (whole components, so a slice can hold more). */
+export const SLICE_READINGS = 4_000;
 
 export interface VerifyRunSummary {
   runId: number;
@@ -36,60 +51,88 @@ export interface VerifyRunSummary {
   units: number;
   auditWeeks: ProviderWeek[];
   auditHead: string;
-  /** Where the time went, milliseconds (for the bench; never asserted). */
-  timings: { readingsMs: number; rulesMs: number; writeMs: number };
+  /** Worker threads used (0: everything in the writer's thread). */
+  workers: number;
+  /**
+   * Where the time went, milliseconds (for the bench; never asserted): judging and pairing and
+   * the rules summed over the threads that did them; writing and waiting for workers in the
+   * writer's thread.
+   */
+  timings: { readingsMs: number; rulesMs: number; writeMs: number; waitMs: number };
 }
 
 export function runVerification(db: EvvDatabase, keystore: Keystore, settings: VerifierSettings, options: VerifyOptions = {}): VerifyRunSummary {
   const progress = options.onProgress ?? (() => {});
   const every = options.progressEvery ?? 10_000;
-  const ctx = new VerificationContext(db, keystore);
-  const calendar = new LocalCalendar();
-  const evidence = new ReadingEvidence(ctx, settings);
-  const maxVisitMs = settings.maxVisitHours * 3600_000;
-
-  const totalReadings = (db.prepare("SELECT count(*) AS n FROM readings").get() as { n: number }).n;
-  const pairs = db.prepare("SELECT DISTINCT provider_number, client_nd_number FROM readings").raw().all() as [string, string][];
-  const components = pairComponents(pairs);
-  const selectPair = db.prepare(`SELECT ${READING_ROW_COLUMNS} FROM readings WHERE provider_number = ? AND client_nd_number = ? ORDER BY reader_ms`).raw();
   const writer = new VisitWriter(db);
-
   const byStatus: Record<VisitStatus, number> = { verified: 0, "verified-with-flags": 0, "needs-review": 0, rejected: 0 };
   const auditWeeks: ProviderWeek[] = [];
-  const timings = { readingsMs: 0, rulesMs: 0, writeMs: 0 };
+  const timings = { readingsMs: 0, rulesMs: 0, writeMs: 0, waitMs: 0 };
   let unitsTotal = 0;
   let visitCount = 0;
   let readingsDone = 0;
+  let totalReadings = 0;
+  let workers = 0;
+
+  const write = (outcome: SliceOutcome) => {
+    const t0 = performance.now();
+    const n = writer.writeSlice(outcome);
+    for (let i = 0; i < n; i++) {
+      byStatus[statusOfRecord(outcome.records, i)]++;
+      unitsTotal += unitsOfRecord(outcome.records, i);
+    }
+    visitCount += n;
+    for (const w of outcome.auditWeeks) auditWeeks.push(w);
+    timings.readingsMs += outcome.readingsMs;
+    timings.rulesMs += outcome.rulesMs;
+    timings.writeMs += performance.now() - t0;
+    const before = readingsDone;
+    readingsDone += outcome.readings;
+    if (Math.floor(before / every) !== Math.floor(readingsDone / every)) progress("readings", readingsDone, totalReadings);
+  };
 
   const runId = db.transaction(() => {
+    // The run's first write takes the write lock, so the readings cannot change under the workers' reads.
     const runId = writer.begin(settings);
-    for (const component of components) {
-      // Evidence and pairing, pair by pair in reader-time order (the typed-code throttle counts in that order).
-      const t0 = performance.now();
-      const visits: VisitDraft[] = [];
-      for (const [providerNumber, clientNdNumber] of component) {
-        const rows = selectPair.all(providerNumber, clientNdNumber) as ReadingRow[];
-        const verdicts = new Array<ReadingVerdict>(rows.length);
-        for (let i = 0; i < rows.length; i++) verdicts[i] = evidence.judge(rows[i]);
-        for (const v of pairReadings(providerNumber, clientNdNumber, ctx.clients.get(clientNdNumber) ?? null, verdicts, maxVisitMs)) visits.push(v);
-        const before = readingsDone;
-        readingsDone += rows.length;
-        if (Math.floor(before / every) !== Math.floor(readingsDone / every)) progress("readings", readingsDone, totalReadings);
+    const counts = db.prepare("SELECT provider_number, client_nd_number, count(*) FROM readings GROUP BY provider_number, client_nd_number").raw().all() as [string, string, number][];
+    for (const c of counts) totalReadings += c[2];
+    const slices = sliceComponents(pairComponents(counts.map((c) => [c[0], c[1]] as const)), new Map(counts.map((c) => [c[0] + "|" + c[1], c[2]])), options.sliceReadings ?? SLICE_READINGS);
+    workers = options.workers ?? (totalReadings >= AUTO_THREADS_MIN_READINGS ? availableParallelism() : 0);
+    if (db.memory || slices.length < 2) workers = 0;
+
+    if (workers === 0) {
+      const verifier = new SliceVerifier(db, keystore, settings, runId);
+      for (const slice of slices) write(verifier.verify(slice));
+    } else {
+      const pool = new VerifyWorkerPool(workers, { dbPath: db.name, keys: copyMasterKeys(keystore), settings, runId });
+      try {
+        const done = new Map<number, SliceOutcome>();
+        let next = 0;
+        let toWrite = 0;
+        // Two slices in flight per worker: one being verified, one queued behind it.
+        const feed = () => {
+          while (next < slices.length) {
+            const w = pool.leastBusy();
+            if (pool.outstanding(w) >= 2) break;
+            pool.send(w, next, slices[next]);
+            next++;
+          }
+        };
+        feed();
+        while (toWrite < slices.length) {
+          const t0 = performance.now();
+          const result = pool.receive();
+          timings.waitMs += performance.now() - t0;
+          done.set(result.slice, result.outcome);
+          feed();
+          for (let o = done.get(toWrite); o !== undefined; o = done.get(toWrite)) {
+            done.delete(toWrite++);
+            write(o);
+          }
+        }
+      } finally {
+        pool.close();
       }
-      const t1 = performance.now();
-      const outcome = decideVisits(visits, ctx, calendar);
-      for (const w of outcome.auditWeeks) auditWeeks.push(w);
-      const t2 = performance.now();
-      for (const v of visits) {
-        writer.write(v);
-        byStatus[v.status]++;
-        unitsTotal += v.units;
-      }
-      visitCount += visits.length;
-      const t3 = performance.now();
-      timings.readingsMs += t1 - t0;
-      timings.rulesMs += t2 - t1;
-      timings.writeMs += t3 - t2;
     }
     const t4 = performance.now();
     writer.finish(visitCount);
@@ -97,34 +140,23 @@ export function runVerification(db: EvvDatabase, keystore: Keystore, settings: V
     progress("readings", totalReadings, totalReadings);
     return runId;
   })();
-  return { runId, readings: totalReadings, visits: visitCount, byStatus, units: unitsTotal, auditWeeks, auditHead: writer.auditHead, timings };
+  return { runId, readings: totalReadings, visits: visitCount, byStatus, units: unitsTotal, auditWeeks, auditHead: writer.auditHead, workers, timings };
 }
 
-/** Visit checks, duplicates and overlaps, the ND rules, and each visit's final status and units. */
-function decideVisits(visits: VisitDraft[], ctx: VerificationContext, calendar: LocalCalendar) {
-  const complete: VisitDraft[] = [];
-  for (const v of visits) {
-    v.status = statusOf(v.reasons);
-    if (v.status === "rejected" || v.beginMs === null) continue;
-    establishVisitFacts(v, ctx, calendar);
-    v.status = statusOf(v.reasons);
-    if (v.status !== "rejected") complete.push(v);
+/** Consecutive components grouped into slices of about `sliceReadings` readings. */
+function sliceComponents(components: ProviderClientPair[][], readingsOfPair: Map<string, number>, sliceReadings: number): Slice[] {
+  const slices: Slice[] = [];
+  let current: Slice = [];
+  let readings = 0;
+  for (const component of components) {
+    current.push(component);
+    for (const [p, c] of component) readings += readingsOfPair.get(p + "|" + c) ?? 0;
+    if (readings >= sliceReadings) {
+      slices.push(current);
+      current = [];
+      readings = 0;
+    }
   }
-  markDuplicatesAndOverlaps(complete);
-  const billable: VisitDraft[] = [];
-  for (const v of complete) {
-    v.status = statusOf(v.reasons);
-    if (isBillableCandidate(v)) billable.push(v);
-  }
-  const outcome = applyNorthDakotaRules(billable, ctx, calendar);
-  for (const v of visits) {
-    v.status = statusOf(v.reasons);
-    let units = 0;
-    if (v.status !== "rejected") for (const d of v.days) units += d.units;
-    else for (const d of v.days) (d.paidMinutes = 0), (d.units = 0);
-    v.units = units;
-  }
-  return outcome;
+  if (current.length) slices.push(current);
+  return slices;
 }
-
-export { visitDecision, visitDecisionJson } from "./visitDecision.js";

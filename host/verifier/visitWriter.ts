@@ -6,8 +6,8 @@ import type { EvvDatabase } from "../storage/database.js";
 import { AuditAppender } from "../storage/auditLog.js";
 import { canonicalJson } from "../storage/canonicalJson.js";
 import type { VerifierSettings } from "./settings.js";
-import type { VisitDraft } from "./visitDraft.js";
-import { visitDaysJson, visitDecisionJson } from "./visitDecision.js";
+import type { SliceOutcome } from "./sliceVerifier.js";
+import { VISIT_RECORD_COLUMNS, VISIT_RECORD_WIDTH } from "./visitRecord.js";
 
 export const DECISIONS_PER_AUDIT_ENTRY = 1000;
 
@@ -21,14 +21,11 @@ export class VisitWriter {
   private batchFirst = "";
 
   constructor(private readonly db: EvvDatabase) {
-    this.insertVisit = db.prepare(
-      `INSERT INTO visits (visit_seq, visit_id, run_id, provider_number, client_nd_number, authorization_id, procedure_code, check_in_reading, check_out_reading,
-         device_id, begin_ms, end_ms, time_zone, presence_in, presence_out, status, units, reasons, tasks, days)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+    this.insertVisit = db.prepare(`INSERT INTO visits (visit_seq, run_id, ${VISIT_RECORD_COLUMNS}) VALUES (${"?, ".repeat(VISIT_RECORD_WIDTH + 1)}?)`);
     this.audit = new AuditAppender(db);
   }
 
+  /** Starts the run (takes the database's write lock) and returns its id. */
   begin(settings: VerifierSettings): number {
     this.db.exec("DELETE FROM visits; DROP INDEX IF EXISTS visits_by_id; DROP INDEX IF EXISTS visits_by_begin;");
     this.runId = Number(
@@ -38,34 +35,23 @@ export class VisitWriter {
     return this.runId;
   }
 
-  write(v: VisitDraft): void {
-    const seq = ++this.seq;
-    const days = visitDaysJson(v);
-    this.insertVisit.run(
-      seq,
-      v.visitId,
-      this.runId,
-      v.providerNumber,
-      v.clientNdNumber,
-      v.authorization?.authorizationId ?? null,
-      v.authorization?.procedureCode ?? null,
-      v.checkIn?.readingId ?? null,
-      v.checkOut?.readingId ?? null,
-      v.deviceId,
-      v.beginMs,
-      v.endMs,
-      v.client?.timeZone ?? null,
-      v.checkIn?.method ?? null,
-      v.checkOut?.method ?? null,
-      v.status,
-      v.units,
-      JSON.stringify(v.reasons),
-      JSON.stringify(v.tasks),
-      days,
-    );
-    if (this.batchCount === 0) this.batchFirst = v.visitId;
-    this.decisions += (this.batchCount === 0 ? "" : ",") + visitDecisionJson(this.runId, v, days);
-    if (++this.batchCount === DECISIONS_PER_AUDIT_ENTRY) this.flushDecisions();
+  /** Writes a slice's visits in order; returns how many. */
+  writeSlice(outcome: SliceOutcome): number {
+    const values = outcome.records;
+    const n = outcome.decisions.length;
+    const insert = this.insertVisit;
+    const runId = this.runId;
+    for (let i = 0, o = 0; i < n; i++, o += VISIT_RECORD_WIDTH) {
+      insert.run(
+        ++this.seq, runId,
+        values[o], values[o + 1], values[o + 2], values[o + 3], values[o + 4], values[o + 5], values[o + 6], values[o + 7], values[o + 8],
+        values[o + 9], values[o + 10], values[o + 11], values[o + 12], values[o + 13], values[o + 14], values[o + 15], values[o + 16], values[o + 17],
+      );
+      if (this.batchCount === 0) this.batchFirst = values[o] as string;
+      this.decisions += (this.batchCount === 0 ? "" : ",") + outcome.decisions[i];
+      if (++this.batchCount === DECISIONS_PER_AUDIT_ENTRY) this.flushDecisions();
+    }
+    return n;
   }
 
   finish(visits: number): void {

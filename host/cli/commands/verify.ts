@@ -1,7 +1,8 @@
 // `evv verify`: judges every stored reading, pairs visits, applies the ND rules, and records the
-// decisions (one transaction; the audit log grows by one hash-chained entry per visit).
+// decisions (one transaction; every decision goes into the hash-chained audit log).
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
+import { z } from "zod";
 import { CliError, EXIT_BAD_INPUT, EXIT_REJECTED } from "../cliError.js";
 import { openVerifierStores, verifierStoreOptions, type VerifierStoreOptions } from "../verifierStores.js";
 import { verifierSettings, type VerifierSettings } from "../../verifier/settings.js";
@@ -13,22 +14,31 @@ interface VerifyOptions extends VerifierStoreOptions {
   settings?: string;
   json?: boolean;
   strict?: boolean;
+  workers?: string;
 }
+
+const workersOption = z.coerce.number().int().min(0).max(64);
 
 export function registerVerifyCommand(program: Command): void {
   const command = program
     .command("verify")
     .description("verify every stored reading into visits with statuses, billable units and reason codes")
     .option("--settings <file>", "JSON settings (lateEntryLimitHours, driftToleranceSeconds, fastAllowanceSteps, typedFailuresPerHour, typedFailuresPerDay, maxVisitHours)")
+    .option("--workers <n>", "worker threads that verify while this thread writes (0: all in one thread; default: one per core for runs of 50,000 readings or more)")
     .option("--strict", `exit ${EXIT_REJECTED} when any visit is rejected or needs review`)
     .option("--json", "print the summary as JSON");
   for (const option of verifierStoreOptions()) command.addOption(option);
   command.action((opts: VerifyOptions) => {
     const settings = loadSettings(opts.settings);
+    const workers = opts.workers === undefined ? undefined : workersOption.safeParse(opts.workers);
+    if (workers && !workers.success) throw new CliError(`--workers: expected a whole number from 0 to 64, got ${JSON.stringify(opts.workers)}`, EXIT_BAD_INPUT);
     const stores = openVerifierStores(opts, { needKeystore: true });
     const progress = createProgress(!opts.json);
     try {
-      const summary = runVerification(stores.db, stores.keystore!, settings, { onProgress: (phase, done, total) => progress.update(done, total, phase) });
+      const summary = runVerification(stores.db, stores.keystore!, settings, {
+        onProgress: (phase, done, total) => progress.update(done, total, phase),
+        workers: workers?.data,
+      });
       progress.stop();
       if (opts.json) process.stdout.write(JSON.stringify({ ...summary, settings }, null, 2) + "\n");
       else {

@@ -1,0 +1,83 @@
+// Worker threads that verify slices while the calling thread, which holds the database's one
+// write transaction, stays synchronous: results come back on per-worker MessagePorts read with
+// receiveMessageOnPort, and a shared counter (Atomics.wait/notify) wakes the caller.
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
+import type { VerifyResult, VerifyTask, VerifyWorkerData } from "./verifyWorker.js";
+import type { Slice, SliceOutcome } from "./sliceVerifier.js";
+import type { VerifierSettings } from "./settings.js";
+
+const ENTRY = new URL("./verifyWorkerEntry.mjs", import.meta.url);
+/** A worker that posts nothing for this long is taken as dead (a slice takes well under a second). */
+const SILENCE_LIMIT_MS = 300_000;
+
+export interface WorkerPoolConfig {
+  dbPath: string;
+  keys: [number, Uint8Array][];
+  settings: VerifierSettings;
+  runId: number;
+}
+
+export class VerifyWorkerPool {
+  private readonly workers: Worker[] = [];
+  private readonly ports: MessagePort[] = [];
+  private readonly signal = new Int32Array(new SharedArrayBuffer(4));
+  /** Slices sent to each worker and not yet answered. */
+  private readonly pending: number[];
+
+  constructor(count: number, config: WorkerPoolConfig) {
+    for (let i = 0; i < count; i++) {
+      const { port1, port2 } = new MessageChannel();
+      const data: VerifyWorkerData = { ...config, results: port2, signal: this.signal };
+      this.workers.push(new Worker(ENTRY, { workerData: data, transferList: [port2], execArgv: [] }));
+      this.ports.push(port1);
+    }
+    this.pending = new Array<number>(count).fill(0);
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** The worker with the fewest slices outstanding. */
+  leastBusy(): number {
+    let best = 0;
+    for (let i = 1; i < this.pending.length; i++) if (this.pending[i] < this.pending[best]) best = i;
+    return best;
+  }
+
+  outstanding(worker: number): number {
+    return this.pending[worker];
+  }
+
+  send(worker: number, slice: number, components: Slice): void {
+    this.pending[worker]++;
+    this.workers[worker].postMessage({ slice, components } satisfies VerifyTask);
+  }
+
+  /** Blocks until some worker answers; returns the worker and its outcome, or throws its error. */
+  receive(): { worker: number; slice: number; outcome: SliceOutcome } {
+    let waitedFrom = performance.now();
+    for (;;) {
+      const seen = Atomics.load(this.signal, 0);
+      for (let w = 0; w < this.ports.length; w++) {
+        const message = receiveMessageOnPort(this.ports[w]);
+        if (!message) continue;
+        const result = message.message as VerifyResult;
+        this.pending[w]--;
+        if ("error" in result) throw new Error(`verification worker ${w} failed on slice ${result.slice}: ${result.error}`);
+        return { worker: w, slice: result.slice, outcome: result.outcome };
+      }
+      if (Atomics.wait(this.signal, 0, seen, 1000) === "timed-out" && performance.now() - waitedFrom > SILENCE_LIMIT_MS)
+        throw new Error(`verification workers silent for ${SILENCE_LIMIT_MS / 1000} s`);
+      if (Atomics.load(this.signal, 0) !== seen) waitedFrom = performance.now();
+    }
+  }
+
+  close(): void {
+    for (const w of this.workers) {
+      w.postMessage({ stop: true } satisfies VerifyTask);
+      void w.terminate();
+    }
+    for (const p of this.ports) p.close();
+  }
+}

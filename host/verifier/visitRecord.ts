@@ -1,0 +1,49 @@
+// A decided visit as the writer stores it: the visits row's values (without visit_seq and
+// run_id, which the writer assigns) and its canonical decision, flat so that a worker thread
+// can hand a slice of them to the writer thread cheaply.
+import type { VisitDraft } from "./visitDraft.js";
+import type { VisitStatus } from "./reasonCodes.js";
+import { visitDaysJson, visitDecisionJson } from "./visitDecision.js";
+
+/** The visits columns a record fills, in order. */
+export const VISIT_RECORD_COLUMNS =
+  "visit_id, provider_number, client_nd_number, authorization_id, procedure_code, check_in_reading, check_out_reading, device_id, begin_ms, end_ms, time_zone, presence_in, presence_out, status, units, reasons, tasks, days";
+export const VISIT_RECORD_WIDTH = 18;
+export const RECORD_STATUS = 13;
+export const RECORD_UNITS = 14;
+
+export type RecordValue = string | number | null;
+
+/** Appends the visit's row values to `values` and returns its canonical decision. */
+export function recordVisit(runId: number, v: VisitDraft, values: RecordValue[]): string {
+  const days = visitDaysJson(v);
+  values.push(
+    v.visitId,
+    v.providerNumber,
+    v.clientNdNumber,
+    v.authorization?.authorizationId ?? null,
+    v.authorization?.procedureCode ?? null,
+    v.checkIn?.readingId ?? null,
+    v.checkOut?.readingId ?? null,
+    v.deviceId,
+    v.beginMs,
+    v.endMs,
+    v.client?.timeZone ?? null,
+    v.checkIn?.method ?? null,
+    v.checkOut?.method ?? null,
+    v.status,
+    v.units,
+    JSON.stringify(v.reasons),
+    JSON.stringify(v.tasks),
+    days,
+  );
+  return visitDecisionJson(runId, v, days);
+}
+
+export function statusOfRecord(values: readonly RecordValue[], index: number): VisitStatus {
+  return values[index * VISIT_RECORD_WIDTH + RECORD_STATUS] as VisitStatus;
+}
+
+export function unitsOfRecord(values: readonly RecordValue[], index: number): number {
+  return values[index * VISIT_RECORD_WIDTH + RECORD_UNITS] as number;
+}

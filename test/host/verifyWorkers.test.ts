@@ -1,0 +1,89 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { VisitWorld } from "./fixtures/visitWorld.js";
+import { runVerification } from "../../host/verifier/verifyRun.js";
+import { DEFAULT_SETTINGS } from "../../host/verifier/settings.js";
+import { verifyAuditChain } from "../../host/storage/auditLog.js";
+import { importReadings } from "../../host/storage/importers.js";
+
+let world: VisitWorld;
+afterEach(() => world?.close());
+
+/** Several components: a provider with two clients, every reading method, a forged code, an unpaired check-in. */
+function mixedWorld(): VisitWorld {
+  const w = new VisitWorld();
+  for (let i = 1; i <= 6; i++) {
+    w.addClient(`C${i}`, i % 2 ? "America/Chicago" : "America/Denver");
+    w.addProvider(`P${i}`);
+    w.addAuthorization({ authorizationId: `A${i}`, clientNdNumber: `C${i}`, providerNumber: `P${i}` });
+  }
+  w.addAuthorization({ authorizationId: "A1-2", clientNdNumber: "C2", providerNumber: "P1" });
+  const day = (d: number, h: number) => Date.parse("2026-04-06T00:00:00Z") + d * 86_400_000 + h * 3_600_000;
+  for (let d = 0; d < 12; d++) {
+    for (let i = 1; i <= 6; i++) {
+      const p = `P${i}`;
+      const c = `C${i}`;
+      const begin = day(d, 14 + (i % 3));
+      const end = begin + (20 + 7 * d) * 60_000;
+      if (d % 3 === 0) w.visit(p, c, new Date(begin).toISOString(), (end - begin) / 60_000);
+      else if (d % 3 === 1) {
+        w.frame(p, c, "check-in", begin, begin + 5_000);
+        w.frame(p, c, "check-out", end, end + 5_000, { tasks: ["bathing"] });
+      } else {
+        w.typed(p, c, "check-in", begin, begin + 3_600_000);
+        w.typed(p, c, "check-out", end, end + 3_600_000, { tasks: ["meal preparation"], code: i === 4 && d === 5 ? "123456789012" : undefined });
+      }
+    }
+    w.visit("P1", "C2", new Date(day(d, 20)).toISOString(), 130);
+  }
+  w.challenge("P3", "C3", "check-in", day(13, 9));
+  importReadings(w.db, "readings.jsonl", "0", w.readings.splice(0));
+  return w;
+}
+
+function decided(w: VisitWorld) {
+  const visits = w.db.prepare("SELECT * FROM visits ORDER BY visit_seq").all() as Record<string, unknown>[];
+  for (const v of visits) delete v.run_id;
+  const lastRun = (w.db.prepare("SELECT max(run_id) AS r FROM verify_runs").get() as { r: number }).r;
+  const bodies = (w.db.prepare("SELECT body FROM audit_log WHERE kind = 'visit.decisions' ORDER BY seq").all() as { body: string }[])
+    .map((b) => JSON.parse(b.body) as { run: number; decisions: { run: number }[] })
+    .filter((b) => b.run === lastRun)
+    .map((b) => b.decisions.map(({ run: _run, ...rest }) => rest));
+  return { visits, bodies };
+}
+
+describe("verification in worker threads", () => {
+  it("decides, numbers and audits every visit exactly as one thread does", () => {
+    world = mixedWorld();
+    const one = runVerification(world.db, world.keystore, DEFAULT_SETTINGS, { workers: 0, sliceReadings: 10 });
+    const single = decided(world);
+    const two = runVerification(world.db, world.keystore, DEFAULT_SETTINGS, { workers: 2, sliceReadings: 10 });
+    expect(one.workers).toBe(0);
+    expect(two.workers).toBe(2);
+    expect(single.visits.length).toBeGreaterThan(80);
+    expect(new Set(single.visits.map((v) => v.status)).size).toBeGreaterThan(1);
+    expect(decided(world)).toEqual(single);
+    expect({ ...two, runId: 0, auditHead: "", timings: null, workers: 0 }).toEqual({ ...one, runId: 0, auditHead: "", timings: null, workers: 0 });
+    expect(verifyAuditChain(world.db).ok).toBe(true);
+  });
+
+  it("fails the whole run, leaving the database unchanged, when a worker fails on a slice", () => {
+    world = mixedWorld();
+    runVerification(world.db, world.keystore, DEFAULT_SETTINGS, { workers: 0 });
+    const before = decided(world);
+    const count = (table: string) => (world.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    const auditRows = count("audit_log");
+    const runs = count("verify_runs");
+    // A row written behind the importer's back (no MAC on a challenge) makes the verifier throw.
+    world.db
+      .prepare(
+        `INSERT INTO readings (reading_id, reader_id, provider_number, client_nd_number, event, reader_time, reader_ms, method, transport, challenge_nonce, challenge_device_id, challenge_device_time, challenge_status, challenge_journal_seq, imported_at)
+         SELECT 'broken', reader_id, provider_number, client_nd_number, event, reader_time, reader_ms + 1, method, transport, challenge_nonce, challenge_device_id, challenge_device_time, challenge_status, challenge_journal_seq, imported_at
+         FROM readings WHERE provider_number = 'P6' AND method = 'challenge' LIMIT 1`,
+      )
+      .run();
+    expect(() => runVerification(world.db, world.keystore, DEFAULT_SETTINGS, { workers: 2, sliceReadings: 10 })).toThrow(/verification worker \d failed on slice \d+/);
+    expect(decided(world)).toEqual(before);
+    expect(count("audit_log")).toBe(auditRows);
+    expect(count("verify_runs")).toBe(runs);
+  });
+});
