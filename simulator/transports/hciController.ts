@@ -129,10 +129,10 @@ export class HciController {
 
   /**
    * Moves a device out of range (false: nothing is heard from it, its connection times out)
-   * or back into range (true).
+   * or back into range (true). `address` is the one the device is heard at now.
    */
   setInRange(address: string, inRange: boolean): void {
-    const entry = this.devices.find((d) => currentAddressOf(d) === address.toLowerCase() || d.address === address.toLowerCase());
+    const entry = this.devices.find((d) => currentAddressOf(d) === address.toLowerCase());
     if (!entry) throw new Error(`no device ${address} on this controller`);
     if (inRange) {
       this.outOfRange.delete(entry);
