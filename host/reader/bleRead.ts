@@ -87,7 +87,8 @@ async function connectToChosen(noble: Noble, choice: DeviceChoice, options: BleR
     return { choice, link: await openNordicUartLink(choice.chosen.freshest.peripheral, options.connectTimeoutMs), chosenAt };
   } catch (error) {
     const why = (error as Error).message;
-    if (options.device) throw new LinkError("not-found", `could not connect to ${options.device} (${why}): ${ADDRESS_CHANGED_HINT}; run again without --device`);
+    const fault = error instanceof LinkError ? error.fault : "not-found";
+    if (options.device) throw new LinkError(fault, `could not connect to ${options.device} (${why}): ${ADDRESS_CHANGED_HINT}; run again without --device`);
     options.onProgress?.(`could not connect to ${choice.chosen.address} (${why}); ${ADDRESS_CHANGED_HINT}: listening again`);
   }
   const again = chooseDevice(await gatherSightings(noble, options))!;
