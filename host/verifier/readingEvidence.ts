@@ -17,7 +17,7 @@ import { TypedThrottle } from "./typedThrottle.js";
 export interface ReadingVerdict {
   readingId: string;
   event: "check-in" | "check-out";
-  method: ReadingRow[5];
+  method: ReadingRow[3];
   readerMs: number;
   /** True when the reading proves presence at a known device and time. */
   proven: boolean;
@@ -45,8 +45,8 @@ export class ReadingEvidence {
   }
 
   /** Readings of one provider and client must come in reader-time order (the throttle counts in that order). */
-  judge(row: ReadingRow): ReadingVerdict {
-    const [readingId, providerNumber, clientNdNumber, event, readerMs, method, typedCode, frameHex, nonceHex, challengeDeviceId, challengeDeviceTime, challengeStatus, challengeJournalSeq, challengeMac, tasks] =
+  judge(providerNumber: string, clientNdNumber: string, row: ReadingRow): ReadingVerdict {
+    const [readingId, event, readerMs, method, typedCode, frameHex, nonceHex, challengeDeviceId, challengeDeviceTime, challengeStatus, challengeJournalSeq, challengeMac, tasks] =
       row;
     const verdict: ReadingVerdict = { readingId, event, method, readerMs, proven: false, deviceId: null, timeMs: readerMs, reasons: [], tasks };
     const client = this.ctx.clients.get(clientNdNumber);

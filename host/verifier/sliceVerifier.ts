@@ -60,7 +60,7 @@ export class SliceVerifier {
       for (const [providerNumber, clientNdNumber] of component) {
         const rows = this.selectPair.all(providerNumber, clientNdNumber) as ReadingRow[];
         const verdicts = new Array<ReadingVerdict>(rows.length);
-        for (let i = 0; i < rows.length; i++) verdicts[i] = this.evidence.judge(rows[i]);
+        for (let i = 0; i < rows.length; i++) verdicts[i] = this.evidence.judge(providerNumber, clientNdNumber, rows[i]);
         for (const v of pairReadings(providerNumber, clientNdNumber, this.ctx.clients.get(clientNdNumber) ?? null, verdicts, this.maxVisitMs)) visits.push(v);
         out.readings += rows.length;
       }
