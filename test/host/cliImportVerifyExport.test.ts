@@ -205,6 +205,14 @@ describe("the verifier's command line, end to end", () => {
     expect(visitsJson[1]).toMatchObject({ presenceCheckIn: "typed", days: [{ date: "2026-04-15", minutes: 30, paidMinutes: 30, units: 2 }] });
   });
 
+  it("refuses a --workers value that is not a whole number from 0 to 64, naming the option", () => {
+    world = new VisitWorld();
+    world.close();
+    const result = evv(["verify", "--db", world.dbPath, "--keystore", world.keystorePath, "--workers", "two"]);
+    expect(result.code).toBe(EXIT_BAD_INPUT);
+    expect(result.stderr).toContain("--workers");
+  });
+
   it("refuses verify without the keystore passphrase", () => {
     world = new VisitWorld();
     world.close();
