@@ -44,6 +44,8 @@ export class SliceVerifier {
     keys: MasterKeySource,
     settings: VerifierSettings,
     private readonly runId: number,
+    /** Called after each provider–client pair's readings are judged (a worker's sign of life). */
+    private readonly onPair: () => void = () => {},
   ) {
     this.ctx = new VerificationContext(db, keys);
     this.evidence = new ReadingEvidence(this.ctx, settings);
@@ -63,6 +65,7 @@ export class SliceVerifier {
         for (let i = 0; i < rows.length; i++) verdicts[i] = this.evidence.judge(providerNumber, clientNdNumber, rows[i]);
         for (const v of pairReadings(providerNumber, clientNdNumber, this.ctx.clients.get(clientNdNumber) ?? null, verdicts, this.maxVisitMs)) visits.push(v);
         out.readings += rows.length;
+        this.onPair();
       }
       const t1 = performance.now();
       for (const w of decideVisits(visits, this.ctx, this.calendar)) out.auditWeeks.push(w);

@@ -1,11 +1,13 @@
 // A verification worker thread: its own read-only connection and verification context; verifies
 // the slices the writer thread sends and posts each outcome back on its results port, then
-// bumps the shared signal so the (synchronously waiting) writer wakes.
+// bumps the shared signal so the (synchronously waiting) writer wakes. It also ticks a shared
+// progress counter per provider–client pair, so a long slice is not mistaken for a dead worker.
 import { parentPort, workerData, type MessagePort } from "node:worker_threads";
 import { openDatabaseReadOnly } from "../storage/database.js";
 import { InMemoryMasterKeys } from "./masterKeys.js";
 import { SliceVerifier, type Slice, type SliceOutcome } from "./sliceVerifier.js";
 import type { VerifierSettings } from "./settings.js";
+import { SIGNAL_PROGRESS, SIGNAL_RESULTS } from "./verifySignal.js";
 
 export interface VerifyWorkerData {
   dbPath: string;
@@ -23,8 +25,8 @@ const data = workerData as VerifyWorkerData;
 
 function post(result: VerifyResult): void {
   data.results.postMessage(result);
-  Atomics.add(data.signal, 0, 1);
-  Atomics.notify(data.signal, 0);
+  Atomics.add(data.signal, SIGNAL_RESULTS, 1);
+  Atomics.notify(data.signal, SIGNAL_RESULTS);
 }
 
 let verifier: SliceVerifier | null = null;
@@ -32,7 +34,7 @@ let startError: string | null = null;
 const db = (() => {
   try {
     const db = openDatabaseReadOnly(data.dbPath);
-    verifier = new SliceVerifier(db, new InMemoryMasterKeys(data.keys), data.settings, data.runId);
+    verifier = new SliceVerifier(db, new InMemoryMasterKeys(data.keys), data.settings, data.runId, () => Atomics.add(data.signal, SIGNAL_PROGRESS, 1));
     return db;
   } catch (error) {
     startError = (error as Error).stack ?? String(error);

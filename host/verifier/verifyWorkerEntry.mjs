@@ -9,6 +9,6 @@ try {
   await import("./verifyWorker.ts");
 } catch (error) {
   workerData.results.postMessage({ slice: -1, error: String(error?.stack ?? error) });
-  Atomics.add(workerData.signal, 0, 1);
+  Atomics.add(workerData.signal, 0, 1); // SIGNAL_RESULTS (verifySignal.ts)
   Atomics.notify(workerData.signal, 0);
 }

@@ -5,10 +5,15 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "
 import type { VerifyResult, VerifyTask, VerifyWorkerData } from "./verifyWorker.js";
 import type { Slice, SliceOutcome } from "./sliceVerifier.js";
 import type { VerifierSettings } from "./settings.js";
+import { SIGNAL_LENGTH, SIGNAL_PROGRESS, SIGNAL_RESULTS } from "./verifySignal.js";
 
 const ENTRY = new URL("./verifyWorkerEntry.mjs", import.meta.url);
-/** A worker that posts nothing for this long is taken as dead (a slice takes well under a second). */
+/**
+ * Workers that neither answer nor report progress (one tick per provider–client pair verified)
+ * for this long are taken as dead: a worker stopped by the runtime (out of memory) posts nothing.
+ */
 const SILENCE_LIMIT_MS = 300_000;
+
 /**
  * A larger young generation than V8's default: a worker allocates short-lived rows, verdicts and
  * MAC buffers per reading, and fewer, larger scavenges cost less CPU (measured about 15% on
@@ -26,7 +31,7 @@ export interface WorkerPoolConfig {
 export class VerifyWorkerPool {
   private readonly workers: Worker[] = [];
   private readonly ports: MessagePort[] = [];
-  private readonly signal = new Int32Array(new SharedArrayBuffer(4));
+  private readonly signal = new Int32Array(new SharedArrayBuffer(4 * SIGNAL_LENGTH));
   /** Slices sent to each worker and not yet answered. */
   private readonly pending: number[];
 
@@ -62,9 +67,10 @@ export class VerifyWorkerPool {
 
   /** Blocks until some worker answers; returns the worker and its outcome, or throws its error. */
   receive(): { worker: number; slice: number; outcome: SliceOutcome } {
-    let waitedFrom = performance.now();
+    let quietSince = performance.now();
+    let progress = Atomics.load(this.signal, SIGNAL_PROGRESS);
     for (;;) {
-      const seen = Atomics.load(this.signal, 0);
+      const seen = Atomics.load(this.signal, SIGNAL_RESULTS);
       for (let w = 0; w < this.ports.length; w++) {
         const message = receiveMessageOnPort(this.ports[w]);
         if (!message) continue;
@@ -73,9 +79,11 @@ export class VerifyWorkerPool {
         if ("error" in result) throw new Error(`verification worker ${w} failed on slice ${result.slice}: ${result.error}`);
         return { worker: w, slice: result.slice, outcome: result.outcome };
       }
-      if (Atomics.wait(this.signal, 0, seen, 1000) === "timed-out" && performance.now() - waitedFrom > SILENCE_LIMIT_MS)
-        throw new Error(`verification workers silent for ${SILENCE_LIMIT_MS / 1000} s`);
-      if (Atomics.load(this.signal, 0) !== seen) waitedFrom = performance.now();
+      if (Atomics.wait(this.signal, SIGNAL_RESULTS, seen, 1000) === "timed-out") {
+        const now = Atomics.load(this.signal, SIGNAL_PROGRESS);
+        if (now !== progress) (progress = now), (quietSince = performance.now());
+        else if (performance.now() - quietSince > SILENCE_LIMIT_MS) throw new Error(`verification workers silent for ${SILENCE_LIMIT_MS / 1000} s`);
+      }
     }
   }
 
