@@ -46,7 +46,13 @@ export const hciPtyExposure: TesterExposure = {
     if (f.fault) hci.injectFault(f.fault);
     log(`HCI controller on ${hci.hostPath}, device ${address} at ${f.rssi} dBm`);
     log(`  read it: BLUETOOTH_HCI_SOCKET_UART_PORT=${hci.hostPath} npx evv read --ble --check-in --provider <n> --client <nd>`);
-    return () => hci.close();
+    // The firmware changes its address every quarter-hour: say where it is heard now.
+    const onAddress = (now: string) => log(`device now advertises from ${now.split(" ")[0]}`);
+    device.on("address", onAddress);
+    return async () => {
+      device.off("address", onAddress);
+      await hci.close();
+    };
   },
 };
 
