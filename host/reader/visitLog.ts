@@ -20,14 +20,8 @@ export function appendToVisitLog(path: string, record: Reading): AppendResult {
   const fd = openSync(path, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT, 0o600);
   let created = false;
   try {
-    const before = fstatSync(fd).size;
+    const { size: before, partialLine: partialLineFound } = settledEnd(fd);
     created = before === 0;
-    let partialLineFound = false;
-    if (before > 0) {
-      const last = Buffer.alloc(1);
-      readSync(fd, last, 0, 1, before - 1);
-      partialLineFound = last[0] !== 0x0a;
-    }
     const bytes = Buffer.from((partialLineFound ? "\n" : "") + line, "utf8");
     const written = writeSync(fd, bytes);
     if (written !== bytes.length) {
@@ -40,6 +34,31 @@ export function appendToVisitLog(path: string, record: Reading): AppendResult {
   } finally {
     closeSync(fd);
     if (created) syncDirectory(dirname(path));
+  }
+}
+
+/** How long the end of the file must stay put before a missing line end counts as torn. */
+const SETTLE_MS = 10;
+const SETTLE_TRIES = 20;
+
+/**
+ * The file's size and whether it ends in a partial line. Another reader's append is one
+ * write(2), but the kernel grows the file page by page while copying it, so fstat can catch
+ * it mid-record: a line end that is missing only while the size still moves is someone
+ * else's write in progress, not a torn line. Torn means the end stays put for SETTLE_MS.
+ */
+function settledEnd(fd: number): { size: number; partialLine: boolean } {
+  const last = Buffer.alloc(1);
+  let size = fstatSync(fd).size;
+  for (let attempt = 0; ; attempt++) {
+    if (size === 0) return { size, partialLine: false };
+    readSync(fd, last, 0, 1, size - 1);
+    if (last[0] === 0x0a) return { size, partialLine: false };
+    if (attempt === SETTLE_TRIES) return { size, partialLine: true };
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, SETTLE_MS);
+    const later = fstatSync(fd).size;
+    if (later === size) return { size, partialLine: true };
+    size = later;
   }
 }
 
