@@ -1,5 +1,6 @@
 // Portable SHA-256 (FIPS 180-4) in the Espruino dialect, for boards without a native one
-// (Pixl.js has SHA1 only). 32-bit arithmetic uses `| 0` and `>>> 0`; no Math.imul.
+// (Pixl.js has SHA1 only), and the host's fast path for short messages (host/crypto).
+// 32-bit arithmetic uses `| 0` and `>>> 0`; rotations are written out (no Math.imul, no calls).
 import type { HashFunction } from "./hashFunction.js";
 
 const ROUND_CONSTANTS = new Uint32Array([
@@ -13,33 +14,29 @@ const ROUND_CONSTANTS = new Uint32Array([
   0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
 
-const INITIAL_STATE = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+/** The SHA-256 initial hash value (H0). */
+export const SHA256_INITIAL_STATE = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
 
-function rotr(x: number, n: number): number {
-  return (x >>> n) | (x << (32 - n));
-}
-
-function compress(state: Int32Array, block: Uint8Array, offset: number, w: Int32Array): void {
+/** One compression: folds the 64-byte block at `offset` into `state`; `w` is scratch (64 words). */
+export function sha256Compress(state: Int32Array, block: Uint8Array, offset: number, w: Int32Array): void {
   for (let t = 0; t < 16; t++) {
     const p = offset + 4 * t;
     w[t] = (block[p] << 24) | (block[p + 1] << 16) | (block[p + 2] << 8) | block[p + 3];
   }
   for (let t = 16; t < 64; t++) {
-    const w15 = w[t - 15];
-    const w2 = w[t - 2];
-    const s0 = rotr(w15, 7) ^ rotr(w15, 18) ^ (w15 >>> 3);
-    const s1 = rotr(w2, 17) ^ rotr(w2, 19) ^ (w2 >>> 10);
+    const x = w[t - 15];
+    const y = w[t - 2];
+    const s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
+    const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
     w[t] = (w[t - 16] + s0 + w[t - 7] + s1) | 0;
   }
   let a = state[0], b = state[1], c = state[2], d = state[3];
   let e = state[4], f = state[5], g = state[6], h = state[7];
   for (let t = 0; t < 64; t++) {
-    const s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
-    const ch = (e & f) ^ (~e & g);
-    const t1 = (h + s1 + ch + ROUND_CONSTANTS[t] + w[t]) | 0;
-    const s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22);
-    const maj = (a & b) ^ (a & c) ^ (b & c);
-    const t2 = (s0 + maj) | 0;
+    const s1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
+    const t1 = (h + s1 + ((e & f) ^ (~e & g)) + ROUND_CONSTANTS[t] + w[t]) | 0;
+    const s0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
+    const t2 = (s0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
     h = g; g = f; f = e; e = (d + t1) | 0;
     d = c; c = b; b = a; a = (t1 + t2) | 0;
   }
@@ -49,15 +46,17 @@ function compress(state: Int32Array, block: Uint8Array, offset: number, w: Int32
   state[6] = (state[6] + g) | 0; state[7] = (state[7] + h) | 0;
 }
 
-export const portableSha256: HashFunction = function (message: Uint8Array): Uint8Array {
-  const state = new Int32Array(INITIAL_STATE);
-  const w = new Int32Array(64);
-  const fullBlocks = message.length >> 6;
-  for (let i = 0; i < fullBlocks; i++) compress(state, message, i * 64, w);
-  // Padding: the tail, 0x80, zeros, then the bit length in 64 bits big-endian.
-  const tailLength = message.length - fullBlocks * 64;
+/**
+ * Finishes a hash whose first `offset` bytes (a multiple of 64) are already folded into
+ * `state`: the remaining whole blocks, the padding (0x80, zeros, the bit length in 64 bits
+ * big-endian), and the digest. `state` is used up.
+ */
+export function sha256Finish(state: Int32Array, message: Uint8Array, offset: number, w: Int32Array): Uint8Array {
+  let at = offset;
+  for (; at + 64 <= message.length; at += 64) sha256Compress(state, message, at, w);
+  const tailLength = message.length - at;
   const padded = new Uint8Array(tailLength < 56 ? 64 : 128);
-  for (let i = 0; i < tailLength; i++) padded[i] = message[fullBlocks * 64 + i];
+  for (let i = 0; i < tailLength; i++) padded[i] = message[at + i];
   padded[tailLength] = 0x80;
   const bitLength = message.length * 8;
   const high = Math.floor(bitLength / 4294967296);
@@ -67,7 +66,7 @@ export const portableSha256: HashFunction = function (message: Uint8Array): Uint
   padded[end - 6] = (high >>> 8) & 255; padded[end - 5] = high & 255;
   padded[end - 4] = (low >>> 24) & 255; padded[end - 3] = (low >>> 16) & 255;
   padded[end - 2] = (low >>> 8) & 255; padded[end - 1] = low & 255;
-  for (let offset = 0; offset < padded.length; offset += 64) compress(state, padded, offset, w);
+  for (let block = 0; block < padded.length; block += 64) sha256Compress(state, padded, block, w);
   const digest = new Uint8Array(32);
   for (let i = 0; i < 8; i++) {
     digest[4 * i] = (state[i] >>> 24) & 255;
@@ -76,4 +75,8 @@ export const portableSha256: HashFunction = function (message: Uint8Array): Uint
     digest[4 * i + 3] = state[i] & 255;
   }
   return digest;
+}
+
+export const portableSha256: HashFunction = function (message: Uint8Array): Uint8Array {
+  return sha256Finish(new Int32Array(SHA256_INITIAL_STATE), message, 0, new Int32Array(64));
 };
