@@ -29,14 +29,8 @@ export class BundleRefusedError extends Error {
 export const NUS_CHUNK_BYTES = 20;
 export const OUT_OF_MEMORY = "Out of Memory";
 
-export interface Advertisement {
-  manufacturerId: number;
-  manufacturerData: Uint8Array;
-  intervalMs: number;
-  connectable: boolean;
-  nameInPacket: boolean;
-  name: string | null;
-}
+/** What the device advertises now: the runtime's advertising state without its packet accounting. */
+export type Advertisement = Omit<AdvertisingState, "packetBytes">;
 
 export class SimulatedDevice extends EventEmitter {
   readonly board: BoardName;
