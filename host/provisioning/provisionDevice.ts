@@ -128,10 +128,11 @@ async function finishLockedDevice(
 async function proveKey(session: ConsoleSession, deviceId: number, versions: number[], keystore: Keystore): Promise<number | null> {
   const nonce = new Uint8Array(randomBytes(16));
   const answer = parseAnswer(challengeAnswerLine, "CHAL", await deviceCommand(session, `CHAL ${toHex(nonce)}`));
+  if (answer.deviceId !== deviceIdHex(deviceId)) return null;
   for (const version of versions) {
     const key = deriveDeviceKey(nodeSha256, keystore.masterKey(version), version, deviceId);
     const matches = challengeAnswerMatches(nodeSha256, key, nonce, {
-      deviceId: answer.deviceId === deviceIdHex(deviceId) ? deviceId : -1,
+      deviceId,
       deviceTime: answer.deviceTime,
       status: answer.status,
       journalSeq: answer.journalSeq,
