@@ -1,5 +1,7 @@
 // Facts about each supported board (DESIGN.md section 5), used by the firmware build (bundle
 // size against Storage) and by the simulator (what each emulated board has).
+import { fileURLToPath } from "node:url";
+
 export const BOARD_NAMES = ["puckjs", "pixljs", "banglejs2"] as const;
 export type BoardName = (typeof BOARD_NAMES)[number];
 
@@ -66,6 +68,7 @@ export const BOARD_FACTS: Record<BoardName, BoardFacts> = {
 };
 
 /** Where `npm run build:firmware` writes a board's bundle. */
+/** Where `npm run build:firmware` writes a board's bundle, in this checkout (whatever the working directory). */
 export function bundlePathFor(board: BoardName): string {
-  return `dist/firmware/${board}.js`;
+  return fileURLToPath(new URL(`../../dist/firmware/${board}.js`, import.meta.url));
 }

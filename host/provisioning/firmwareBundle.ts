@@ -2,6 +2,7 @@
 // `npm run build:firmware` writes it. The host reads the file; it never imports firmware/.
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import type { Board } from "../domain/device.js";
 
@@ -14,6 +15,9 @@ const REGISTRY_BOARD: Record<FirmwareBoard, Board> = { puckjs: "puck-js-2", pixl
 export function boardForRegistry(board: FirmwareBoard): Board {
   return REGISTRY_BOARD[board];
 }
+
+/** Where `npm run build:firmware` writes the bundles in this checkout. */
+export const BUILT_FIRMWARE_DIRECTORY = fileURLToPath(new URL("../../dist/firmware", import.meta.url));
 
 export interface FirmwareBundle {
   board: FirmwareBoard;

@@ -17,6 +17,7 @@ program
   .description("Run a simulated EVV fob (the built firmware bundle on an emulated Espruino board)")
   .requiredOption("--board <board>", "puckjs, pixljs or banglejs2")
   .option("--bundle <path>", "firmware bundle (default dist/firmware/<board>.js)")
+  .option("--stock", "a stock board with no firmware, as it comes from the maker: for `evv device provision`", false)
   .option("--id <hex8>", "provision this device ID")
   .option("--key <hex64>", "provision this device key")
   .option("--master-key <hex64>", "derive the device key from this master key")
@@ -45,8 +46,8 @@ if (!parsed.success) {
   process.exit(2);
 }
 const options = parsed.data;
-const bundlePath = options.bundle ?? bundlePathFor(options.board);
-if (!existsSync(bundlePath)) {
+const bundlePath = options.stock ? undefined : (options.bundle ?? bundlePathFor(options.board));
+if (bundlePath !== undefined && !existsSync(bundlePath)) {
   console.error(`evv-sim: ${bundlePath} does not exist; run npm run build:firmware first`);
   process.exit(2);
 }
@@ -78,6 +79,7 @@ for (const exposure of DEVICE_EXPOSURES) {
   const stop = await exposure.start(device, flags, (line) => console.log(line));
   if (stop) stops.push(stop);
 }
+session.linksExposed = stops.length > 0;
 const finish = async (code: number) => {
   device.stop();
   persist();

@@ -9,6 +9,7 @@ export const SimOptionsSchema = z
   .object({
     board: z.enum(BOARD_NAMES, { message: `--board must be one of ${BOARD_NAMES.join(", ")}` }),
     bundle: z.string().min(1).optional(),
+    stock: z.boolean().default(false),
     id: hex(4, "--id").optional(),
     key: hex(32, "--key").optional(),
     masterKey: hex(32, "--master-key").optional(),
@@ -26,6 +27,9 @@ export const SimOptionsSchema = z
   })
   .refine((o) => !(o.key && o.masterKey), { message: "give --key or --master-key, not both" })
   .refine((o) => !((o.key || o.masterKey) && !o.id), { message: "--key/--master-key need --id" })
-  .refine((o) => !(o.lock && !(o.key || o.masterKey)), { message: "--lock needs a key (--key or --master-key) and --id" });
+  .refine((o) => !(o.lock && !(o.key || o.masterKey)), { message: "--lock needs a key (--key or --master-key) and --id" })
+  .refine((o) => !(o.stock && (o.bundle || o.id || o.key || o.masterKey || o.lock)), {
+    message: "--stock starts a board with no firmware: it takes no --bundle, --id, --key, --master-key or --lock (provision it with evv device provision)",
+  });
 
 export type SimOptions = z.output<typeof SimOptionsSchema>;

@@ -33,6 +33,8 @@ export class SimSession {
   readonly device: SimulatedDevice;
   readonly deviceId: number | null;
   readonly deviceKey: Uint8Array | null;
+  /** Set once a transport exposes the device's links to a host (the tester then stays off them). */
+  linksExposed = false;
 
   constructor(device: SimulatedDevice, options: SimOptions) {
     this.device = device;
@@ -83,10 +85,15 @@ export class SimSession {
     const d = this.device;
     const out: string[] = [];
     out.push(`${d.facts.title} "${d.deviceName}"  world ${this.clockText(d.worldNowMs())}  device ${this.clockText(d.deviceNowMs())}`);
-    out.push(`  ${this.send("serial", "STATUS")}`);
-    const code = this.send("serial", "CODE");
-    const words = code.split(" ");
-    out.push(words[0] === "OK" ? `  code ${groupDisplayCode(words[2])}  (step ${words[3]})` : `  code: ${code}`);
+    if (this.linksExposed) {
+      // The host owns the links now: asking STATUS or CODE here would put answers on its line.
+      out.push("  (links exposed to the host: status from the advert; `send STATUS` / `send CODE` ask the device, and the host's link sees the answer)");
+    } else {
+      out.push(`  ${this.send("serial", "STATUS")}`);
+      const code = this.send("serial", "CODE");
+      const words = code.split(" ");
+      out.push(words[0] === "OK" ? `  code ${groupDisplayCode(words[2])}  (step ${words[3]})` : `  code: ${code}`);
+    }
     const ad = d.advertising();
     if (ad === null) out.push("  advertising: none");
     else if (ad.manufacturerData.length === 24) {

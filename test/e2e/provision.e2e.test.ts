@@ -2,7 +2,9 @@
 // pseudo-terminal and behind the emulated HCI controller; the real CLI uploads the built
 // bundle, writes the key, sets the clock, locks and registers it; then it is assigned, a
 // caregiver reads it, and the verifier accepts the visit.
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -130,5 +132,32 @@ describe("evv device provision", () => {
     expect(JSON.stringify(summary)).toMatch(/verified/);
     // The stock board advertised from its own address; the provisioned fob no longer does.
     expect(current()).not.toBe(stockAddress);
+  });
+  it("provisions a stock board that the tester's command runs in another process, whose own display stays off the host's link", async () => {
+    bundlePath("banglejs2");
+    const sim = spawn(process.execPath, [fileURLToPath(new URL("../../bin/evv-sim.js", import.meta.url)), "--board", "banglejs2", "--stock", "--serial-pty"], { cwd: dir });
+    cleanups.push(async () => {
+      if (sim.exitCode === null) {
+        const exited = new Promise((resolve) => sim.once("exit", resolve));
+        sim.stdin.end("quit\n");
+        await exited;
+      }
+    });
+    const serialPath = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      const timer = setTimeout(() => reject(new Error(`evv-sim did not announce its serial console:\n${out}`)), 30_000);
+      sim.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+        const path = /serial console on (\/dev\/\S+)/.exec(out)?.[1];
+        if (path) {
+          clearTimeout(timer);
+          resolve(path);
+        }
+      });
+    });
+    const run = await runEvv(["device", "provision", "--serial", serialPath, "--board", "banglejs2", "--json"], env, 120_000);
+    expect(run.stderr).not.toContain("evv:");
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ deviceId: "00000001", uploaded: true });
   });
 });

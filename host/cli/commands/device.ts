@@ -4,10 +4,10 @@ import { z } from "zod";
 import { CliError, EXIT_BAD_INPUT, EXIT_DEVICE, EXIT_REJECTED, EXIT_USAGE } from "../cliError.js";
 import { LinkError } from "../../transport/linkError.js";
 import { openVerifierStores, verifierStoreOptions, type VerifierStoreOptions } from "../verifierStores.js";
-import { openDevicePipe, deviceLinkOptions, type DeviceLinkOptions } from "../devicePipe.js";
+import { checkDeviceLinkOptions, openDevicePipe, deviceLinkOptions, type DeviceLinkOptions } from "../devicePipe.js";
 import { ConsoleSession } from "../../provisioning/consoleSession.js";
 import { provisionDevice } from "../../provisioning/provisionDevice.js";
-import { firmwareBoard, loadFirmwareBundle } from "../../provisioning/firmwareBundle.js";
+import { BUILT_FIRMWARE_DIRECTORY, firmwareBoard, loadFirmwareBundle } from "../../provisioning/firmwareBundle.js";
 import { syncDeviceTime } from "../../provisioning/syncDeviceTime.js";
 import { registrationLabel } from "../../provisioning/registrationLabel.js";
 import { deviceIdHex as deviceIdSchema, instant, locationId } from "../../domain/identifiers.js";
@@ -36,10 +36,11 @@ export function registerDeviceCommands(program: Command): void {
   withStores(withLink(device.command("provision")))
     .description("upload the firmware, write the device key, set the clock, lock the device and register it; safe to run again after an interruption")
     .addOption(new Option("--board <board>", "board the bundle is built for").choices(firmwareBoard.options).makeOptionMandatory())
-    .option("--firmware-dir <dir>", "where the built bundles are", "dist/firmware")
+    .option("--firmware-dir <dir>", "where the built bundles are (default: this checkout's dist/firmware)", BUILT_FIRMWARE_DIRECTORY)
     .option("--device-id <hex8>", "device ID for a device that has none yet (default: next free)")
     .option("--json", "print the result as JSON")
     .action(async (opts: VerifierStoreOptions & DeviceLinkOptions & { board: string; firmwareDir: string; deviceId?: string; json?: boolean }) => {
+      checkDeviceLinkOptions(opts);
       const board = parseOrUsage(firmwareBoard, opts.board, "--board");
       const wantedId = opts.deviceId === undefined ? undefined : parseDeviceIdHex(parseOrUsage(deviceIdSchema, opts.deviceId.toLowerCase(), "--device-id"))!;
       const bundle = (() => {
@@ -82,6 +83,7 @@ export function registerDeviceCommands(program: Command): void {
     .option("--json", "print the result as JSON")
     .action(async (deviceId: string, opts: VerifierStoreOptions & DeviceLinkOptions & { json?: boolean }) => {
       const id = parseOrUsage(deviceIdSchema, deviceId.toLowerCase(), "deviceId");
+      checkDeviceLinkOptions(opts);
       const stores = openVerifierStores(opts, { needKeystore: true });
       const session = new ConsoleSession(await openDevicePipe(opts));
       try {
