@@ -2,7 +2,8 @@
 // adds a version and keeps the old ones (devices provisioned under them still verify).
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, readFileSync } from "node:fs";
-import { MASTER_KEY_LENGTH } from "../../protocol/deviceKey.js";
+import { MASTER_KEY_LENGTH, deriveDeviceKey } from "../../protocol/deviceKey.js";
+import { nodeSha256 } from "../crypto/nodeSha256.js";
 import { keystoreContents, keystoreFile, type KeystoreContents } from "./keystoreFile.js";
 import { DEFAULT_SCRYPT_COST, seal, unseal, type ScryptCost } from "./sealing.js";
 import { writeFileAtomic } from "./atomicWrite.js";
@@ -59,6 +60,16 @@ export class Keystore {
     const entry = this.contents.keys.find((k) => k.version === version);
     if (!entry) throw new Error(`keystore: no master key of version ${version}`);
     return new Uint8Array(Buffer.from(entry.key, "hex"));
+  }
+
+  /** A device's key (SPEC.md section 2), derived from the master key of its version; the master key copy is wiped. */
+  deviceKey(version: number, deviceId: number): Uint8Array {
+    const master = this.masterKey(version);
+    try {
+      return deriveDeviceKey(nodeSha256, master, version, deviceId);
+    } finally {
+      master.fill(0);
+    }
   }
 
   /** Adds a fresh master key as the next version and makes it current; returns the version. */

@@ -1,6 +1,7 @@
 // Line-level access to a device's console for provisioning: the same bytes carry the stock
 // Espruino REPL (before our firmware runs, or after `PROV CONSOLE`) and our firmware's command
-// protocol. Provisioning needs both, so it reads lines itself instead of through a LineLink.
+// protocol. Provisioning needs both, so it reads lines itself instead of through a LineLink,
+// whose LineFraming rightly refuses the REPL's echoes, prompts and control bytes as garbage.
 import type { BytePipe } from "../transport/deviceLink.js";
 import { LinkError } from "../transport/linkError.js";
 

@@ -7,7 +7,6 @@
 import { randomBytes } from "node:crypto";
 import {
   challengeAnswerMatches,
-  deriveDeviceKey,
   deviceIdHex,
   fromHex,
   parseDeviceIdHex,
@@ -72,7 +71,7 @@ export async function provisionDevice(session: ConsoleSession, options: Provisio
 
   const deviceId = status.deviceId !== null ? parseDeviceIdHex(status.deviceId)! : chooseDeviceId(options);
   const keyVersion = options.keystore.currentVersion;
-  const deviceKey = deriveDeviceKey(nodeSha256, options.keystore.masterKey(keyVersion), keyVersion, deviceId);
+  const deviceKey = options.keystore.deviceKey(keyVersion, deviceId);
   const idHex = deviceIdHex(deviceId);
   if (status.deviceId === null) {
     if (options.registry.getDevice(idHex)) throw new Error(`device ID ${idHex} is already registered to another device: pass another --device-id`);
@@ -130,7 +129,7 @@ async function proveKey(session: ConsoleSession, deviceId: number, versions: num
   const answer = parseAnswer(challengeAnswerLine, "CHAL", await deviceCommand(session, `CHAL ${toHex(nonce)}`));
   if (answer.deviceId !== deviceIdHex(deviceId)) return null;
   for (const version of versions) {
-    const key = deriveDeviceKey(nodeSha256, keystore.masterKey(version), version, deviceId);
+    const key = keystore.deviceKey(version, deviceId);
     const matches = challengeAnswerMatches(nodeSha256, key, nonce, {
       deviceId,
       deviceTime: answer.deviceTime,

@@ -1,6 +1,6 @@
 // Authenticated time sync (SPEC.md section 8) from the key holder's side: ask the device for a
 // nonce, answer with the time and its MAC, and record the clock observation in the registry.
-import { deriveDeviceKey, fromHex, parseDeviceIdHex, timeSyncMac, toHex } from "../../protocol/index.js";
+import { fromHex, parseDeviceIdHex, timeSyncMac, toHex } from "../../protocol/index.js";
 import { nodeSha256 } from "../crypto/nodeSha256.js";
 import type { Keystore } from "../keystore/keystore.js";
 import type { DeviceRegistry } from "../registry/deviceRegistry.js";
@@ -27,7 +27,7 @@ export async function syncDeviceTime(
   const observedAt = options.now();
   const newTime = Math.floor(observedAt.getTime() / 1000);
   const numericId = parseDeviceIdHex(options.deviceId)!;
-  const key = deriveDeviceKey(nodeSha256, options.keystore.masterKey(record.keyVersion), record.keyVersion, numericId);
+  const key = options.keystore.deviceKey(record.keyVersion, numericId);
   const mac = timeSyncMac(nodeSha256, key, numericId, fromHex(request.nonce)!, newTime);
   key.fill(0);
   const answer = parseAnswer(syncAnswerLine, "SYNC", await deviceCommand(session, `SYNC ${newTime} ${toHex(mac)}`));
