@@ -8,7 +8,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
-import Database from "better-sqlite3";
 import { openDatabase } from "../host/storage/database.js";
 import { Keystore } from "../host/keystore/keystore.js";
 import { importAuthorizations, importClients, importDevices, importProviders, importReadings } from "../host/storage/importers.js";

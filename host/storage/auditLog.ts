@@ -17,7 +17,7 @@ export class AuditAppender {
   private head: string;
   private readonly insert;
 
-  constructor(private readonly db: EvvDatabase) {
+  constructor(db: EvvDatabase) {
     const last = db.prepare("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1").get() as { hash: string } | undefined;
     this.head = last?.hash ?? GENESIS_HASH;
     this.insert = db.prepare("INSERT INTO audit_log (kind, subject, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?)");
