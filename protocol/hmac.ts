@@ -5,6 +5,7 @@ import { concatBytes, sliceBytes } from "./bytes.js";
 const BLOCK_SIZE = 64;
 
 export function hmacSha256(hash: HashFunction, key: Uint8Array, message: Uint8Array): Uint8Array {
+  if (hash.hmac) return hash.hmac(key, message);
   const shortKey = key.length > BLOCK_SIZE ? hash(key) : key;
   const inner = new Uint8Array(BLOCK_SIZE);
   const outer = new Uint8Array(BLOCK_SIZE);

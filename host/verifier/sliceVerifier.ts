@@ -43,7 +43,6 @@ export class SliceVerifier {
     db: EvvDatabase,
     keys: MasterKeySource,
     settings: VerifierSettings,
-    private readonly runId: number,
     /** Called after each provider–client pair's readings are judged (a worker's sign of life). */
     private readonly onPair: () => void = () => {},
   ) {
@@ -69,7 +68,7 @@ export class SliceVerifier {
       }
       const t1 = performance.now();
       for (const w of decideVisits(visits, this.ctx, this.calendar)) out.auditWeeks.push(w);
-      for (const v of visits) out.decisions.push(recordVisit(this.runId, v, out.records));
+      for (const v of visits) out.decisions.push(recordVisit(v, out.records));
       out.readingsMs += t1 - t0;
       out.rulesMs += performance.now() - t1;
     }

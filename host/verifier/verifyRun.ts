@@ -21,7 +21,7 @@ import { VisitWriter } from "./visitWriter.js";
 import { statusOfRecord, unitsOfRecord } from "./visitRecord.js";
 import { VerifyWorkerPool } from "./verifyWorkerPool.js";
 
-export { visitDecision, visitDecisionJson } from "./visitDecision.js";
+export { decisionsOfEntry, type VisitDecision } from "./visitDecision.js";
 
 export type VerifyPhase = "readings";
 
@@ -30,8 +30,9 @@ export interface VerifyOptions {
   /** Report progress every this many readings. */
   progressEvery?: number;
   /**
-   * Worker threads that verify slices (0: verify in this thread). Default: one per available
-   * core when there are at least AUTO_THREADS_MIN_READINGS readings and the database is a file.
+   * Worker threads that verify slices beside this thread, which writes and verifies too (0: all
+   * in this thread). Default: one fewer than the available cores when there are at least
+   * AUTO_THREADS_MIN_READINGS readings and the database is a file.
    */
   workers?: number;
   /** Readings per slice (default SLICE_READINGS; smaller in tests to get many slices). */
@@ -42,6 +43,8 @@ export interface VerifyOptions {
 export const AUTO_THREADS_MIN_READINGS = 50_000;
 /** Readings per slice (whole components, so a slice can hold more). */
 export const SLICE_READINGS = 4_000;
+/** Slices sent to a worker and not yet answered, at most: enough that it never waits while this thread verifies a slice of its own. */
+const QUEUE_PER_WORKER = 4;
 
 export interface VerifyRunSummary {
   runId: number;
@@ -58,7 +61,7 @@ export interface VerifyRunSummary {
    * the rules summed over the threads that did them; writing and waiting for workers in the
    * writer's thread.
    */
-  timings: { readingsMs: number; rulesMs: number; writeMs: number; waitMs: number };
+  timings: { readingsMs: number; rulesMs: number; writeMs: number; waitMs: number; startMs: number; finishMs: number; commitMs: number };
 }
 
 export function runVerification(db: EvvDatabase, keystore: Keystore, settings: VerifierSettings, options: VerifyOptions = {}): VerifyRunSummary {
@@ -67,7 +70,9 @@ export function runVerification(db: EvvDatabase, keystore: Keystore, settings: V
   const writer = new VisitWriter(db);
   const byStatus: Record<VisitStatus, number> = { verified: 0, "verified-with-flags": 0, "needs-review": 0, rejected: 0 };
   const auditWeeks: ProviderWeek[] = [];
-  const timings = { readingsMs: 0, rulesMs: 0, writeMs: 0, waitMs: 0 };
+  const timings = { readingsMs: 0, rulesMs: 0, writeMs: 0, waitMs: 0, startMs: 0, finishMs: 0, commitMs: 0 };
+  const tStart = performance.now();
+  let tCommit = 0;
   let unitsTotal = 0;
   let visitCount = 0;
   let readingsDone = 0;
@@ -97,37 +102,50 @@ export function runVerification(db: EvvDatabase, keystore: Keystore, settings: V
     const counts = db.prepare("SELECT provider_number, client_nd_number, count(*) FROM readings GROUP BY provider_number, client_nd_number").raw().all() as [string, string, number][];
     for (const c of counts) totalReadings += c[2];
     const slices = sliceComponents(pairComponents(counts.map((c) => [c[0], c[1]] as const)), new Map(counts.map((c) => [c[0] + "|" + c[1], c[2]])), options.sliceReadings ?? SLICE_READINGS);
-    workers = options.workers ?? (totalReadings >= AUTO_THREADS_MIN_READINGS ? availableParallelism() : 0);
+    workers = options.workers ?? (totalReadings >= AUTO_THREADS_MIN_READINGS ? availableParallelism() - 1 : 0);
     if (db.memory || slices.length < 2) workers = 0;
 
     if (workers === 0) {
-      const verifier = new SliceVerifier(db, keystore, settings, runId);
+      const verifier = new SliceVerifier(db, keystore, settings);
       for (const slice of slices) write(verifier.verify(slice));
     } else {
-      const pool = new VerifyWorkerPool(workers, { dbPath: db.name, keys: copyMasterKeys(keystore), settings, runId });
+      const pool = new VerifyWorkerPool(workers, { dbPath: db.name, keys: copyMasterKeys(keystore), settings });
       try {
+        // This thread verifies too, whenever nothing is ready to write and every worker has its
+        // queue full: with one worker fewer than cores, every
+        // core stays busy and no thread waits for a core.
+        const own = new SliceVerifier(db, keystore, settings);
         const done = new Map<number, SliceOutcome>();
         let next = 0;
         let toWrite = 0;
-        // Two slices in flight per worker: one being verified, one queued behind it.
         const feed = () => {
           while (next < slices.length) {
             const w = pool.leastBusy();
-            if (pool.outstanding(w) >= 2) break;
+            if (pool.outstanding(w) >= QUEUE_PER_WORKER) break;
             pool.send(w, next, slices[next]);
             next++;
           }
         };
-        feed();
-        while (toWrite < slices.length) {
-          const t0 = performance.now();
-          const result = pool.receive();
-          timings.waitMs += performance.now() - t0;
+        const collect = (result: { slice: number; outcome: SliceOutcome }) => {
           done.set(result.slice, result.outcome);
           feed();
-          for (let o = done.get(toWrite); o !== undefined; o = done.get(toWrite)) {
-            done.delete(toWrite++);
-            write(o);
+        };
+        feed();
+        timings.startMs = performance.now() - tStart;
+        while (toWrite < slices.length) {
+          for (let r = pool.poll(); r !== null; r = pool.poll()) collect(r);
+          if (done.has(toWrite)) {
+            for (let o = done.get(toWrite); o !== undefined; o = done.get(toWrite)) {
+              done.delete(toWrite++);
+              write(o);
+            }
+          } else if (next < slices.length) {
+            done.set(next, own.verify(slices[next]));
+            next++;
+          } else {
+            const t0 = performance.now();
+            collect(pool.receive());
+            timings.waitMs += performance.now() - t0;
           }
         }
       } finally {
@@ -136,10 +154,13 @@ export function runVerification(db: EvvDatabase, keystore: Keystore, settings: V
     }
     const t4 = performance.now();
     writer.finish(visitCount);
-    timings.writeMs += performance.now() - t4;
+    tCommit = performance.now();
+    timings.finishMs = performance.now() - t4;
+    timings.writeMs += timings.finishMs;
     progress("readings", totalReadings, totalReadings);
     return runId;
   })();
+  timings.commitMs = performance.now() - tCommit;
   return { runId, readings: totalReadings, visits: visitCount, byStatus, units: unitsTotal, auditWeeks, auditHead: writer.auditHead, workers, timings };
 }
 

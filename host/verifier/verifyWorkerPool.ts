@@ -6,8 +6,8 @@ import type { VerifyResult, VerifyTask, VerifyWorkerData } from "./verifyWorker.
 import type { Slice, SliceOutcome } from "./sliceVerifier.js";
 import type { VerifierSettings } from "./settings.js";
 import { SIGNAL_LENGTH, SIGNAL_PROGRESS, SIGNAL_RESULTS } from "./verifySignal.js";
+import { verifyWorkerScript } from "./verifyWorkerScript.js";
 
-const ENTRY = new URL("./verifyWorkerEntry.mjs", import.meta.url);
 /**
  * Workers that neither answer nor report progress (one tick per provider–client pair verified)
  * for this long are taken as dead: a worker stopped by the runtime (out of memory) posts nothing.
@@ -25,7 +25,6 @@ export interface WorkerPoolConfig {
   dbPath: string;
   keys: [number, Uint8Array][];
   settings: VerifierSettings;
-  runId: number;
 }
 
 export class VerifyWorkerPool {
@@ -39,7 +38,7 @@ export class VerifyWorkerPool {
     for (let i = 0; i < count; i++) {
       const { port1, port2 } = new MessageChannel();
       const data: VerifyWorkerData = { ...config, results: port2, signal: this.signal };
-      this.workers.push(new Worker(ENTRY, { workerData: data, transferList: [port2], execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } }));
+      this.workers.push(new Worker(verifyWorkerScript(), { workerData: data, transferList: [port2], execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } }));
       this.ports.push(port1);
     }
     this.pending = new Array<number>(count).fill(0);
@@ -65,20 +64,27 @@ export class VerifyWorkerPool {
     this.workers[worker].postMessage({ slice, components } satisfies VerifyTask);
   }
 
+  /** A worker's answer if one is waiting (its outcome, or throws its error), else null. */
+  poll(): { worker: number; slice: number; outcome: SliceOutcome } | null {
+    for (let w = 0; w < this.ports.length; w++) {
+      const message = receiveMessageOnPort(this.ports[w]);
+      if (!message) continue;
+      const result = message.message as VerifyResult;
+      this.pending[w]--;
+      if ("error" in result) throw new Error(`verification worker ${w} failed on slice ${result.slice}: ${result.error}`);
+      return { worker: w, slice: result.slice, outcome: result.outcome };
+    }
+    return null;
+  }
+
   /** Blocks until some worker answers; returns the worker and its outcome, or throws its error. */
   receive(): { worker: number; slice: number; outcome: SliceOutcome } {
     let quietSince = performance.now();
     let progress = Atomics.load(this.signal, SIGNAL_PROGRESS);
     for (;;) {
       const seen = Atomics.load(this.signal, SIGNAL_RESULTS);
-      for (let w = 0; w < this.ports.length; w++) {
-        const message = receiveMessageOnPort(this.ports[w]);
-        if (!message) continue;
-        const result = message.message as VerifyResult;
-        this.pending[w]--;
-        if ("error" in result) throw new Error(`verification worker ${w} failed on slice ${result.slice}: ${result.error}`);
-        return { worker: w, slice: result.slice, outcome: result.outcome };
-      }
+      const answer = this.poll();
+      if (answer) return answer;
       if (Atomics.wait(this.signal, SIGNAL_RESULTS, seen, 1000) === "timed-out") {
         const now = Atomics.load(this.signal, SIGNAL_PROGRESS);
         if (now !== progress) (progress = now), (quietSince = performance.now());

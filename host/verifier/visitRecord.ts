@@ -14,8 +14,8 @@ export const RECORD_UNITS = 14;
 
 export type RecordValue = string | number | null;
 
-/** Appends the visit's row values to `values` and returns its canonical decision. */
-export function recordVisit(runId: number, v: VisitDraft, values: RecordValue[]): string {
+/** Appends the visit's row values to `values` and returns its decision row (JSON). */
+export function recordVisit(v: VisitDraft, values: RecordValue[]): string {
   const days = visitDaysJson(v);
   values.push(
     v.visitId,
@@ -37,7 +37,7 @@ export function recordVisit(runId: number, v: VisitDraft, values: RecordValue[])
     JSON.stringify(v.tasks),
     days,
   );
-  return visitDecisionJson(runId, v, days);
+  return visitDecisionJson(v, days);
 }
 
 export function statusOfRecord(values: readonly RecordValue[], index: number): VisitStatus {

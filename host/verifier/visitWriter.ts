@@ -8,6 +8,7 @@ import { canonicalJson } from "../storage/canonicalJson.js";
 import type { VerifierSettings } from "./settings.js";
 import type { SliceOutcome } from "./sliceVerifier.js";
 import { VISIT_RECORD_COLUMNS, VISIT_RECORD_WIDTH } from "./visitRecord.js";
+import { decisionsEntryJson } from "./visitDecision.js";
 
 export const DECISIONS_PER_AUDIT_ENTRY = 1000;
 
@@ -64,10 +65,10 @@ export class VisitWriter {
     return this.audit.headHash;
   }
 
-  /** One chained entry: {"decisions":[...],"run":N}, canonical (the decisions are canonical and the keys sorted). */
+  /** One chained entry (visitDecision.ts): the header, the decision rows and the run, canonical. */
   private flushDecisions(): void {
     if (this.batchCount === 0) return;
-    this.audit.appendCanonical("visit.decisions", `run ${this.runId} from ${this.batchFirst}`, '{"decisions":[' + this.decisions + '],"run":' + this.runId + "}");
+    this.audit.appendCanonical("visit.decisions", `run ${this.runId} from ${this.batchFirst}`, decisionsEntryJson(this.runId, this.decisions));
     this.decisions = "";
     this.batchCount = 0;
   }

@@ -5,6 +5,7 @@ import { verifyAuditChain } from "../../host/storage/auditLog.js";
 import { runVerification } from "../../host/verifier/verifyRun.js";
 import { DEFAULT_SETTINGS, verifierSettings } from "../../host/verifier/settings.js";
 import { DECISIONS_PER_AUDIT_ENTRY } from "../../host/verifier/visitWriter.js";
+import { decisionsEntryJson, decisionsOfEntry } from "../../host/verifier/visitDecision.js";
 
 let world: VisitWorld;
 afterEach(() => world?.close());
@@ -18,11 +19,19 @@ describe("a verification run", () => {
     const entries = world.db.prepare("SELECT body FROM audit_log WHERE kind = 'visit.decisions' ORDER BY seq").all() as { body: string }[];
     expect(entries).toHaveLength(1);
     expect(entries[0].body).toBe(canonicalJson(JSON.parse(entries[0].body) as JsonValue));
-    const decisions = (JSON.parse(entries[0].body) as { decisions: Record<string, unknown>[] }).decisions;
+    const decisions = decisionsOfEntry(entries[0].body);
     expect(decisions).toHaveLength(2);
-    for (const d of decisions) expect(JSON.stringify(d)).toBe(canonicalJson(d as JsonValue));
-    expect(decisions[0]).toMatchObject({ status: "verified", units: 2, days: [["2026-04-14", 30, 30, 2]] });
+    expect(decisions[0]).toMatchObject({ status: "verified", units: 2, days: [["2026-04-14", 30, 30, 2]], provider: "P1", client: "C1", reasons: [] });
+    expect(decisions[0].visit).toBe(decisions[0].checkIn);
+    expect(decisions[1]).toMatchObject({ status: "needs-review", checkOut: null, units: 0 });
     expect(verifyAuditChain(world.db).ok).toBe(true);
+  });
+
+  it("refuses to read back an audit entry whose decision rows do not have the documented columns", () => {
+    const good = decisionsEntryJson(1, '["v",null,null,"P1","C1",null,null,null,null,[],["NO_CHECK_OUT"],"needs-review",0]');
+    expect(decisionsOfEntry(good)[0]).toMatchObject({ visit: "v", reasons: ["NO_CHECK_OUT"], run: 1 });
+    expect(() => decisionsOfEntry(good.replace('"visit"', '"vizit"'))).toThrow(/columns must be/);
+    expect(() => decisionsOfEntry(good.replace('"needs-review",0]', '"needs-review"]'))).toThrow();
   });
 
   it("detects a visit decision edited in the audit log", () => {
@@ -32,7 +41,7 @@ describe("a verification run", () => {
     world.verify();
     world.db.exec("DROP TRIGGER audit_log_no_update");
     const seq = (world.db.prepare("SELECT seq FROM audit_log WHERE kind = 'visit.decisions'").get() as { seq: number }).seq;
-    world.db.prepare(`UPDATE audit_log SET body = replace(body, '"status":"needs-review"', '"status":"verified"') WHERE seq = ?`).run(seq);
+    world.db.prepare(`UPDATE audit_log SET body = replace(body, '"needs-review"', '"verified"') WHERE seq = ?`).run(seq);
     expect(world.db.prepare("SELECT changes() AS n").get()).toEqual({ n: 1 });
     expect(verifyAuditChain(world.db)).toMatchObject({ ok: false, brokenAtSeq: seq });
   });
@@ -44,7 +53,7 @@ describe("a verification run", () => {
     world.verify();
     const bodies = world.db.prepare("SELECT body FROM audit_log WHERE kind = 'visit.decisions' ORDER BY seq").all() as { body: string }[];
     expect(bodies).toHaveLength(2);
-    const ids = bodies.flatMap((b) => (JSON.parse(b.body) as { decisions: { visit: string }[] }).decisions.map((d) => d.visit));
+    const ids = bodies.flatMap((b) => decisionsOfEntry(b.body).map((d) => d.visit));
     expect(new Set(ids).size).toBe(visits);
     expect(ids.sort()).toEqual(world.visits().map((v) => v.visit_id).sort());
   });

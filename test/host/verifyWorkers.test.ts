@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { VisitWorld } from "./fixtures/visitWorld.js";
+import { decisionsOfEntry } from "../../host/verifier/visitDecision.js";
 import { runVerification } from "../../host/verifier/verifyRun.js";
 import { DEFAULT_SETTINGS } from "../../host/verifier/settings.js";
 import { verifyAuditChain } from "../../host/storage/auditLog.js";
@@ -45,9 +46,9 @@ function decided(w: VisitWorld) {
   for (const v of visits) delete v.run_id;
   const lastRun = (w.db.prepare("SELECT max(run_id) AS r FROM verify_runs").get() as { r: number }).r;
   const bodies = (w.db.prepare("SELECT body FROM audit_log WHERE kind = 'visit.decisions' ORDER BY seq").all() as { body: string }[])
-    .map((b) => JSON.parse(b.body) as { run: number; decisions: { run: number }[] })
-    .filter((b) => b.run === lastRun)
-    .map((b) => b.decisions.map(({ run: _run, ...rest }) => rest));
+    .map((b) => decisionsOfEntry(b.body))
+    .filter((decisions) => decisions[0].run === lastRun)
+    .map((decisions) => decisions.map(({ run: _run, ...rest }) => rest));
   return { visits, bodies };
 }
 

@@ -1,0 +1,43 @@
+// The script a verification worker thread runs. Loading the TypeScript sources through tsx in
+// every worker costs about a second per run (tsx's loader and its hooks thread start in each
+// worker, and every module is transformed again), so the worker's module graph is bundled once
+// per process with esbuild (about 70 ms) into node_modules/.cache/evv/, named by its content
+// hash: packages stay imports and resolve from the project's node_modules, and a bundle is never
+// stale because a changed source gives a new name. Where that cannot be written (a read-only
+// install), workers fall back to the tsx entry, which gives the same results, more slowly.
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { join } from "node:path";
+import { buildSync } from "esbuild";
+
+const TSX_ENTRY = new URL("./verifyWorkerEntry.mjs", import.meta.url);
+const WORKER_SOURCE = fileURLToPath(new URL("./verifyWorker.ts", import.meta.url));
+const CACHE_DIR = fileURLToPath(new URL("../../node_modules/.cache/evv/", import.meta.url));
+
+let script: URL | null = null;
+
+/** The worker script's URL: the bundle, built on first use in this process, or the tsx entry. */
+export function verifyWorkerScript(): URL {
+  if (script === null) {
+    try {
+      script = buildBundle();
+    } catch {
+      script = TSX_ENTRY;
+    }
+  }
+  return script;
+}
+
+function buildBundle(): URL {
+  const built = buildSync({ entryPoints: [WORKER_SOURCE], bundle: true, format: "esm", platform: "node", target: "node20", packages: "external", write: false, logLevel: "silent" });
+  const text = built.outputFiles[0].text;
+  const path = join(CACHE_DIR, `verify-worker-${createHash("sha256").update(text).digest("hex").slice(0, 16)}.mjs`);
+  if (!existsSync(path)) {
+    mkdirSync(CACHE_DIR, { recursive: true });
+    const partial = `${path}.${process.pid}.partial`;
+    writeFileSync(partial, text);
+    renameSync(partial, path);
+  }
+  return pathToFileURL(path);
+}
