@@ -24,6 +24,20 @@ export function u32be(value: number): Uint8Array {
   return new Uint8Array([(v >>> 24) & 255, (v >>> 16) & 255, (v >>> 8) & 255, v & 255]);
 }
 
+/** Writes `value` as 4 big-endian bytes into `target` at `offset` (building a message in one buffer). */
+export function writeU32be(target: Uint8Array, offset: number, value: number): void {
+  const v = value >>> 0;
+  target[offset] = (v >>> 24) & 255;
+  target[offset + 1] = (v >>> 16) & 255;
+  target[offset + 2] = (v >>> 8) & 255;
+  target[offset + 3] = v & 255;
+}
+
+/** Copies `source` into `target` at `offset`. */
+export function copyBytesInto(target: Uint8Array, offset: number, source: Uint8Array): void {
+  for (let i = 0; i < source.length; i++) target[offset + i] = source[i];
+}
+
 export function readU32be(source: Uint8Array, offset: number): number {
   return ((source[offset] << 24) | (source[offset + 1] << 16) | (source[offset + 2] << 8) | source[offset + 3]) >>> 0;
 }
@@ -51,18 +65,35 @@ export function toHex(bytes: Uint8Array): string {
   return out;
 }
 
+function hexDigitValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
 /** Parses lower- or upper-case hex; returns null on odd length or a non-hex character. */
 export function fromHex(text: string): Uint8Array | null {
   if (text.length % 2 !== 0) return null;
-  const lower = text.toLowerCase();
-  const out = new Uint8Array(lower.length / 2);
+  const out = new Uint8Array(text.length / 2);
   for (let i = 0; i < out.length; i++) {
-    const hi = HEX_DIGITS.indexOf(lower[2 * i]);
-    const lo = HEX_DIGITS.indexOf(lower[2 * i + 1]);
+    const hi = hexDigitValue(text.charCodeAt(2 * i));
+    const lo = hexDigitValue(text.charCodeAt(2 * i + 1));
     if (hi < 0 || lo < 0) return null;
     out[i] = (hi << 4) | lo;
   }
   return out;
+}
+
+/**
+ * True when `actual[offset .. offset + length)` equals the first `length` bytes of `full` (a
+ * truncated MAC against the whole one), in time independent of where they first differ.
+ */
+export function prefixEquals(full: Uint8Array, actual: Uint8Array, offset: number, length: number): boolean {
+  if (full.length < length || actual.length < offset + length) return false;
+  let diff = 0;
+  for (let i = 0; i < length; i++) diff |= full[i] ^ actual[offset + i];
+  return diff === 0;
 }
 
 /** Compares two byte strings in time independent of where they first differ. */

@@ -3,8 +3,8 @@
 //   answer:   deviceId u32, device time u32 (Unix seconds), status u8, journal seq u32,
 //             MAC = first 16 bytes of HMAC(K_dev, 'C' || deviceId || nonce || time || status || seq)
 import type { HashFunction } from "./hashFunction.js";
-import { truncatedMac } from "./hmac.js";
-import { bytesEqual, concatBytes, readU32be, sliceBytes, u32be } from "./bytes.js";
+import { hmacSha256, truncatedMac } from "./hmac.js";
+import { concatBytes, copyBytesInto, prefixEquals, readU32be, sliceBytes, u32be, writeU32be } from "./bytes.js";
 import { DOMAIN_CHALLENGE } from "./domains.js";
 
 export const CHALLENGE_NONCE_LENGTH = 16;
@@ -23,14 +23,14 @@ export interface ChallengeAnswer {
 }
 
 function challengeMessage(nonce: Uint8Array, deviceId: number, deviceTime: number, status: number, journalSeq: number): Uint8Array {
-  return concatBytes([
-    new Uint8Array([DOMAIN_CHALLENGE]),
-    u32be(deviceId),
-    nonce,
-    u32be(deviceTime),
-    new Uint8Array([status & 255]),
-    u32be(journalSeq),
-  ]);
+  const message = new Uint8Array(1 + 4 + CHALLENGE_NONCE_LENGTH + 4 + 1 + 4);
+  message[0] = DOMAIN_CHALLENGE;
+  writeU32be(message, 1, deviceId);
+  copyBytesInto(message, 5, nonce);
+  writeU32be(message, 5 + CHALLENGE_NONCE_LENGTH, deviceTime);
+  message[9 + CHALLENGE_NONCE_LENGTH] = status & 255;
+  writeU32be(message, 10 + CHALLENGE_NONCE_LENGTH, journalSeq);
+  return message;
 }
 
 export function answerChallenge(
@@ -49,13 +49,8 @@ export function answerChallenge(
 
 export function challengeAnswerMatches(hash: HashFunction, deviceKey: Uint8Array, nonce: Uint8Array, answer: ChallengeAnswer): boolean {
   if (nonce.length !== CHALLENGE_NONCE_LENGTH || answer.mac.length !== CHALLENGE_MAC_LENGTH) return false;
-  const expected = truncatedMac(
-    hash,
-    deviceKey,
-    challengeMessage(nonce, answer.deviceId, answer.deviceTime, answer.status, answer.journalSeq),
-    CHALLENGE_MAC_LENGTH,
-  );
-  return bytesEqual(expected, answer.mac);
+  const expected = hmacSha256(hash, deviceKey, challengeMessage(nonce, answer.deviceId, answer.deviceTime, answer.status, answer.journalSeq));
+  return prefixEquals(expected, answer.mac, 0, CHALLENGE_MAC_LENGTH);
 }
 
 export function encodeChallengeAnswer(answer: ChallengeAnswer): Uint8Array {

@@ -7,7 +7,7 @@
 // entered (SPEC.md "Recovering the minute").
 import type { HashFunction } from "./hashFunction.js";
 import { hmacSha256 } from "./hmac.js";
-import { u32be } from "./bytes.js";
+import { writeU32be } from "./bytes.js";
 import { dammCheckDigit, dammValid } from "./checkDigit.js";
 import { DOMAIN_DISPLAY_CODE } from "./domains.js";
 
@@ -29,9 +29,11 @@ export interface DisplayCodeFields {
 }
 
 function displayMacDigits(hash: HashFunction, deviceKey: Uint8Array, deviceId: number, step: number, statusDigit: number): number {
-  const id = u32be(deviceId);
-  const st = u32be(step);
-  const message = new Uint8Array([DOMAIN_DISPLAY_CODE, id[0], id[1], id[2], id[3], st[0], st[1], st[2], st[3], statusDigit]);
+  const message = new Uint8Array(10);
+  message[0] = DOMAIN_DISPLAY_CODE;
+  writeU32be(message, 1, deviceId);
+  writeU32be(message, 5, step);
+  message[9] = statusDigit;
   const mac = hmacSha256(hash, deviceKey, message);
   // First 48 bits as an exact double, reduced mod 10^6 (bias below 2^-28).
   const high = mac[0] * 65536 + mac[1] * 256 + mac[2];
@@ -100,8 +102,10 @@ export function recoverStep(timeField: number, entryStep: number, fastAllowanceS
 
 /** True when the code's MAC digits are those of this device at this step. */
 export function displayCodeMatches(hash: HashFunction, deviceKey: Uint8Array, deviceId: number, step: number, code: string): boolean {
+  // A well-formed code (its check digit holds) with this step's time field is this device's
+  // code exactly when its six MAC digits are.
   if (displayCodeProblem(code) !== null) return false;
-  if (step % TIME_FIELD_MODULUS !== displayCodeFields(code).timeField) return false;
-  const statusDigit = displayCodeFields(code).statusDigit;
-  return makeDisplayCode(hash, deviceKey, deviceId, step, statusDigit) === code;
+  const fields = displayCodeFields(code);
+  if (step % TIME_FIELD_MODULUS !== fields.timeField) return false;
+  return displayMacDigits(hash, deviceKey, deviceId, step, fields.statusDigit) === fields.macDigits;
 }

@@ -9,8 +9,8 @@
 // counter): the verifier resolves the device by trying the keys of candidate devices
 // (SPEC.md "Resolving a device").
 import type { HashFunction } from "./hashFunction.js";
-import { truncatedMac } from "./hmac.js";
-import { bytesEqual, concatBytes, readU32be, sliceBytes, u32be } from "./bytes.js";
+import { hmacSha256 } from "./hmac.js";
+import { prefixEquals, readU32be, writeU32be } from "./bytes.js";
 import { DOMAIN_FRAME, PROTOCOL_VERSION } from "./domains.js";
 
 export const FRAME_LENGTH = 24;
@@ -36,22 +36,23 @@ export interface FrameFields {
   status: number;
 }
 
-function frameBody(fields: FrameFields): Uint8Array {
-  const st = u32be(fields.step);
-  return new Uint8Array([
-    (PROTOCOL_VERSION << 4) | (fields.kind & 15),
-    st[0], st[1], st[2], st[3],
-    fields.status & 255,
-  ]);
-}
-
-function frameMac(hash: HashFunction, deviceKey: Uint8Array, deviceId: number, body: Uint8Array): Uint8Array {
-  return truncatedMac(hash, deviceKey, concatBytes([new Uint8Array([DOMAIN_FRAME]), u32be(deviceId), body]), FRAME_MAC_LENGTH);
+/** The whole HMAC over 'F' || deviceId || the frame's first FRAME_BODY_LENGTH bytes. */
+function frameHmac(hash: HashFunction, deviceKey: Uint8Array, deviceId: number, frame: Uint8Array): Uint8Array {
+  const message = new Uint8Array(1 + 4 + FRAME_BODY_LENGTH);
+  message[0] = DOMAIN_FRAME;
+  writeU32be(message, 1, deviceId);
+  for (let i = 0; i < FRAME_BODY_LENGTH; i++) message[5 + i] = frame[i];
+  return hmacSha256(hash, deviceKey, message);
 }
 
 export function encodeFrame(hash: HashFunction, deviceKey: Uint8Array, deviceId: number, fields: FrameFields): Uint8Array {
-  const body = frameBody(fields);
-  return concatBytes([body, frameMac(hash, deviceKey, deviceId, body)]);
+  const frame = new Uint8Array(FRAME_LENGTH);
+  frame[0] = (PROTOCOL_VERSION << 4) | (fields.kind & 15);
+  writeU32be(frame, 1, fields.step);
+  frame[5] = fields.status & 255;
+  const mac = frameHmac(hash, deviceKey, deviceId, frame);
+  for (let i = 0; i < FRAME_MAC_LENGTH; i++) frame[FRAME_BODY_LENGTH + i] = mac[i];
+  return frame;
 }
 
 /** Reads the clear fields; null when the bytes cannot be a frame of this protocol version. */
@@ -71,6 +72,5 @@ export function decodeFrame(frame: Uint8Array): FrameFields | null {
 /** True when the frame is well formed and its MAC is this device's. */
 export function frameMatches(hash: HashFunction, deviceKey: Uint8Array, deviceId: number, frame: Uint8Array): boolean {
   if (decodeFrame(frame) === null) return false;
-  const expected = frameMac(hash, deviceKey, deviceId, sliceBytes(frame, 0, FRAME_BODY_LENGTH));
-  return bytesEqual(expected, sliceBytes(frame, FRAME_BODY_LENGTH, FRAME_LENGTH));
+  return prefixEquals(frameHmac(hash, deviceKey, deviceId, frame), frame, FRAME_BODY_LENGTH, FRAME_MAC_LENGTH);
 }

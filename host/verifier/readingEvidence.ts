@@ -7,6 +7,7 @@ import { decodeFrame, frameMatches, FRAME_KIND_ADVERT, FRAME_KIND_NFC, FRAME_STA
 import { DISPLAY_STATUS_MOVED, DISPLAY_STATUS_TAMPER, displayCodeFields, displayCodeMatches, displayCodeProblem, recoverStep } from "../../protocol/displayCode.js";
 import { isCodeTypo } from "./codeTypo.js";
 import { STEP_SECONDS, stepOf } from "../../protocol/timeStep.js";
+import { fromHex } from "../../protocol/bytes.js";
 import { correctDeviceTime, offsetAt } from "../registry/clockModel.js";
 import type { DeviceInfo, VerificationContext } from "./verificationContext.js";
 import type { VerifierSettings } from "./settings.js";
@@ -151,9 +152,9 @@ export class ReadingEvidence {
   }
 }
 
-/** Hex (validated at import) to bytes, natively (a Buffer is a Uint8Array). */
+/** Hex (validated at import) to bytes. */
 function bytesOfHex(hex: string): Uint8Array {
-  return Buffer.from(hex, "hex");
+  return fromHex(hex)!;
 }
 
 function reject(verdict: ReadingVerdict, reason: Reason): ReadingVerdict {
