@@ -1,23 +1,29 @@
-// A decided visit as the writer stores it: the visits row's values (without visit_seq and
-// run_id, which the writer assigns) and its canonical decision, flat so that a worker thread
-// can hand a slice of them to the writer thread cheaply.
+// A decided visit as the writer stores it: the visits row's values, in column order, with
+// visit_seq and run_id left as 0 for the writer to fill in, and its decision row, flat so that a
+// worker thread can hand a slice of them to the writer thread cheaply and the writer can bind
+// them as they are.
 import type { VisitDraft } from "./visitDraft.js";
 import type { VisitStatus } from "./reasonCodes.js";
-import { visitDaysJson, visitDecisionJson } from "./visitDecision.js";
+import { visitDays, visitDecisionJson } from "./visitDecision.js";
 
 /** The visits columns a record fills, in order. */
 export const VISIT_RECORD_COLUMNS =
-  "visit_id, provider_number, client_nd_number, authorization_id, procedure_code, check_in_reading, check_out_reading, device_id, begin_ms, end_ms, time_zone, presence_in, presence_out, status, units, reasons, tasks, days";
-export const VISIT_RECORD_WIDTH = 18;
-export const RECORD_STATUS = 13;
-export const RECORD_UNITS = 14;
+  "visit_seq, run_id, visit_id, provider_number, client_nd_number, authorization_id, procedure_code, check_in_reading, check_out_reading, device_id, begin_ms, end_ms, time_zone, presence_in, presence_out, status, units, reasons, tasks, days";
+export const VISIT_RECORD_WIDTH = 20;
+export const RECORD_SEQ = 0;
+export const RECORD_RUN = 1;
+export const RECORD_VISIT_ID = 2;
+export const RECORD_STATUS = 15;
+export const RECORD_UNITS = 16;
 
 export type RecordValue = string | number | null;
 
 /** Appends the visit's row values to `values` and returns its decision row (JSON). */
 export function recordVisit(v: VisitDraft, values: RecordValue[]): string {
-  const days = visitDaysJson(v);
+  const days = visitDays(v);
   values.push(
+    0,
+    0,
     v.visitId,
     v.providerNumber,
     v.clientNdNumber,
@@ -35,7 +41,7 @@ export function recordVisit(v: VisitDraft, values: RecordValue[]): string {
     v.units,
     JSON.stringify(v.reasons),
     JSON.stringify(v.tasks),
-    days,
+    JSON.stringify(days),
   );
   return visitDecisionJson(v, days);
 }

@@ -7,14 +7,12 @@ import { AuditAppender } from "../storage/auditLog.js";
 import { canonicalJson } from "../storage/canonicalJson.js";
 import type { VerifierSettings } from "./settings.js";
 import type { SliceOutcome } from "./sliceVerifier.js";
-import { VISIT_RECORD_COLUMNS, VISIT_RECORD_WIDTH, type RecordValue } from "./visitRecord.js";
+import { RECORD_RUN, RECORD_SEQ, RECORD_VISIT_ID, VISIT_RECORD_COLUMNS, VISIT_RECORD_WIDTH, type RecordValue } from "./visitRecord.js";
 import { decisionsEntryJson } from "./visitDecision.js";
 
 export const DECISIONS_PER_AUDIT_ENTRY = 1000;
 /** Visit rows per INSERT statement: one statement of many rows costs about a quarter less per row than one row per statement. */
 const ROWS_PER_INSERT = 32;
-/** Values bound per visit row: its sequence number, the run, and the record. */
-const ROW_VALUES = VISIT_RECORD_WIDTH + 2;
 
 export class VisitWriter {
   private readonly insertVisit;
@@ -24,14 +22,14 @@ export class VisitWriter {
   private readonly audit: AuditAppender;
   private seq = 0;
   private runId = 0;
-  private decisions = "";
+  private decisions: string[] = [];
   private batchCount = 0;
   private batchFirst = "";
 
   constructor(private readonly db: EvvDatabase) {
-    const row = `(${"?, ".repeat(ROW_VALUES - 1)}?)`;
-    this.insertVisit = db.prepare(`INSERT INTO visits (visit_seq, run_id, ${VISIT_RECORD_COLUMNS}) VALUES ${row}`);
-    this.insertVisits = db.prepare(`INSERT INTO visits (visit_seq, run_id, ${VISIT_RECORD_COLUMNS}) VALUES ${new Array(ROWS_PER_INSERT).fill(row).join(", ")}`);
+    const row = `(${"?, ".repeat(VISIT_RECORD_WIDTH - 1)}?)`;
+    this.insertVisit = db.prepare(`INSERT INTO visits (${VISIT_RECORD_COLUMNS}) VALUES ${row}`);
+    this.insertVisits = db.prepare(`INSERT INTO visits (${VISIT_RECORD_COLUMNS}) VALUES ${new Array(ROWS_PER_INSERT).fill(row).join(", ")}`);
     this.audit = new AuditAppender(db);
   }
 
@@ -45,29 +43,35 @@ export class VisitWriter {
     return this.runId;
   }
 
-  /** Writes a slice's visits in order; returns how many. */
+  /** Writes a slice's visits in order (numbering them); returns how many. */
   writeSlice(outcome: SliceOutcome): number {
     const values = outcome.records;
     const n = outcome.decisions.length;
-    const pending = this.pendingRows;
-    const runId = this.runId;
+    const block = ROWS_PER_INSERT * VISIT_RECORD_WIDTH;
     for (let i = 0, o = 0; i < n; i++, o += VISIT_RECORD_WIDTH) {
-      pending.push(++this.seq, runId);
-      for (let k = 0; k < VISIT_RECORD_WIDTH; k++) pending.push(values[o + k]);
-      if (pending.length === ROWS_PER_INSERT * ROW_VALUES) {
-        this.insertVisits.run(pending);
-        pending.length = 0;
-      }
-      if (this.batchCount === 0) this.batchFirst = values[o] as string;
-      this.decisions += (this.batchCount === 0 ? "" : ",") + outcome.decisions[i];
+      values[o + RECORD_SEQ] = ++this.seq;
+      values[o + RECORD_RUN] = this.runId;
+      if (this.batchCount === 0) this.batchFirst = values[o + RECORD_VISIT_ID] as string;
+      this.decisions.push(outcome.decisions[i]);
       if (++this.batchCount === DECISIONS_PER_AUDIT_ENTRY) this.flushDecisions();
     }
+    // Rows left over from the last slice first, topped up to a whole block from this one.
+    let o = 0;
+    const pending = this.pendingRows;
+    if (pending.length > 0) {
+      while (pending.length < block && o < values.length) pending.push(values[o++]);
+      if (pending.length < block) return n;
+      this.insertVisits.run(pending);
+      pending.length = 0;
+    }
+    for (; o + block <= values.length; o += block) this.insertVisits.run(values.slice(o, o + block));
+    while (o < values.length) pending.push(values[o++]);
     return n;
   }
 
   finish(visits: number): void {
     const pending = this.pendingRows;
-    for (let o = 0; o < pending.length; o += ROW_VALUES) this.insertVisit.run(pending.slice(o, o + ROW_VALUES));
+    for (let o = 0; o < pending.length; o += VISIT_RECORD_WIDTH) this.insertVisit.run(pending.slice(o, o + VISIT_RECORD_WIDTH));
     pending.length = 0;
     this.flushDecisions();
     this.db.exec("CREATE UNIQUE INDEX visits_by_id ON visits(visit_id); CREATE INDEX visits_by_begin ON visits(begin_ms);");
@@ -81,8 +85,8 @@ export class VisitWriter {
   /** One chained entry (visitDecision.ts): the header, the decision rows and the run, canonical. */
   private flushDecisions(): void {
     if (this.batchCount === 0) return;
-    this.audit.appendCanonical("visit.decisions", `run ${this.runId} from ${this.batchFirst}`, decisionsEntryJson(this.runId, this.decisions));
-    this.decisions = "";
+    this.audit.appendCanonical("visit.decisions", `run ${this.runId} from ${this.batchFirst}`, decisionsEntryJson(this.runId, this.decisions.join(",")));
+    this.decisions = [];
     this.batchCount = 0;
   }
 }
