@@ -6,6 +6,11 @@ export type EvvDatabase = Database.Database;
 
 export function openDatabase(path: string): EvvDatabase {
   const db = new Database(path);
+  // 16 KiB pages for a new database (an existing one keeps its page size): a verification run
+  // writes its visits and audit entries twice, to the WAL and at the checkpoint, page by page,
+  // and bigger pages made that a third faster here. It must be set before the first table and
+  // before WAL mode.
+  db.pragma("page_size = 16384");
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
   db.pragma("foreign_keys = ON");

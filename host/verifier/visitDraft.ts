@@ -25,6 +25,8 @@ export interface VisitDraft {
   beginMs: number | null;
   endMs: number | null;
   tasks: string[];
+  /** `tasks` as JSON (the stored reading's text, which the import wrote with JSON.stringify). */
+  tasksJson: string;
   categories: TaskCategory[];
   authorization: AuthorizationInfo | null;
   days: VisitDay[];

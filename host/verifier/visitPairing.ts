@@ -4,6 +4,7 @@
 // visit of its own, so its counterpart is left unpaired and goes to review.
 import type { ReadingVerdict } from "./readingEvidence.js";
 import type { VisitDraft } from "./visitDraft.js";
+import type { Reason } from "./reasonCodes.js";
 import type { ClientInfo } from "./verificationContext.js";
 
 export function pairReadings(providerNumber: string, clientNdNumber: string, client: ClientInfo | null, verdicts: ReadingVerdict[], maxVisitMs: number): VisitDraft[] {
@@ -44,7 +45,9 @@ export function pairReadings(providerNumber: string, clientNdNumber: string, cli
 }
 
 function draft(providerNumber: string, clientNdNumber: string, client: ClientInfo | null, checkIn: ReadingVerdict | null, checkOut: ReadingVerdict | null): VisitDraft {
-  const reasons = [...(checkIn?.reasons ?? []), ...(checkOut?.reasons ?? [])];
+  const reasons: Reason[] = [];
+  if (checkIn) for (const r of checkIn.reasons) reasons.push(r);
+  if (checkOut) for (const r of checkOut.reasons) reasons.push(r);
   const bothProven = checkIn !== null && checkOut !== null && checkIn.proven && checkOut.proven;
   if (checkIn?.proven && !checkOut) reasons.push({ code: "MISSING_CHECK_OUT" });
   if (checkOut?.proven && !checkIn) reasons.push({ code: "MISSING_CHECK_IN" });
@@ -60,6 +63,7 @@ function draft(providerNumber: string, clientNdNumber: string, client: ClientInf
     beginMs: bothProven ? checkIn.timeMs : null,
     endMs: bothProven ? checkOut.timeMs : null,
     tasks: [],
+    tasksJson: "[]",
     categories: [],
     authorization: null,
     days: [],

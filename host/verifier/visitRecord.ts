@@ -39,8 +39,8 @@ export function recordVisit(v: VisitDraft, values: RecordValue[]): string {
     v.checkOut?.method ?? null,
     v.status,
     v.units,
-    JSON.stringify(v.reasons),
-    JSON.stringify(v.tasks),
+    v.reasons.length === 0 ? "[]" : JSON.stringify(v.reasons),
+    v.tasksJson,
     JSON.stringify(days),
   );
   return visitDecisionJson(v, days);

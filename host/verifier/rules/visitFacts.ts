@@ -9,6 +9,7 @@ export function establishVisitFacts(visit: VisitDraft, ctx: VerificationContext,
   const client = visit.client;
   const tasksText = visit.checkOut?.tasks ?? visit.checkIn?.tasks ?? null;
   visit.tasks = tasksText ? (JSON.parse(tasksText) as string[]) : [];
+  visit.tasksJson = tasksText ?? "[]";
   if (visit.beginMs === null || visit.endMs === null || !client) return;
 
   const categories = new Set<TaskCategory>();
