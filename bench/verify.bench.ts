@@ -15,7 +15,7 @@
 // instead of 163,000). Each measurement still pays for all of its own writes: its commit, WAL
 // checkpoint and fsyncs are inside its timing.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { closeSync, copyFileSync, fsyncSync, mkdirSync, mkdtempSync, openSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -41,11 +41,20 @@ function median(runs: Measurement[]): { run: Measurement; low: number; high: num
   return { run: sorted[Math.floor((sorted.length - 1) / 2)], low: sorted[0].rates.wall, high: sorted[sorted.length - 1].rates.wall };
 }
 
-/** A fresh copy of the world for each verify run (a run replaces the visits of the one before). */
+/**
+ * A fresh copy of the world for each verify run (a run replaces the visits of the one before),
+ * on disk before the quiet starts: a copy left in the page cache is written back by the kernel
+ * about 30 s later, in the middle of the run.
+ */
 function freshCopy(world: string, run: string): void {
   rmSync(run, { recursive: true, force: true });
   mkdirSync(run);
-  for (const file of ["evv.db", "keys.json"]) copyFileSync(join(world, file), join(run, file));
+  for (const file of ["evv.db", "keys.json"]) {
+    copyFileSync(join(world, file), join(run, file));
+    const fd = openSync(join(run, file), "r+");
+    fsyncSync(fd);
+    closeSync(fd);
+  }
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
