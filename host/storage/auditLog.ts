@@ -1,6 +1,7 @@
 // The append-only, hash-chained audit log: every decision the verifier (or an import) takes.
-// hash(n) = SHA-256(hash(n-1) || canonical JSON of decision n), as lower-case hex; the first
-// row chains from 64 zeros. Triggers refuse UPDATE and DELETE; verifyAuditChain finds edits
+// hash(n) = SHA-256(hash(n-1) || body n), as lower-case hex, where a body is canonical JSON
+// text, or bytes for an entry stored compressed (the verifier's `visit.decisions`, see
+// host/verifier/visitDecision.ts); the first row chains from 64 zeros. Triggers refuse UPDATE and DELETE; verifyAuditChain finds edits
 // made behind the triggers' back.
 import { createHash } from "node:crypto";
 import type { EvvDatabase } from "./database.js";
@@ -8,7 +9,7 @@ import { canonicalJson, type JsonValue } from "./canonicalJson.js";
 
 export const GENESIS_HASH = "0".repeat(64);
 
-export function chainHash(prevHash: string, body: string): string {
+export function chainHash(prevHash: string, body: string | Uint8Array): string {
   return createHash("sha256").update(prevHash).update(body).digest("hex");
 }
 
@@ -27,8 +28,8 @@ export class AuditAppender {
     return this.appendCanonical(kind, subject, canonicalJson(decision));
   }
 
-  /** For callers that already hold the canonical JSON text (the verifier's hot path). */
-  appendCanonical(kind: string, subject: string, body: string): string {
+  /** For callers that already hold the body: canonical JSON text, or the bytes of a compressed one (the verifier's hot path). */
+  appendCanonical(kind: string, subject: string, body: string | Uint8Array): string {
     const hash = chainHash(this.head, body);
     this.insert.run(kind, subject, body, this.head, hash);
     this.head = hash;
@@ -53,7 +54,7 @@ export function verifyAuditChain(db: EvvDatabase): ChainCheck {
   let rows = 0;
   const rowsIterator = db.prepare("SELECT seq, body, prev_hash, hash FROM audit_log ORDER BY seq").iterate() as IterableIterator<{
     seq: number;
-    body: string;
+    body: string | Uint8Array;
     prev_hash: string;
     hash: string;
   }>;

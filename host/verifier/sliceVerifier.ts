@@ -16,15 +16,18 @@ import { establishVisitFacts } from "./rules/visitFacts.js";
 import { markDuplicatesAndOverlaps } from "./rules/duplicatesAndOverlaps.js";
 import { applyNorthDakotaRules } from "./rules/northDakotaRules.js";
 import { statusOf } from "./reasonCodes.js";
-import { recordVisit, type RecordValue } from "./visitRecord.js";
+import { RECORD_VISIT_ID, recordVisit, type RecordValue } from "./visitRecord.js";
+import { decisionsEntryBody } from "./visitDecision.js";
 
 export type Slice = ProviderClientPair[][];
 
 export interface SliceOutcome {
   /** VISIT_RECORD_WIDTH values per visit, in decision order. */
   records: RecordValue[];
-  /** One canonical decision per visit, same order. */
-  decisions: string[];
+  /** Visits in the slice. */
+  visits: number;
+  /** The slice's `visit.decisions` audit entry (deflated; visitDecision.ts), or null when it has no visits. */
+  auditEntry: { firstVisit: string; body: Uint8Array } | null;
   readings: number;
   auditWeeks: ProviderWeek[];
   /** Milliseconds judging and pairing readings, and applying the rules (never asserted). */
@@ -43,6 +46,7 @@ export class SliceVerifier {
     db: EvvDatabase,
     keys: MasterKeySource,
     settings: VerifierSettings,
+    private readonly runId: number,
     /** Called after each provider–client pair's readings are judged (a worker's sign of life). */
     private readonly onPair: () => void = () => {},
   ) {
@@ -53,7 +57,8 @@ export class SliceVerifier {
   }
 
   verify(slice: Slice): SliceOutcome {
-    const out: SliceOutcome = { records: [], decisions: [], readings: 0, auditWeeks: [], readingsMs: 0, rulesMs: 0 };
+    const out: SliceOutcome = { records: [], visits: 0, auditEntry: null, readings: 0, auditWeeks: [], readingsMs: 0, rulesMs: 0 };
+    const decisions: string[] = [];
     for (const component of slice) {
       // Evidence and pairing, pair by pair in reader-time order (the typed-code throttle counts in that order).
       const t0 = performance.now();
@@ -68,9 +73,15 @@ export class SliceVerifier {
       }
       const t1 = performance.now();
       for (const w of decideVisits(visits, this.ctx, this.calendar)) out.auditWeeks.push(w);
-      for (const v of visits) out.decisions.push(recordVisit(v, out.records));
+      for (const v of visits) decisions.push(recordVisit(v, out.records));
       out.readingsMs += t1 - t0;
       out.rulesMs += performance.now() - t1;
+    }
+    out.visits = decisions.length;
+    if (decisions.length > 0) {
+      const t2 = performance.now();
+      out.auditEntry = { firstVisit: out.records[RECORD_VISIT_ID] as string, body: decisionsEntryBody(this.runId, decisions) };
+      out.rulesMs += performance.now() - t2;
     }
     return out;
   }

@@ -127,15 +127,15 @@ export function runVerification(db: EvvDatabase, keystore: Keystore, settings: V
       if (db.memory || slices.length < 2) workers = 0;
 
       if (workers === 0) {
-        const verifier = new SliceVerifier(db, keystore, settings);
+        const verifier = new SliceVerifier(db, keystore, settings, runId);
         for (const slice of slices) write(verifier.verify(slice));
       } else {
-        const pool = new VerifyWorkerPool(workers, { dbPath: db.name, keys: copyMasterKeys(keystore), settings });
+        const pool = new VerifyWorkerPool(workers, { dbPath: db.name, keys: copyMasterKeys(keystore), settings, runId });
         try {
           // This thread verifies too, whenever nothing is ready to write and every worker has its
           // queue full: with one worker fewer than cores, every
           // core stays busy and no thread waits for a core.
-          const own = new SliceVerifier(db, keystore, settings);
+          const own = new SliceVerifier(db, keystore, settings, runId);
           const done = new Map<number, SliceOutcome>();
           let next = 0;
           let toWrite = 0;

@@ -13,6 +13,7 @@ export interface VerifyWorkerData {
   dbPath: string;
   keys: [number, Uint8Array][];
   settings: VerifierSettings;
+  runId: number;
   results: MessagePort;
   signal: Int32Array;
 }
@@ -33,7 +34,7 @@ let startError: string | null = null;
 const db = (() => {
   try {
     const db = openDatabaseReadOnly(data.dbPath);
-    verifier = new SliceVerifier(db, new InMemoryMasterKeys(data.keys), data.settings, () => Atomics.add(data.signal, SIGNAL_PROGRESS, 1));
+    verifier = new SliceVerifier(db, new InMemoryMasterKeys(data.keys), data.settings, data.runId, () => Atomics.add(data.signal, SIGNAL_PROGRESS, 1));
     return db;
   } catch (error) {
     startError = (error as Error).stack ?? String(error);

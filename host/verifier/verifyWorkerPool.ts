@@ -25,6 +25,7 @@ export interface WorkerPoolConfig {
   dbPath: string;
   keys: [number, Uint8Array][];
   settings: VerifierSettings;
+  runId: number;
 }
 
 export class VerifyWorkerPool {

@@ -1,9 +1,12 @@
-// A visit's decision as the audit log records it. A `visit.decisions` entry holds up to 1,000
-// decisions as rows under one header, canonical JSON (keys sorted, no spaces):
+// A visit's decision as the audit log records it. A `visit.decisions` entry holds one slice's
+// decisions (a few thousand) as rows under one header, canonical JSON (keys sorted, no spaces):
 //   {"columns":["visit","checkIn",...],"decisions":[[...],[...]],"run":n}
-// Rows instead of one object per decision keep the key names out of every decision (about 40%
-// of the log's bytes, which every run writes twice: to the WAL and at the checkpoint).
-// decisionsOfEntry reads an entry back as one object per decision.
+// stored deflated (raw DEFLATE, RFC 1951, zlib level 1): rows keep the key names out of every
+// decision, and deflating cuts the entry to about a ninth, which matters because a run writes
+// every byte twice (to the WAL and at the checkpoint). The chain hashes the stored bytes.
+// The worker that verified the slice builds and deflates its entry; decisionsOfEntry reads one
+// back as one object per decision.
+import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { z } from "zod";
 import type { VisitDraft } from "./visitDraft.js";
 
@@ -51,9 +54,19 @@ export function visitDecisionJson(v: VisitDraft, days = visitDays(v)): string {
   ]);
 }
 
-/** A `visit.decisions` entry's canonical body around decision rows already joined with ",". */
-export function decisionsEntryJson(runId: number, joinedRows: string): string {
-  return '{"columns":' + COLUMNS_JSON + ',"decisions":[' + joinedRows + '],"run":' + runId + "}";
+/** A `visit.decisions` entry's canonical JSON around decision rows (each a visitDecisionJson). */
+export function decisionsEntryJson(runId: number, rows: readonly string[]): string {
+  return '{"columns":' + COLUMNS_JSON + ',"decisions":[' + rows.join(",") + '],"run":' + runId + "}";
+}
+
+/** A `visit.decisions` entry's body as stored: its canonical JSON, deflated. */
+export function decisionsEntryBody(runId: number, rows: readonly string[]): Uint8Array {
+  return deflateRawSync(decisionsEntryJson(runId, rows), { level: 1 });
+}
+
+/** The canonical JSON of a stored `visit.decisions` body (deflated bytes; text as written before deflating was adopted). */
+export function decisionsEntryText(body: string | Uint8Array): string {
+  return typeof body === "string" ? body : inflateRawSync(body).toString("utf8");
 }
 
 const decisionRow = z.tuple([
@@ -79,9 +92,9 @@ const decisionsEntry = z.object({
 
 export type VisitDecision = { [K in (typeof DECISION_COLUMNS)[number]]: z.infer<typeof decisionRow>[number] } & { run: number };
 
-/** A `visit.decisions` entry's body read back as one object per decision (throws, naming the problem, on a body of another shape). */
-export function decisionsOfEntry(body: string): VisitDecision[] {
-  const entry = decisionsEntry.parse(JSON.parse(body));
+/** A stored `visit.decisions` body read back as one object per decision (throws, naming the problem, on a body of another shape). */
+export function decisionsOfEntry(body: string | Uint8Array): VisitDecision[] {
+  const entry = decisionsEntry.parse(JSON.parse(decisionsEntryText(body)));
   return entry.decisions.map((row) => {
     const decision: Record<string, unknown> = { run: entry.run };
     DECISION_COLUMNS.forEach((column, i) => (decision[column] = row[i]));

@@ -1,16 +1,15 @@
 // Writes a verification run: replaces the derived visits table (bulk load, indexes rebuilt at the
 // end) with one row per visit (its days in the row), and appends the run's decisions to the
-// hash-chained audit log, DECISIONS_PER_AUDIT_ENTRY canonical decisions per `visit.decisions`
-// entry: every decision is in the log, and editing any one of them breaks that entry's hash.
+// hash-chained audit log, one `visit.decisions` entry per slice (built and deflated where the
+// slice was verified, visitDecision.ts): every decision is in the log, and editing any one of
+// them breaks that entry's hash.
 import type { EvvDatabase } from "../storage/database.js";
 import { AuditAppender } from "../storage/auditLog.js";
 import { canonicalJson } from "../storage/canonicalJson.js";
 import type { VerifierSettings } from "./settings.js";
 import type { SliceOutcome } from "./sliceVerifier.js";
-import { RECORD_RUN, RECORD_SEQ, RECORD_VISIT_ID, VISIT_RECORD_COLUMNS, VISIT_RECORD_WIDTH, type RecordValue } from "./visitRecord.js";
-import { decisionsEntryJson } from "./visitDecision.js";
+import { RECORD_RUN, RECORD_SEQ, VISIT_RECORD_COLUMNS, VISIT_RECORD_WIDTH, type RecordValue } from "./visitRecord.js";
 
-export const DECISIONS_PER_AUDIT_ENTRY = 1000;
 /** Visit rows per INSERT statement: one statement of many rows costs about a quarter less per row than one row per statement. */
 const ROWS_PER_INSERT = 32;
 
@@ -22,9 +21,6 @@ export class VisitWriter {
   private readonly audit: AuditAppender;
   private seq = 0;
   private runId = 0;
-  private decisions: string[] = [];
-  private batchCount = 0;
-  private batchFirst = "";
 
   constructor(private readonly db: EvvDatabase) {
     const row = `(${"?, ".repeat(VISIT_RECORD_WIDTH - 1)}?)`;
@@ -46,15 +42,13 @@ export class VisitWriter {
   /** Writes a slice's visits in order (numbering them); returns how many. */
   writeSlice(outcome: SliceOutcome): number {
     const values = outcome.records;
-    const n = outcome.decisions.length;
+    const n = outcome.visits;
     const block = ROWS_PER_INSERT * VISIT_RECORD_WIDTH;
     for (let i = 0, o = 0; i < n; i++, o += VISIT_RECORD_WIDTH) {
       values[o + RECORD_SEQ] = ++this.seq;
       values[o + RECORD_RUN] = this.runId;
-      if (this.batchCount === 0) this.batchFirst = values[o + RECORD_VISIT_ID] as string;
-      this.decisions.push(outcome.decisions[i]);
-      if (++this.batchCount === DECISIONS_PER_AUDIT_ENTRY) this.flushDecisions();
     }
+    if (outcome.auditEntry) this.audit.appendCanonical("visit.decisions", `run ${this.runId}: ${n} decisions from ${outcome.auditEntry.firstVisit}`, outcome.auditEntry.body);
     // Rows left over from the last slice first, topped up to a whole block from this one.
     let o = 0;
     const pending = this.pendingRows;
@@ -73,20 +67,11 @@ export class VisitWriter {
     const pending = this.pendingRows;
     for (let o = 0; o < pending.length; o += VISIT_RECORD_WIDTH) this.insertVisit.run(pending.slice(o, o + VISIT_RECORD_WIDTH));
     pending.length = 0;
-    this.flushDecisions();
     this.db.exec("CREATE UNIQUE INDEX visits_by_id ON visits(visit_id); CREATE INDEX visits_by_begin ON visits(begin_ms);");
     this.db.prepare("UPDATE verify_runs SET visits = ?, audit_head = ? WHERE run_id = ?").run(visits, this.audit.headHash, this.runId);
   }
 
   get auditHead(): string {
     return this.audit.headHash;
-  }
-
-  /** One chained entry (visitDecision.ts): the header, the decision rows and the run, canonical. */
-  private flushDecisions(): void {
-    if (this.batchCount === 0) return;
-    this.audit.appendCanonical("visit.decisions", `run ${this.runId} from ${this.batchFirst}`, decisionsEntryJson(this.runId, this.decisions.join(",")));
-    this.decisions = [];
-    this.batchCount = 0;
   }
 }

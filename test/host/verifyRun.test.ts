@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { deflateRawSync } from "node:zlib";
+import { importReadings } from "../../host/storage/importers.js";
 import { simpleWorld, type VisitWorld } from "./fixtures/visitWorld.js";
 import { canonicalJson, type JsonValue } from "../../host/storage/canonicalJson.js";
 import { verifyAuditChain } from "../../host/storage/auditLog.js";
 import { runVerification } from "../../host/verifier/verifyRun.js";
 import { DEFAULT_SETTINGS, verifierSettings } from "../../host/verifier/settings.js";
-import { DECISIONS_PER_AUDIT_ENTRY } from "../../host/verifier/visitWriter.js";
-import { decisionsEntryJson, decisionsOfEntry } from "../../host/verifier/visitDecision.js";
+import { decisionsEntryBody, decisionsEntryJson, decisionsEntryText, decisionsOfEntry } from "../../host/verifier/visitDecision.js";
 
 let world: VisitWorld;
 afterEach(() => world?.close());
@@ -16,9 +17,11 @@ describe("a verification run", () => {
     world.visit("P1", "C1", "2026-04-14T15:00:00Z", 30);
     world.challenge("P1", "C1", "check-in", Date.parse("2026-04-16T15:00:00Z"));
     world.verify();
-    const entries = world.db.prepare("SELECT body FROM audit_log WHERE kind = 'visit.decisions' ORDER BY seq").all() as { body: string }[];
+    const entries = world.db.prepare("SELECT body FROM audit_log WHERE kind = 'visit.decisions' ORDER BY seq").all() as { body: Buffer }[];
     expect(entries).toHaveLength(1);
-    expect(entries[0].body).toBe(canonicalJson(JSON.parse(entries[0].body) as JsonValue));
+    const text = decisionsEntryText(entries[0].body);
+    expect(text).toBe(canonicalJson(JSON.parse(text) as JsonValue));
+    expect(entries[0].body.length).toBeLessThan(text.length);
     const decisions = decisionsOfEntry(entries[0].body);
     expect(decisions).toHaveLength(2);
     expect(decisions[0]).toMatchObject({ status: "verified", units: 2, days: [["2026-04-14", 30, 30, 2]], provider: "P1", client: "C1", reasons: [] });
@@ -28,8 +31,9 @@ describe("a verification run", () => {
   });
 
   it("refuses to read back an audit entry whose decision rows do not have the documented columns", () => {
-    const good = decisionsEntryJson(1, '["v",null,null,"P1","C1",null,null,null,null,[],["NO_CHECK_OUT"],"needs-review",0]');
+    const good = decisionsEntryJson(1, ['["v",null,null,"P1","C1",null,null,null,null,[],["NO_CHECK_OUT"],"needs-review",0]']);
     expect(decisionsOfEntry(good)[0]).toMatchObject({ visit: "v", reasons: ["NO_CHECK_OUT"], run: 1 });
+    expect(decisionsOfEntry(decisionsEntryBody(1, ['["v",null,null,"P1","C1",null,null,null,null,[],[],"needs-review",0]'])).map((d) => d.visit)).toEqual(["v"]);
     expect(() => decisionsOfEntry(good.replace('"visit"', '"vizit"'))).toThrow(/columns must be/);
     expect(() => decisionsOfEntry(good.replace('"needs-review",0]', '"needs-review"]'))).toThrow();
   });
@@ -40,19 +44,27 @@ describe("a verification run", () => {
     world.challenge("P1", "C1", "check-in", Date.parse("2026-04-16T15:00:00Z"));
     world.verify();
     world.db.exec("DROP TRIGGER audit_log_no_update");
-    const seq = (world.db.prepare("SELECT seq FROM audit_log WHERE kind = 'visit.decisions'").get() as { seq: number }).seq;
-    world.db.prepare(`UPDATE audit_log SET body = replace(body, '"needs-review"', '"verified"') WHERE seq = ?`).run(seq);
+    const entry = world.db.prepare("SELECT seq, body FROM audit_log WHERE kind = 'visit.decisions'").get() as { seq: number; body: Buffer };
+    const seq = entry.seq;
+    const edited = deflateRawSync(decisionsEntryText(entry.body).replace('"needs-review"', '"verified"'), { level: 1 });
+    world.db.prepare("UPDATE audit_log SET body = ? WHERE seq = ?").run(edited, seq);
     expect(world.db.prepare("SELECT changes() AS n").get()).toEqual({ n: 1 });
     expect(verifyAuditChain(world.db)).toMatchObject({ ok: false, brokenAtSeq: seq });
   });
 
-  it("splits a large run's decisions over several chained entries, one decision per visit", () => {
+  it("writes one chained entry per slice, and every visit's decision in exactly one of them", () => {
     world = simpleWorld();
-    const visits = DECISIONS_PER_AUDIT_ENTRY + 5;
-    for (let i = 0; i < visits; i++) world.visit("P1", "C1", new Date(Date.parse("2026-04-14T15:00:00Z") + i * 3 * 3600_000).toISOString(), 30);
-    world.verify();
-    const bodies = world.db.prepare("SELECT body FROM audit_log WHERE kind = 'visit.decisions' ORDER BY seq").all() as { body: string }[];
-    expect(bodies).toHaveLength(2);
+    for (const n of [2, 3]) {
+      world.addClient(`C${n}`);
+      world.addProvider(`P${n}`);
+      world.addAuthorization({ authorizationId: `A${n}`, clientNdNumber: `C${n}`, providerNumber: `P${n}` });
+    }
+    const visits = 30;
+    for (let i = 0; i < visits; i++) world.visit(`P${1 + (i % 3)}`, `C${1 + (i % 3)}`, new Date(Date.parse("2026-04-14T15:00:00Z") + i * 3 * 3600_000).toISOString(), 30);
+    importReadings(world.db, "readings.jsonl", "0", world.readings.splice(0));
+    runVerification(world.db, world.keystore, DEFAULT_SETTINGS, { sliceReadings: 20 });
+    const bodies = world.db.prepare("SELECT body FROM audit_log WHERE kind = 'visit.decisions' ORDER BY seq").all() as { body: Buffer }[];
+    expect(bodies).toHaveLength(3);
     const ids = bodies.flatMap((b) => decisionsOfEntry(b.body).map((d) => d.visit));
     expect(new Set(ids).size).toBe(visits);
     expect(ids.sort()).toEqual(world.visits().map((v) => v.visit_id).sort());

@@ -45,7 +45,7 @@ function decided(w: VisitWorld) {
   const visits = w.db.prepare("SELECT * FROM visits ORDER BY visit_seq").all() as Record<string, unknown>[];
   for (const v of visits) delete v.run_id;
   const lastRun = (w.db.prepare("SELECT max(run_id) AS r FROM verify_runs").get() as { r: number }).r;
-  const bodies = (w.db.prepare("SELECT body FROM audit_log WHERE kind = 'visit.decisions' ORDER BY seq").all() as { body: string }[])
+  const bodies = (w.db.prepare("SELECT body FROM audit_log WHERE kind = 'visit.decisions' ORDER BY seq").all() as { body: Buffer }[])
     .map((b) => decisionsOfEntry(b.body))
     .filter((decisions) => decisions[0].run === lastRun)
     .map((decisions) => decisions.map(({ run: _run, ...rest }) => rest));
