@@ -94,7 +94,7 @@ export default async function verifyBench(): Promise<void> {
       console.log(`  ${label.padEnd(38)} ${fmt(r.wall).padStart(12)} ${fmt(r.cpu).padStart(16)}   [${fmt(spread.low)}–${fmt(spread.high)}] ${note}`);
     row("visits verified into the database", verified.rates, verifyMedian);
     row("raw HMAC-SHA-256 (node:crypto)", hmac, hmacMedian, "same message sizes; each visit checks 2 MACs (keys cached per device)");
-    row("raw prepared inserts (one txn)", insert, insertMedian, "visit rows into the visits table; each visit writes 1 row (days inside) + 1/1000 of an audit entry");
+    row("raw prepared inserts (one txn)", insert, insertMedian, "visit rows into the visits table; each visit writes 1 row (days inside) + its share of one deflated audit entry per slice");
     for (const basis of ["wall", "cpu"] as const) {
       const slower = Math.min(hmac[basis], insert[basis]);
       const ratio = verified.rates[basis] / slower;
