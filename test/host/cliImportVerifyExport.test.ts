@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { VisitWorld, TEST_PASSPHRASE } from "./fixtures/visitWorld.js";
-import { EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE } from "../../host/cli/cliError.js";
+import { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "../../host/cli/cliError.js";
 import { sandataVisit } from "../../host/export/sandataVisits.js";
 import { evvRecord } from "../../host/export/evvRecord.js";
 import { visit } from "../../host/domain/visit.js";
@@ -177,7 +177,7 @@ describe("the verifier's command line, end to end", () => {
 
     const audit = evv(["report", "audit", ...stores, "--json"]);
     expect(audit.code).toBe(EXIT_OK);
-    expect(JSON.parse(audit.stdout).ok).toBe(true);
+    expect(JSON.parse(audit.stdout)).toMatchObject({ ok: true, chain: { ok: true }, visits: { ok: true } });
 
     const out = join(world.dir, "records.json");
     expect(evv(["export", "records", ...stores, "--format", "json", "--out", out]).code).toBe(EXIT_OK);
@@ -203,6 +203,15 @@ describe("the verifier's command line, end to end", () => {
     expect(visitsReport.stdout).toContain("verified 3 units");
     const visitsJson = visit.array().parse(JSON.parse(evv(["report", "visits", ...stores, "--json"]).stdout));
     expect(visitsJson[1]).toMatchObject({ presenceCheckIn: "typed", days: [{ date: "2026-04-15", minutes: 30, paidMinutes: 30, units: 2 }] });
+
+    // A visit row edited behind the verifier's back no longer matches its logged decision.
+    const tamper = new Database(world.dbPath);
+    tamper.prepare("UPDATE visits SET units = units + 1 WHERE visit_seq = 1").run();
+    tamper.close();
+    const tampered = evv(["report", "audit", ...stores]);
+    expect(tampered.code).toBe(EXIT_FAILURE);
+    expect(tampered.stdout).toContain("audit log intact");
+    expect(tampered.stdout).toMatch(/visits table DISAGREES with the log for run 1:\n  visit \S+ \(number 1\): units \d+, logged \d+/);
   });
 
   it("refuses a --workers value that is not a whole number from 0 to 64, naming the option", () => {

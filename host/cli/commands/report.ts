@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from "../cliError.js";
 import { openVerifierStores, verifierStoreOptions } from "../verifierStores.js";
 import { verifyAuditChain } from "../../storage/auditLog.js";
+import { checkVisitsAgainstAudit } from "../../report/visitsAgainstAudit.js";
 import { statusSummary, visitReport } from "../../report/visitReport.js";
 import { deviceReport } from "../../report/deviceReport.js";
 import { visitTimelineHtml } from "../../report/visitTimeline.js";
@@ -55,12 +56,21 @@ export function registerReportCommands(program: Command): void {
       }
     });
 
-  withDb(report.command("audit").description(`check the audit log's hash chain (exit ${EXIT_FAILURE} when broken)`)).action((opts: ReportOptions) => {
+  withDb(
+    report
+      .command("audit")
+      .description(`check the audit log's hash chain, and that the visits table says what the log says the last run decided (exit ${EXIT_FAILURE} when either fails)`),
+  ).action((opts: ReportOptions) => {
     const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false });
     try {
       const check = verifyAuditChain(stores.db);
-      write(opts, check, check.ok ? `audit log intact: ${check.rows} entries chained\n` : `audit log BROKEN at entry ${check.brokenAtSeq}: ${check.problem}\n`);
-      if (!check.ok) process.exitCode = EXIT_FAILURE;
+      const visits = checkVisitsAgainstAudit(stores.db);
+      const lines = [check.ok ? `audit log intact: ${check.rows} entries chained` : `audit log BROKEN at entry ${check.brokenAtSeq}: ${check.problem}`];
+      if (visits.runId === null) lines.push("no verification run yet");
+      else if (visits.ok) lines.push(`visits table agrees with the log: ${visits.visits} visits of run ${visits.runId}, each as its logged decision`);
+      else lines.push(`visits table DISAGREES with the log for run ${visits.runId}:`, ...visits.problems.map((p) => `  ${p}`));
+      write(opts, { ok: check.ok && visits.ok, chain: check, visits }, lines.join("\n") + "\n");
+      if (!check.ok || !visits.ok) process.exitCode = EXIT_FAILURE;
     } finally {
       stores.close();
     }
