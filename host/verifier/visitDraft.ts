@@ -12,6 +12,8 @@ export interface VisitDay {
   /** Minutes the caps leave payable. */
   paidMinutes: number;
   units: number;
+  /** Set for a day that cannot be paid while the visit's first day can (past the authorization's end, after the date of death): the rules leave it out. */
+  unpaid?: boolean;
 }
 
 export interface VisitDraft {

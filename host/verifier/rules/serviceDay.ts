@@ -55,6 +55,10 @@ export function buildServiceDays(visits: readonly VisitDraft[]): ServiceDay[] {
     const authorization = visit.authorization!;
     let segmentBegin = visit.beginMs!;
     for (const day of visit.days) {
+      if (day.unpaid) {
+        segmentBegin += day.minutes * 60_000;
+        continue;
+      }
       const key = authorization.authorizationId + "|" + day.date;
       let serviceDay = days.get(key);
       if (!serviceDay) {

@@ -41,16 +41,19 @@ export function establishVisitFacts(visit: VisitDraft, ctx: VerificationContext,
     return;
   }
   visit.authorization = authorization;
-  // Days past the authorization's end are not paid (a visit across the last midnight).
-  for (const day of visit.days) {
-    if (day.date > authorization.periodTo) {
-      visit.reasons.push({ code: "OUTSIDE_AUTHORIZATION_PERIOD", detail: day.date });
-      day.minutes = 0;
-    }
-  }
   if (visit.deviceId !== null && ctx.locationOfDevice(visit.deviceId, visit.beginMs) !== authorization.locationId)
     visit.reasons.push({ code: "LOCATION_MISMATCH", detail: `authorization ${authorization.authorizationId} is for ${authorization.locationId}` });
-  if (client.dateOfDeath !== null && visit.days[visit.days.length - 1].date > client.dateOfDeath)
-    visit.reasons.push({ code: "SERVICE_AFTER_DEATH", detail: `died ${client.dateOfDeath}` });
-  for (const day of visit.days) day.paidMinutes = day.minutes;
+  if (client.dateOfDeath !== null && beginDate > client.dateOfDeath) visit.reasons.push({ code: "SERVICE_AFTER_DEATH", detail: `died ${client.dateOfDeath}` });
+  // A visit across midnight may run into a day that cannot be paid (past the authorization's
+  // end, or after the date of death) while its first day can: only that day goes unpaid.
+  for (const day of visit.days) {
+    if (day.date > authorization.periodTo) {
+      visit.reasons.push({ code: "DAY_OUTSIDE_AUTHORIZATION_PERIOD", detail: `${day.date}, after ${authorization.periodTo}` });
+      day.unpaid = true;
+    } else if (client.dateOfDeath !== null && day.date > client.dateOfDeath && beginDate <= client.dateOfDeath) {
+      visit.reasons.push({ code: "DAY_AFTER_DEATH", detail: `${day.date}, died ${client.dateOfDeath}` });
+      day.unpaid = true;
+    }
+  }
+  for (const day of visit.days) day.paidMinutes = day.unpaid ? 0 : day.minutes;
 }
