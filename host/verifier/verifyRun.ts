@@ -37,6 +37,8 @@ export interface VerifyOptions {
   workers?: number;
   /** Readings per slice (default SLICE_READINGS; smaller in tests to get many slices). */
   sliceReadings?: number;
+  /** The workers' script (default: the bundle verifyWorkerScript builds, or its tsx fallback). */
+  workerScript?: URL;
 }
 
 /**
@@ -130,7 +132,7 @@ export function runVerification(db: EvvDatabase, keystore: Keystore, settings: V
         const verifier = new SliceVerifier(db, keystore, settings, runId);
         for (const slice of slices) write(verifier.verify(slice));
       } else {
-        const pool = new VerifyWorkerPool(workers, { dbPath: db.name, keys: copyMasterKeys(keystore), settings, runId });
+        const pool = new VerifyWorkerPool(workers, { dbPath: db.name, keys: copyMasterKeys(keystore), settings, runId, script: options.workerScript });
         try {
           // This thread verifies too, whenever nothing is ready to write and every worker has its
           // queue full: with one worker fewer than cores, every

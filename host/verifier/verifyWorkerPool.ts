@@ -26,6 +26,8 @@ export interface WorkerPoolConfig {
   keys: [number, Uint8Array][];
   settings: VerifierSettings;
   runId: number;
+  /** The worker script (default: verifyWorkerScript()). */
+  script?: URL;
 }
 
 export class VerifyWorkerPool {
@@ -38,8 +40,9 @@ export class VerifyWorkerPool {
   constructor(count: number, config: WorkerPoolConfig) {
     for (let i = 0; i < count; i++) {
       const { port1, port2 } = new MessageChannel();
-      const data: VerifyWorkerData = { ...config, results: port2, signal: this.signal };
-      this.workers.push(new Worker(verifyWorkerScript(), { workerData: data, transferList: [port2], execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } }));
+      const { script, ...shared } = config;
+      const data: VerifyWorkerData = { ...shared, results: port2, signal: this.signal };
+      this.workers.push(new Worker(script ?? verifyWorkerScript(), { workerData: data, transferList: [port2], execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } }));
       this.ports.push(port1);
     }
     this.pending = new Array<number>(count).fill(0);

@@ -11,7 +11,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { join } from "node:path";
 import { buildSync } from "esbuild";
 
-const TSX_ENTRY = new URL("./verifyWorkerEntry.mjs", import.meta.url);
+/** The worker entry that loads the sources through tsx (slower to start; needs nothing written). */
+export const TSX_WORKER_ENTRY = new URL("./verifyWorkerEntry.mjs", import.meta.url);
 const WORKER_SOURCE = fileURLToPath(new URL("./verifyWorker.ts", import.meta.url));
 const CACHE_DIR = fileURLToPath(new URL("../../node_modules/.cache/evv/", import.meta.url));
 
@@ -19,22 +20,25 @@ let script: URL | null = null;
 
 /** The worker script's URL: the bundle, built on first use in this process, or the tsx entry. */
 export function verifyWorkerScript(): URL {
-  if (script === null) {
-    try {
-      script = buildBundle();
-    } catch {
-      script = TSX_ENTRY;
-    }
-  }
+  if (script === null) script = workerScriptIn(CACHE_DIR);
   return script;
 }
 
-function buildBundle(): URL {
+/** The bundle written into `cacheDir`, or the tsx entry when it cannot be built or written there. */
+export function workerScriptIn(cacheDir: string): URL {
+  try {
+    return buildBundle(cacheDir);
+  } catch {
+    return TSX_WORKER_ENTRY;
+  }
+}
+
+function buildBundle(cacheDir: string): URL {
   const built = buildSync({ entryPoints: [WORKER_SOURCE], bundle: true, format: "esm", platform: "node", target: "node20", packages: "external", write: false, logLevel: "silent" });
   const text = built.outputFiles[0].text;
-  const path = join(CACHE_DIR, `verify-worker-${createHash("sha256").update(text).digest("hex").slice(0, 16)}.mjs`);
+  const path = join(cacheDir, `verify-worker-${createHash("sha256").update(text).digest("hex").slice(0, 16)}.mjs`);
   if (!existsSync(path)) {
-    mkdirSync(CACHE_DIR, { recursive: true });
+    mkdirSync(cacheDir, { recursive: true });
     const partial = `${path}.${process.pid}.partial`;
     writeFileSync(partial, text);
     renameSync(partial, path);

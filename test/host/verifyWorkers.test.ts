@@ -1,6 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { VisitWorld } from "./fixtures/visitWorld.js";
 import { decisionsOfEntry } from "../../host/verifier/visitDecision.js";
+import { TSX_WORKER_ENTRY, workerScriptIn } from "../../host/verifier/verifyWorkerScript.js";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { runVerification } from "../../host/verifier/verifyRun.js";
 import { DEFAULT_SETTINGS } from "../../host/verifier/settings.js";
 import { verifyAuditChain } from "../../host/storage/auditLog.js";
@@ -65,6 +69,25 @@ describe("verification in worker threads", () => {
     expect(decided(world)).toEqual(single);
     expect({ ...two, runId: 0, auditHead: "", timings: null, workers: 0 }).toEqual({ ...one, runId: 0, auditHead: "", timings: null, workers: 0 });
     expect(verifyAuditChain(world.db).ok).toBe(true);
+  });
+
+  it("falls back to loading the sources through tsx where the bundle cannot be written, with the same results", () => {
+    const blocked = join(mkdtempSync(join(tmpdir(), "evv-cache-")), "a-file");
+    writeFileSync(blocked, "not a directory");
+    expect(workerScriptIn(join(blocked, "evv")).href).toBe(TSX_WORKER_ENTRY.href);
+    const cacheDir = join(tmpdir(), `evv-cache-${process.pid}`);
+    const bundle = workerScriptIn(cacheDir);
+    expect(bundle.href).toMatch(/verify-worker-[0-9a-f]{16}\.mjs$/);
+    expect(readFileSync(bundle, "utf8")).toContain("SliceVerifier");
+    rmSync(cacheDir, { recursive: true, force: true });
+    rmSync(dirname(blocked), { recursive: true, force: true });
+
+    world = mixedWorld();
+    runVerification(world.db, world.keystore, DEFAULT_SETTINGS, { workers: 0, sliceReadings: 10 });
+    const single = decided(world);
+    const viaTsx = runVerification(world.db, world.keystore, DEFAULT_SETTINGS, { workers: 1, sliceReadings: 10, workerScript: TSX_WORKER_ENTRY });
+    expect(viaTsx.workers).toBe(1);
+    expect(decided(world)).toEqual(single);
   });
 
   it("fails the whole run, leaving the database unchanged, when a worker fails on a slice", () => {
