@@ -28,6 +28,7 @@ export const REASONS = {
   DUPLICATE_READING: ["reject", "The same code, frame or answer (device, minute, check-in or check-out) was already recorded."],
   SERVICE_AFTER_DEATH: ["reject", "The visit is dated after the client's date of death."],
   DAY_OUTSIDE_AUTHORIZATION_PERIOD: ["flag", "The visit runs past midnight into a day after the authorization's period ends: that day is not paid."],
+  DAY_REFUSED: ["flag", "One day of this visit across midnight is refused by the rule named in the detail; the visit's other days are paid."],
   DAY_AFTER_DEATH: ["flag", "The visit runs past midnight into the day after the client's date of death: that day is not paid."],
   DAILY_RATE_ABSENT_DAY: ["reject", "Daily rate is not paid for a day in hospital, a facility or on leave (only the day of return)."],
   DAILY_RATE_ALREADY_BILLED: ["reject", "Only one daily-rate (T1020) unit per client per day: another provider already has this date."],

@@ -14,6 +14,8 @@ export interface VisitDay {
   units: number;
   /** Set for a day that cannot be paid while the visit's first day can (past the authorization's end, after the date of death): the rules leave it out. */
   unpaid?: boolean;
+  /** Set by a date rule that refused this day (live-in same date, daily rate absent or already billed): its reasons. */
+  refusedBy?: Reason[];
 }
 
 export interface VisitDraft {

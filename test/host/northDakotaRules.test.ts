@@ -88,6 +88,33 @@ describe("T1020 daily rate", () => {
     expect(world.codes(world.visitOf(after.begin))).toContain("SERVICE_AFTER_DEATH");
   });
 
+  it("pays the day before a hospital stay of a daily-rate visit across midnight, and refuses the first day in hospital", () => {
+    world = new VisitWorld();
+    world.addClient("C1", "America/Chicago", { absences: [{ kind: "hospital", from: "2026-03-02", returned: "2026-03-05" }] });
+    world.addProvider("P1");
+    world.addAuthorization({ authorizationId: "A1", clientNdNumber: "C1", providerNumber: "P1", ...daily });
+    // 20:00 CST on 2026-03-01 to 03:00 CST on 2026-03-02.
+    const { begin } = world.visit("P1", "C1", "2026-03-02T02:00:00Z", 420);
+    world.verify();
+    const v = world.visitOf(begin);
+    expect(v.status).toBe("verified-with-flags");
+    expect(v.units).toBe(1);
+    expect(world.codes(v)).toEqual(["DAY_REFUSED"]);
+  });
+
+  it("rejects a daily-rate visit whose every day is refused", () => {
+    world = new VisitWorld();
+    world.addClient("C1", "America/Chicago", { absences: [{ kind: "hospital", from: "2026-03-02", returned: "2026-03-05" }] });
+    world.addProvider("P1");
+    world.addAuthorization({ authorizationId: "A1", clientNdNumber: "C1", providerNumber: "P1", ...daily });
+    // 20:00 CST on 2026-03-02 to 03:00 CST on 2026-03-03, both days in hospital.
+    const { begin } = world.visit("P1", "C1", "2026-03-03T02:00:00Z", 420);
+    world.verify();
+    const v = world.visitOf(begin);
+    expect(v.status).toBe("rejected");
+    expect(world.codes(v)).toEqual(["DAILY_RATE_ABSENT_DAY", "DAILY_RATE_ABSENT_DAY"]);
+  });
+
   it("refuses a second provider's daily-rate unit for the same client and date", () => {
     world = simpleWorld("America/Chicago", { ...daily, liveIn: false });
     world.addProvider("P2");
@@ -229,6 +256,27 @@ describe("two live-in providers of one client", () => {
     expect(v.status).toBe(status);
     expect(v.units).toBe(units);
     if (status === "rejected") expect(world.codes(v)).toContain("LIVE_IN_SAME_DATE");
+  });
+
+  it("refuses only the shared date of the second provider's visit across midnight, and pays its other date", () => {
+    world = new VisitWorld();
+    world.addClient("C1");
+    world.addProvider("P1", { livesWith: [{ clientNdNumber: "C1", relation: "family" }] });
+    world.addProvider("P2", { livesWith: [{ clientNdNumber: "C1", relation: "family" }] });
+    world.addAuthorization({ authorizationId: "A1", clientNdNumber: "C1", providerNumber: "P1", ...liveInDaily });
+    world.addAuthorization({ authorizationId: "A2", clientNdNumber: "C1", providerNumber: "P2", ...liveInDaily });
+    // P1 on 2026-04-14 from 08:00 CDT (first that date); P2 from 20:00 CDT on 2026-04-14 to 03:00 CDT on 2026-04-15.
+    const first = world.visit("P1", "C1", "2026-04-14T13:00:00Z", 120);
+    const second = world.visit("P2", "C1", "2026-04-15T01:00:00Z", 420);
+    world.verify();
+    expect(world.visitOf(first.begin).status).toBe("verified");
+    const v = world.visitOf(second.begin);
+    expect(v.status).toBe("verified-with-flags");
+    expect(v.days.map((d) => [d.local_date, d.paid_minutes, d.units])).toEqual([
+      ["2026-04-14", 0, 0],
+      ["2026-04-15", 180, 1],
+    ]);
+    expect(world.codes(v)).toEqual(["DAY_REFUSED"]);
   });
 });
 

@@ -28,17 +28,38 @@ export function applyNorthDakotaRules(visits: VisitDraft[], ctx: VerificationCon
   applyAuthorizedUnits(days);
   const auditWeeks = applyWeeklyAudit(days, calendar);
   for (const d of days) distributeUnits(d);
+  for (const v of visits) settleRefusedDays(v);
   return { serviceDays: days, auditWeeks };
 }
 
-/** Gives each visit its part of the day's units (cumulative paid minutes) and the day's reasons. */
+/**
+ * A date rule refuses a day, not a visit: a visit across midnight with one day refused keeps
+ * its other days, paid, and a DAY_REFUSED flag names the refused day and why. A visit whose
+ * days are all refused takes the rules' own (rejecting) reasons.
+ */
+function settleRefusedDays(visit: VisitDraft): void {
+  let refused = 0;
+  let paid = 0;
+  for (const d of visit.days) {
+    if (d.refusedBy) refused++;
+    else if (!d.unpaid) paid++;
+  }
+  if (refused === 0) return;
+  for (const d of visit.days) {
+    if (!d.refusedBy) continue;
+    for (const r of d.refusedBy) visit.reasons.push(paid > 0 ? { code: "DAY_REFUSED", detail: `${d.date}: ${r.detail ? `${r.code} (${r.detail})` : r.code}` } : r);
+  }
+}
+
+/** Gives each visit its part of the day's units (cumulative paid minutes) and the day's reasons (a refused day's are settled per visit, below). */
 function distributeUnits(day: ServiceDay): void {
   const unitRate = day.authorization.procedureCode === "T1019";
   let paidSoFar = 0;
   let given = 0;
   for (let i = 0; i < day.segments.length; i++) {
     const s = day.segments[i];
-    for (const r of day.reasons) s.visit.reasons.push(r);
+    if (day.billable) for (const r of day.reasons) s.visit.reasons.push(r);
+    else s.day.refusedBy = day.reasons;
     paidSoFar += s.day.paidMinutes;
     let share: number;
     if (unitRate) share = Math.min(day.units - given, Math.max(0, unitRateUnits(paidSoFar) - given));
