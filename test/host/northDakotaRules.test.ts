@@ -88,31 +88,22 @@ describe("T1020 daily rate", () => {
     expect(world.codes(world.visitOf(after.begin))).toContain("SERVICE_AFTER_DEATH");
   });
 
-  it("pays the day before a hospital stay of a daily-rate visit across midnight, and refuses the first day in hospital", () => {
+  it.each([
+    // 20:00 CST on 2026-03-01 to 03:00 CST on 2026-03-02: the day before the stay is paid, its first day refused.
+    ["2026-03-02T02:00:00Z", "verified-with-flags", 1, ["DAY_REFUSED"]],
+    // 20:00 CST on 2026-03-02 to 03:00 CST on 2026-03-03: both days in hospital.
+    ["2026-03-03T02:00:00Z", "rejected", 0, ["DAILY_RATE_ABSENT_DAY", "DAILY_RATE_ABSENT_DAY"]],
+  ])("a daily-rate visit across midnight from %s, with a hospital stay from 2026-03-02, is %s with %i units", (beginIso, status, units, codes) => {
     world = new VisitWorld();
     world.addClient("C1", "America/Chicago", { absences: [{ kind: "hospital", from: "2026-03-02", returned: "2026-03-05" }] });
     world.addProvider("P1");
     world.addAuthorization({ authorizationId: "A1", clientNdNumber: "C1", providerNumber: "P1", ...daily });
-    // 20:00 CST on 2026-03-01 to 03:00 CST on 2026-03-02.
-    const { begin } = world.visit("P1", "C1", "2026-03-02T02:00:00Z", 420);
+    const { begin } = world.visit("P1", "C1", beginIso, 420);
     world.verify();
     const v = world.visitOf(begin);
-    expect(v.status).toBe("verified-with-flags");
-    expect(v.units).toBe(1);
-    expect(world.codes(v)).toEqual(["DAY_REFUSED"]);
-  });
-
-  it("rejects a daily-rate visit whose every day is refused", () => {
-    world = new VisitWorld();
-    world.addClient("C1", "America/Chicago", { absences: [{ kind: "hospital", from: "2026-03-02", returned: "2026-03-05" }] });
-    world.addProvider("P1");
-    world.addAuthorization({ authorizationId: "A1", clientNdNumber: "C1", providerNumber: "P1", ...daily });
-    // 20:00 CST on 2026-03-02 to 03:00 CST on 2026-03-03, both days in hospital.
-    const { begin } = world.visit("P1", "C1", "2026-03-03T02:00:00Z", 420);
-    world.verify();
-    const v = world.visitOf(begin);
-    expect(v.status).toBe("rejected");
-    expect(world.codes(v)).toEqual(["DAILY_RATE_ABSENT_DAY", "DAILY_RATE_ABSENT_DAY"]);
+    expect(v.status).toBe(status);
+    expect(v.units).toBe(units);
+    expect(world.codes(v)).toEqual(codes);
   });
 
   it("refuses a second provider's daily-rate unit for the same client and date", () => {
