@@ -40,7 +40,7 @@ export class ReadingEvidence {
     private readonly ctx: VerificationContext,
     private readonly settings: VerifierSettings,
   ) {
-    this.throttle = new TypedThrottle(settings.typedFailuresPerHour, settings.typedFailuresPerDay);
+    this.throttle = new TypedThrottle(settings.typedFailuresPerHour, settings.typedFailuresPerDay, settings.typedFailuresInAll);
     this.toleranceMs = settings.driftToleranceSeconds * 1000;
     this.lateLimitMs = settings.lateEntryLimitHours * 3600_000;
   }
@@ -101,7 +101,8 @@ export class ReadingEvidence {
       const problem = displayCodeProblem(code);
       if (problem !== null) return reject(verdict, { code: isCodeTypo(code) ? "CODE_TYPO" : "CODE_MALFORMED", detail: problem });
       const throttleKey = providerNumber + "|" + clientNdNumber;
-      if (this.throttle.isLocked(throttleKey, readerMs)) return reject(verdict, { code: "TYPED_THROTTLED" });
+      const locked = this.throttle.lockedBecause(throttleKey, readerMs);
+      if (locked !== null) return reject(verdict, { code: "TYPED_THROTTLED", detail: locked });
       const fields = displayCodeFields(code);
       const fastMs = this.settings.fastAllowanceSteps * STEP_MS;
       const candidates = this.ctx.devicesAtLocation(client.locationId, readerMs - this.lateLimitMs - fastMs, readerMs + fastMs);

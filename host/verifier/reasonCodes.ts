@@ -16,7 +16,7 @@ export const REASONS = {
   DEVICE_NOT_AT_LOCATION: ["reject", "The device that answered was not assigned to the client's service location at that time."],
   DEVICE_RETIRED: ["reject", "The device had been retired before that time."],
   MAC_MISMATCH: ["reject", "The code or frame does not verify with the key of any device at the client's service location."],
-  TYPED_THROTTLED: ["reject", "Too many wrong typed codes for this provider and client recently; typed entry is locked for now."],
+  TYPED_THROTTLED: ["reject", "Too many wrong typed codes for this provider and client (recently, or in all); typed entry is locked."],
   CLOCK_NOT_SET: ["reject", "The device clock was not set (it restarted after power loss); its time proves nothing."],
   STALE_FRAME: ["reject", "The frame is older than the reader's clock allows: a replayed or stored advertisement."],
   LATE_ENTRY: ["reject", "The code was entered after the late-entry limit."],

@@ -13,6 +13,8 @@ export const verifierSettings = z.object({
   typedFailuresPerHour: z.number().int().min(1, "must be at least 1").default(5),
   /** ... and within a rolling day. */
   typedFailuresPerDay: z.number().int().min(1, "must be at least 1").default(20),
+  /** ... and in all, whatever the clocks say: past it typed entry for the pair stays locked. */
+  typedFailuresInAll: z.number().int().min(1, "must be at least 1").default(50),
   /** A check-out further than this from the open check-in does not close it: both go to review (a forgotten check-out). */
   maxVisitHours: z.number().positive().default(24),
 });

@@ -73,6 +73,24 @@ describe("typed display codes", () => {
     expect(world.codes(world.visitOf(later))).not.toContain("TYPED_THROTTLED");
   });
 
+  it("locks typed entry for good after 50 wrong codes in all, spread so that no hour or day reaches its limit", () => {
+    world = simpleWorld();
+    // One wrong code every 5 hours (never 5 in an hour or 20 in a day), the 50th at T + 245 h.
+    for (let i = 0; i < 50; i++) world.typed("P1", "C1", "check-in", T + i * 5 * HOUR, T + i * 5 * HOUR + HOUR, { code: forgedCode(world, T + i * 5 * HOUR, i) });
+    const right = world.typed("P1", "C1", "check-in", T + 260 * HOUR, T + 260 * HOUR + MIN);
+    world.verify();
+    expect(world.codes(world.visitOf(right))).toEqual(["TYPED_THROTTLED"]);
+    expect(world.visitOf(right).reasons[0].detail).toContain("50 wrong codes in all");
+  });
+
+  it("does not lock after 49 wrong codes in all", () => {
+    world = simpleWorld();
+    for (let i = 0; i < 49; i++) world.typed("P1", "C1", "check-in", T + i * 5 * HOUR, T + i * 5 * HOUR + HOUR, { code: forgedCode(world, T + i * 5 * HOUR, i) });
+    const right = world.typed("P1", "C1", "check-in", T + 260 * HOUR, T + 260 * HOUR + MIN);
+    world.verify();
+    expect(world.codes(world.visitOf(right))).not.toContain("TYPED_THROTTLED");
+  });
+
   it("does not lock after 4 wrong codes", () => {
     world = simpleWorld();
     for (let i = 0; i < 4; i++) world.typed("P1", "C1", "check-in", T, T + HOUR + i * MIN, { code: forgedCode(world, T, i) });

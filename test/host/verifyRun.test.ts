@@ -95,7 +95,7 @@ describe("a verification run", () => {
 
 describe("verifier settings", () => {
   it("default to a 6-day late-entry limit, 2-minute drift tolerance and 5 wrong typed codes an hour", () => {
-    expect(DEFAULT_SETTINGS).toMatchObject({ lateEntryLimitHours: 144, driftToleranceSeconds: 120, typedFailuresPerHour: 5, typedFailuresPerDay: 20, maxVisitHours: 24 });
+    expect(DEFAULT_SETTINGS).toMatchObject({ lateEntryLimitHours: 144, driftToleranceSeconds: 120, typedFailuresPerHour: 5, typedFailuresPerDay: 20, typedFailuresInAll: 50, maxVisitHours: 24 });
   });
 
   it("refuse a late-entry limit beyond what the display code can recover, naming the field", () => {

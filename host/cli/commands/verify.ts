@@ -23,7 +23,7 @@ export function registerVerifyCommand(program: Command): void {
   const command = program
     .command("verify")
     .description("verify every stored reading into visits with statuses, billable units and reason codes")
-    .option("--settings <file>", "JSON settings (lateEntryLimitHours, driftToleranceSeconds, fastAllowanceSteps, typedFailuresPerHour, typedFailuresPerDay, maxVisitHours)")
+    .option("--settings <file>", "JSON settings (lateEntryLimitHours, driftToleranceSeconds, fastAllowanceSteps, typedFailuresPerHour, typedFailuresPerDay, typedFailuresInAll, maxVisitHours)")
     .option("--workers <n>", "worker threads that verify beside this thread, which writes and verifies too (0: all in one thread; default: one fewer than cores, for runs of 50,000 readings or more)")
     .option("--strict", `exit ${EXIT_REJECTED} when any visit is rejected or needs review`)
     .option("--json", "print the summary as JSON");
