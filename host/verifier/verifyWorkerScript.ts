@@ -6,7 +6,7 @@
 // stale because a changed source gives a new name. Where that cannot be written (a read-only
 // install), workers fall back to the tsx entry, which gives the same results, more slowly.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { join } from "node:path";
 import { buildSync } from "esbuild";
@@ -15,6 +15,8 @@ import { buildSync } from "esbuild";
 export const TSX_WORKER_ENTRY = new URL("./verifyWorkerEntry.mjs", import.meta.url);
 const WORKER_SOURCE = fileURLToPath(new URL("./verifyWorker.ts", import.meta.url));
 const CACHE_DIR = fileURLToPath(new URL("../../node_modules/.cache/evv/", import.meta.url));
+
+const KEPT_BUNDLES = 4;
 
 let script: URL | null = null;
 
@@ -42,6 +44,16 @@ function buildBundle(cacheDir: string): URL {
     const partial = `${path}.${process.pid}.partial`;
     writeFileSync(partial, text);
     renameSync(partial, path);
+    pruneOldBundles(cacheDir);
   }
   return pathToFileURL(path);
+}
+
+/** Keeps the newest KEPT_BUNDLES bundles (one is written per version of the sources; older ones are never used again). */
+function pruneOldBundles(cacheDir: string): void {
+  const bundles = readdirSync(cacheDir)
+    .filter((name) => /^verify-worker-[0-9a-f]{16}\.mjs$/.test(name))
+    .map((name) => ({ path: join(cacheDir, name), mtimeMs: statSync(join(cacheDir, name)).mtimeMs }))
+    .sort((a, b) => b.mtimeMs - a.mtimeMs);
+  for (const old of bundles.slice(KEPT_BUNDLES)) rmSync(old.path, { force: true });
 }

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { VisitWorld } from "./fixtures/visitWorld.js";
 import { decisionsOfEntry } from "../../host/verifier/visitDecision.js";
 import { TSX_WORKER_ENTRY, workerScriptIn } from "../../host/verifier/verifyWorkerScript.js";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { runVerification } from "../../host/verifier/verifyRun.js";
@@ -88,6 +88,21 @@ describe("verification in worker threads", () => {
     const viaTsx = runVerification(world.db, world.keystore, DEFAULT_SETTINGS, { workers: 1, sliceReadings: 10, workerScript: TSX_WORKER_ENTRY });
     expect(viaTsx.workers).toBe(1);
     expect(decided(world)).toEqual(single);
+  });
+
+  it("keeps the four newest worker bundles in its cache, removing older versions", () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), "evv-cache-"));
+    for (let i = 0; i < 6; i++) {
+      const old = join(cacheDir, `verify-worker-${String(i).repeat(16)}.mjs`);
+      writeFileSync(old, "// an older version");
+      utimesSync(old, new Date(Date.now() - (i + 1) * 3600_000), new Date(Date.now() - (i + 1) * 3600_000));
+    }
+    const bundle = workerScriptIn(cacheDir);
+    const left = readdirSync(cacheDir).sort();
+    expect(left).toHaveLength(4);
+    expect(left).toContain(bundle.pathname.split("/").pop());
+    expect(left).toEqual(expect.arrayContaining(["verify-worker-0000000000000000.mjs", "verify-worker-1111111111111111.mjs", "verify-worker-2222222222222222.mjs"]));
+    rmSync(cacheDir, { recursive: true, force: true });
   });
 
   it("fails the whole run, leaving the database unchanged, when a worker fails on a slice", () => {
