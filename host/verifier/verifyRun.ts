@@ -107,83 +107,90 @@ export function runVerification(db: EvvDatabase, keystore: Keystore, settings: V
     if (Math.floor(before / every) !== Math.floor(readingsDone / every)) progress("readings", readingsDone, totalReadings);
   };
 
+  // Everything in one transaction. The run's first write takes the write lock, so the readings
+  // cannot change under the workers' reads.
+  const verifyAll = (): number => {
+    const runId = writer.begin(settings);
+    const counts = db.prepare("SELECT provider_number, client_nd_number, count(*) FROM readings GROUP BY provider_number, client_nd_number").raw().all() as [string, string, number][];
+    for (const c of counts) totalReadings += c[2];
+    const slices = sliceComponents(pairComponents(counts.map((c) => [c[0], c[1]] as const)), new Map(counts.map((c) => [c[0] + "|" + c[1], c[2]])), options.sliceReadings ?? SLICE_READINGS);
+    workers = options.workers ?? (totalReadings >= AUTO_THREADS_MIN_READINGS ? availableParallelism() - 1 : 0);
+    if (db.memory || slices.length < 2) workers = 0;
+
+    const own = new SliceVerifier(db, keystore, settings, runId);
+    if (workers === 0) {
+      for (const slice of slices) write(own.verify(slice));
+    } else {
+      const pool = new VerifyWorkerPool(workers, { dbPath: db.name, keys: copyMasterKeys(keystore), settings, runId, script: options.workerScript });
+      try {
+        timings.startMs = performance.now() - tStart;
+        timings.waitMs += verifyWithWorkers(slices, own, pool, write);
+      } finally {
+        pool.close();
+      }
+    }
+    const t4 = performance.now();
+    writer.finish(visitCount);
+    tCommit = performance.now();
+    timings.finishMs = tCommit - t4;
+    timings.writeMs += timings.finishMs;
+    progress("readings", totalReadings, totalReadings);
+    return runId;
+  };
+
   const cacheBefore = db.pragma("cache_size", { simple: true }) as number;
   db.pragma(`cache_size = -${WRITER_CACHE_KIB}`);
   let runId: number;
   try {
-    runId = runInTransaction();
+    runId = db.transaction(verifyAll)();
   } finally {
     db.pragma(`cache_size = ${cacheBefore}`);
   }
   timings.commitMs = performance.now() - tCommit;
   return { runId, readings: totalReadings, visits: visitCount, byStatus, units: unitsTotal, auditWeeks, auditHead: writer.auditHead, workers, timings };
+}
 
-  function runInTransaction(): number {
-    return db.transaction(() => {
-      // The run's first write takes the write lock, so the readings cannot change under the workers' reads.
-      const runId = writer.begin(settings);
-      const counts = db.prepare("SELECT provider_number, client_nd_number, count(*) FROM readings GROUP BY provider_number, client_nd_number").raw().all() as [string, string, number][];
-      for (const c of counts) totalReadings += c[2];
-      const slices = sliceComponents(pairComponents(counts.map((c) => [c[0], c[1]] as const)), new Map(counts.map((c) => [c[0] + "|" + c[1], c[2]])), options.sliceReadings ?? SLICE_READINGS);
-      workers = options.workers ?? (totalReadings >= AUTO_THREADS_MIN_READINGS ? availableParallelism() - 1 : 0);
-      if (db.memory || slices.length < 2) workers = 0;
-
-      if (workers === 0) {
-        const verifier = new SliceVerifier(db, keystore, settings, runId);
-        for (const slice of slices) write(verifier.verify(slice));
-      } else {
-        const pool = new VerifyWorkerPool(workers, { dbPath: db.name, keys: copyMasterKeys(keystore), settings, runId, script: options.workerScript });
-        try {
-          // This thread verifies too, whenever nothing is ready to write and every worker has its
-          // queue full: with one worker fewer than cores, every
-          // core stays busy and no thread waits for a core.
-          const own = new SliceVerifier(db, keystore, settings, runId);
-          const done = new Map<number, SliceOutcome>();
-          let next = 0;
-          let toWrite = 0;
-          const feed = () => {
-            while (next < slices.length) {
-              const w = pool.leastBusy();
-              if (pool.outstanding(w) >= QUEUE_PER_WORKER) break;
-              pool.send(w, next, slices[next]);
-              next++;
-            }
-          };
-          const collect = (result: { slice: number; outcome: SliceOutcome }) => {
-            done.set(result.slice, result.outcome);
-            feed();
-          };
-          feed();
-          timings.startMs = performance.now() - tStart;
-          while (toWrite < slices.length) {
-            for (let r = pool.poll(); r !== null; r = pool.poll()) collect(r);
-            if (done.has(toWrite)) {
-              for (let o = done.get(toWrite); o !== undefined; o = done.get(toWrite)) {
-                done.delete(toWrite++);
-                write(o);
-              }
-            } else if (next < slices.length) {
-              done.set(next, own.verify(slices[next]));
-              next++;
-            } else {
-              const t0 = performance.now();
-              collect(pool.receive());
-              timings.waitMs += performance.now() - t0;
-            }
-          }
-        } finally {
-          pool.close();
-        }
+/**
+ * Verifies the slices in the pool's workers and in this thread, handing each outcome to `write`
+ * strictly in slice order; returns the milliseconds this thread waited for workers. This thread
+ * verifies a slice of its own whenever nothing is ready to write and every worker's queue is
+ * full: with one worker fewer than cores, every core stays busy and no thread waits for one.
+ */
+function verifyWithWorkers(slices: Slice[], own: SliceVerifier, pool: VerifyWorkerPool, write: (outcome: SliceOutcome) => void): number {
+  const done = new Map<number, SliceOutcome>();
+  let next = 0;
+  let toWrite = 0;
+  let waitMs = 0;
+  const feed = () => {
+    while (next < slices.length) {
+      const w = pool.leastBusy();
+      if (pool.outstanding(w) >= QUEUE_PER_WORKER) break;
+      pool.send(w, next, slices[next]);
+      next++;
+    }
+  };
+  const collect = (result: { slice: number; outcome: SliceOutcome }) => {
+    done.set(result.slice, result.outcome);
+    feed();
+  };
+  feed();
+  while (toWrite < slices.length) {
+    for (let r = pool.poll(); r !== null; r = pool.poll()) collect(r);
+    if (done.has(toWrite)) {
+      for (let o = done.get(toWrite); o !== undefined; o = done.get(toWrite)) {
+        done.delete(toWrite++);
+        write(o);
       }
-      const t4 = performance.now();
-      writer.finish(visitCount);
-      tCommit = performance.now();
-      timings.finishMs = performance.now() - t4;
-      timings.writeMs += timings.finishMs;
-      progress("readings", totalReadings, totalReadings);
-      return runId;
-    })();
+    } else if (next < slices.length) {
+      done.set(next, own.verify(slices[next]));
+      next++;
+    } else {
+      const t0 = performance.now();
+      collect(pool.receive());
+      waitMs += performance.now() - t0;
+    }
   }
+  return waitMs;
 }
 
 /** Consecutive components grouped into slices of about `sliceReadings` readings. */
