@@ -16,6 +16,7 @@ export interface VisitsAuditCheck {
 }
 
 const MAX_PROBLEMS = 10;
+const PROGRESS_EVERY = 10_000;
 
 interface VisitRow {
   visit_id: string;
@@ -33,36 +34,37 @@ interface VisitRow {
   units: number;
 }
 
-/** The row as the decision writes it (reasons as "CODE: detail" strings, days as arrays). */
-function rowAsDecision(row: VisitRow): Omit<VisitDecision, "run"> {
-  const reasons = (JSON.parse(row.reasons) as { code: string; detail?: string }[]).map((r) => (r.detail ? `${r.code}: ${r.detail}` : r.code));
-  return {
-    visit: row.visit_id,
-    checkIn: row.check_in_reading,
-    checkOut: row.check_out_reading,
-    provider: row.provider_number,
-    client: row.client_nd_number,
-    authorization: row.authorization_id,
-    device: row.device_id,
-    begin: row.begin_ms,
-    end: row.end_ms,
-    days: JSON.parse(row.days) as VisitDecision["days"],
-    reasons,
-    status: row.status,
-    units: row.units,
-  };
+/** The row's reasons as the decision writes them ("CODE: detail"). */
+function reasonsOfRow(reasonsJson: string): string[] {
+  if (reasonsJson === "[]") return [];
+  return (JSON.parse(reasonsJson) as { code: string; detail?: string }[]).map((r) => (r.detail ? `${r.code}: ${r.detail}` : r.code));
 }
 
-function differences(row: Omit<VisitDecision, "run">, decision: VisitDecision): string[] {
+/** Where the row and its logged decision differ, in words (empty when they agree). */
+function differences(row: VisitRow, decision: VisitDecision): string[] {
   const out: string[] = [];
-  for (const key of Object.keys(row) as (keyof typeof row)[]) {
-    const [stored, logged] = [JSON.stringify(row[key]), JSON.stringify(decision[key])];
-    if (stored !== logged) out.push(`${key} ${stored}, logged ${logged}`);
-  }
+  const compare = (field: string, stored: unknown, logged: unknown) => {
+    if (stored !== logged) out.push(`${field} ${JSON.stringify(stored)}, logged ${JSON.stringify(logged)}`);
+  };
+  compare("visit", row.visit_id, decision.visit);
+  compare("checkIn", row.check_in_reading, decision.checkIn);
+  compare("checkOut", row.check_out_reading, decision.checkOut);
+  compare("provider", row.provider_number, decision.provider);
+  compare("client", row.client_nd_number, decision.client);
+  compare("authorization", row.authorization_id, decision.authorization);
+  compare("device", row.device_id, decision.device);
+  compare("begin", row.begin_ms, decision.begin);
+  compare("end", row.end_ms, decision.end);
+  // Both were written with JSON.stringify of the same arrays, so the texts agree exactly.
+  compare("days", row.days, JSON.stringify(decision.days));
+  compare("reasons", JSON.stringify(reasonsOfRow(row.reasons)), JSON.stringify(decision.reasons));
+  compare("status", row.status, decision.status);
+  compare("units", row.units, decision.units);
   return out;
 }
 
-export function checkVisitsAgainstAudit(db: EvvDatabase): VisitsAuditCheck {
+/** `onProgress(visitsChecked, visitsOfTheRun)` every PROGRESS_EVERY visits (a bar on a large run). */
+export function checkVisitsAgainstAudit(db: EvvDatabase, onProgress: (done: number, total: number) => void = () => {}): VisitsAuditCheck {
   const run = db.prepare("SELECT run_id, visits FROM verify_runs WHERE audit_head != '' ORDER BY run_id DESC LIMIT 1").get() as { run_id: number; visits: number } | undefined;
   if (!run) return { runId: null, visits: 0, decisions: 0, ok: true, problems: [] };
   const problems: string[] = [];
@@ -92,12 +94,13 @@ export function checkVisitsAgainstAudit(db: EvvDatabase): VisitsAuditCheck {
   };
   for (const row of rows) {
     visits++;
+    if (visits % PROGRESS_EVERY === 0) onProgress(visits, run.visits);
     const decision = nextDecision();
     if (!decision) {
       note(`visit ${row.visit_id} (number ${visits}) has no logged decision`);
       continue;
     }
-    const diff = differences(rowAsDecision(row), decision);
+    const diff = differences(row, decision);
     if (diff.length > 0) note(`visit ${row.visit_id} (number ${visits}): ${diff.join("; ")}`);
   }
   while (nextDecision()) note(`logged decision ${decisions} has no visit row`);

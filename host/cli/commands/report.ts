@@ -3,7 +3,8 @@ import type { Command } from "commander";
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from "../cliError.js";
 import { openVerifierStores, verifierStoreOptions } from "../verifierStores.js";
 import { verifyAuditChain } from "../../storage/auditLog.js";
-import { checkVisitsAgainstAudit } from "../../report/visitsAgainstAudit.js";
+import { checkVisitsAgainstAudit, type VisitsAuditCheck } from "../../report/visitsAgainstAudit.js";
+import { createProgress } from "../../report/progressBar.js";
 import { statusSummary, visitReport } from "../../report/visitReport.js";
 import { deviceReport } from "../../report/deviceReport.js";
 import { visitTimelineHtml } from "../../report/visitTimeline.js";
@@ -64,7 +65,13 @@ export function registerReportCommands(program: Command): void {
     const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false });
     try {
       const check = verifyAuditChain(stores.db);
-      const visits = checkVisitsAgainstAudit(stores.db);
+      const progress = createProgress(!opts.json);
+      let visits: VisitsAuditCheck;
+      try {
+        visits = checkVisitsAgainstAudit(stores.db, (done, total) => progress.update(done, total, "visits against the log"));
+      } finally {
+        progress.stop();
+      }
       const lines = [check.ok ? `audit log intact: ${check.rows} entries chained` : `audit log BROKEN at entry ${check.brokenAtSeq}: ${check.problem}`];
       if (visits.runId === null) lines.push("no verification run yet");
       else if (visits.ok) lines.push(`visits table agrees with the log: ${visits.visits} visits of run ${visits.runId}, each as its logged decision`);
