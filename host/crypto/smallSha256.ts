@@ -1,8 +1,9 @@
 // SHA-256 for the short messages the protocol hashes, faster than node:crypto's per-call
 // overhead: protocol/sha256.ts's compression, plus a memory of the chaining state after the
-// first 64-byte block of the last few messages that had one. HMAC hashes the key's inner or
-// outer pad block followed by a short message, so a run of MACs under one device key compresses
-// one block per hash instead of two. Exact for every input (tested against node:crypto).
+// first 64-byte block of the last few messages that had one. Short MACs take preparedHmac.ts's
+// path; the plain RFC 2104 path it falls back to for messages of 56 bytes or more hashes a key
+// pad block followed by the message, so a run of those under one key compresses one block less
+// per hash. Exact for every input (tested against node:crypto).
 import { SHA256_INITIAL_STATE, sha256Compress, sha256Finish } from "../../protocol/sha256.js";
 
 const FIRST_BLOCK_CACHE = 4;
