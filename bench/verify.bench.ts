@@ -100,7 +100,8 @@ export default async function verifyBench(): Promise<void> {
       const ratio = verified.rates[basis] / slower;
       const floor = 1 / (2 / hmac[basis] + 1 / insert[basis]);
       console.log(
-        `  ${basis === "wall" ? "wall" : "CPU "}: ratio to the slower reference ${ratio.toFixed(2)}, goal >= 0.50: ${ratio >= 0.5 ? "met" : "NOT met"}` +
+        `  ${basis === "wall" ? "wall" : "CPU "}: ratio to the slower reference ${ratio.toFixed(2)}` +
+          (basis === "wall" ? `, goal >= 0.50 (visits per second): ${ratio >= 0.5 ? "met" : "NOT met"}` : " per CPU-second, for information (all threads' CPU against one thread's)") +
           ` (2 MACs + 1 insert in one thread alone allow ${fmt(floor)} /s = ratio ${(floor / slower).toFixed(2)}; reached ${((100 * verified.rates[basis]) / floor).toFixed(0)}% of that)`,
       );
     }
