@@ -7,7 +7,7 @@ export function concatBytes(parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(total);
   let offset = 0;
   for (const part of parts) {
-    for (let i = 0; i < part.length; i++) out[offset + i] = part[i];
+    copyBytesInto(out, offset, part);
     offset += part.length;
   }
   return out;
@@ -20,8 +20,9 @@ export function sliceBytes(source: Uint8Array, start: number, end: number): Uint
 }
 
 export function u32be(value: number): Uint8Array {
-  const v = value >>> 0;
-  return new Uint8Array([(v >>> 24) & 255, (v >>> 16) & 255, (v >>> 8) & 255, v & 255]);
+  const out = new Uint8Array(4);
+  writeU32be(out, 0, value);
+  return out;
 }
 
 /** Writes `value` as 4 big-endian bytes into `target` at `offset` (building a message in one buffer). */
@@ -98,10 +99,7 @@ export function prefixEquals(full: Uint8Array, actual: Uint8Array, offset: numbe
 
 /** Compares two byte strings in time independent of where they first differ. */
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i];
-  return diff === 0;
+  return a.length === b.length && prefixEquals(a, b, 0, a.length);
 }
 
 /** Device IDs are unsigned 32-bit numbers, written as 8 lower-case hex digits. */

@@ -1,5 +1,6 @@
 // Plain-language reports over the stored decisions.
 import type { EvvDatabase } from "../storage/database.js";
+import type { StoredVisitRow } from "../storage/storedVisitRow.js";
 import { sentenceOf, type Reason } from "../verifier/reasonCodes.js";
 import type { Visit, VisitStatus } from "../domain/visit.js";
 
@@ -39,31 +40,10 @@ export function statusSummary(db: EvvDatabase): StatusSummary {
   return { byStatus, reasons, units, auditProviders: [...auditProviders].sort(), lastRun: run ?? null, text: lines.join("\n") + "\n" };
 }
 
-interface VisitRow {
-  visit_seq: number;
-  visit_id: string;
-  provider_number: string;
-  client_nd_number: string;
-  authorization_id: string | null;
-  procedure_code: Visit["procedureCode"];
-  check_in_reading: string | null;
-  check_out_reading: string | null;
-  device_id: string | null;
-  begin_ms: number | null;
-  end_ms: number | null;
-  presence_in: Visit["presenceCheckIn"];
-  presence_out: Visit["presenceCheckOut"];
-  status: VisitStatus;
-  units: number;
-  reasons: string;
-  tasks: string;
-  /** [[local date, minutes, paid minutes, units], ...] in date order. */
-  days: string;
-}
 
 export function visitReport(db: EvvDatabase, status: VisitStatus | undefined, limit: number): { rows: Visit[]; text: string } {
   const rows = (
-    db.prepare(`SELECT * FROM visits ${status ? "WHERE status = ?" : ""} ORDER BY begin_ms, visit_id LIMIT ?`).all(...(status ? [status, limit] : [limit])) as VisitRow[]
+    db.prepare(`SELECT * FROM visits ${status ? "WHERE status = ?" : ""} ORDER BY begin_ms, visit_id LIMIT ?`).all(...(status ? [status, limit] : [limit])) as StoredVisitRow[]
   ).map(
     (r): Visit => ({
       visitId: r.visit_id,

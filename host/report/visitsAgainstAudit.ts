@@ -3,6 +3,7 @@
 // visit by visit and in order: an edit to a visit row (its status, units, days or anything the
 // decision records) is found here, because the audit log holds the decision as it was made.
 import type { EvvDatabase } from "../storage/database.js";
+import type { StoredVisitRow } from "../storage/storedVisitRow.js";
 import { decisionsOfEntry, type VisitDecision } from "../verifier/visitDecision.js";
 
 export interface VisitsAuditCheck {
@@ -18,21 +19,11 @@ export interface VisitsAuditCheck {
 const MAX_PROBLEMS = 10;
 const PROGRESS_EVERY = 10_000;
 
-interface VisitRow {
-  visit_id: string;
-  check_in_reading: string | null;
-  check_out_reading: string | null;
-  provider_number: string;
-  client_nd_number: string;
-  authorization_id: string | null;
-  device_id: string | null;
-  begin_ms: number | null;
-  end_ms: number | null;
-  days: string;
-  reasons: string;
-  status: string;
-  units: number;
-}
+/** The columns a decision records. */
+type VisitRow = Pick<
+  StoredVisitRow,
+  "visit_id" | "check_in_reading" | "check_out_reading" | "provider_number" | "client_nd_number" | "authorization_id" | "device_id" | "begin_ms" | "end_ms" | "days" | "reasons" | "status" | "units"
+>;
 
 /** The row's reasons as the decision writes them ("CODE: detail"). */
 function reasonsOfRow(reasonsJson: string): string[] {
