@@ -15,11 +15,12 @@
 // instead of 163,000). Each measurement still pays for all of its own writes: its commit, WAL
 // checkpoint and fsyncs are inside its timing.
 import { execFileSync } from "node:child_process";
-import { closeSync, copyFileSync, fsyncSync, mkdirSync, mkdtempSync, openSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Measurement, Rates } from "./verifyMeasure.js";
+import { flushToDisk } from "./verifyWorld.js";
 
 const VISITS = Number(process.env.BENCH_VISITS ?? 1_000_000);
 const SETTLE_MS = 1000 * Number(process.env.BENCH_SETTLE_SECONDS ?? 10);
@@ -51,9 +52,7 @@ function freshCopy(world: string, run: string): void {
   mkdirSync(run);
   for (const file of ["evv.db", "keys.json"]) {
     copyFileSync(join(world, file), join(run, file));
-    const fd = openSync(join(run, file), "r+");
-    fsyncSync(fd);
-    closeSync(fd);
+    flushToDisk(join(run, file));
   }
 }
 

@@ -103,7 +103,7 @@ export function setUpWorld(dir: string, visits: number) {
 
 
 /** fsync: the setup's writes reach the disk before anything is timed, so no measurement pays for them. */
-function flushToDisk(path: string): void {
+export function flushToDisk(path: string): void {
   const fd = openSync(path, "r+");
   fsyncSync(fd);
   closeSync(fd);
