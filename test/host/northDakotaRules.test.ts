@@ -327,34 +327,27 @@ describe("dates in the service location's time zone", () => {
     expect(v.units).toBe(5);
   });
 
-  it("pays the first day of a visit that runs past the authorization's last midnight, and not the day after", () => {
-    world = simpleWorld("America/Chicago", { period: { from: "2026-04-01", to: "2026-04-14" } });
+  const pastAuthorizationEnd = () => simpleWorld("America/Chicago", { period: { from: "2026-04-01", to: "2026-04-14" } });
+  const diedOn14th = () => {
+    const w = new VisitWorld();
+    w.addClient("C1", "America/Chicago", { dateOfDeath: "2026-04-14" });
+    w.addProvider("P1");
+    w.addAuthorization({ authorizationId: "A1", clientNdNumber: "C1", providerNumber: "P1" });
+    return w;
+  };
+  it.each([
     // 23:00 CDT on 2026-04-14 (the authorization's last day) to 01:00 CDT on 2026-04-15.
-    const { begin } = world.visit("P1", "C1", "2026-04-15T04:00:00Z", 120);
+    ["the authorization's last midnight", pastAuthorizationEnd, "2026-04-15T04:00:00Z", 120, "DAY_OUTSIDE_AUTHORIZATION_PERIOD", [["2026-04-14", 60, 60, 4], ["2026-04-15", 60, 0, 0]]],
+    // 23:30 CDT on 2026-04-14 (the day of death) to 00:30 CDT on 2026-04-15.
+    ["the midnight after the day of death", diedOn14th, "2026-04-15T04:30:00Z", 60, "DAY_AFTER_DEATH", [["2026-04-14", 30, 30, 2], ["2026-04-15", 30, 0, 0]]],
+  ] as const)("pays the first day of a visit that runs past %s, and not the day after", (_, makeWorld, beginIso, minutes, code, days) => {
+    world = makeWorld();
+    const { begin } = world.visit("P1", "C1", beginIso, minutes);
     world.verify();
     const v = world.visitOf(begin);
     expect(v.status).toBe("verified-with-flags");
-    expect(world.codes(v)).toEqual(["DAY_OUTSIDE_AUTHORIZATION_PERIOD"]);
-    expect(v.days.map((d) => [d.local_date, d.minutes, d.paid_minutes, d.units])).toEqual([
-      ["2026-04-14", 60, 60, 4],
-      ["2026-04-15", 60, 0, 0],
-    ]);
-  });
-
-  it("pays the day of death of a visit that runs past that midnight, and not the day after", () => {
-    world = new VisitWorld();
-    world.addClient("C1", "America/Chicago", { dateOfDeath: "2026-04-14" });
-    world.addProvider("P1");
-    world.addAuthorization({ authorizationId: "A1", clientNdNumber: "C1", providerNumber: "P1" });
-    const { begin } = world.visit("P1", "C1", "2026-04-15T04:30:00Z", 60);
-    world.verify();
-    const v = world.visitOf(begin);
-    expect(v.status).toBe("verified-with-flags");
-    expect(world.codes(v)).toEqual(["DAY_AFTER_DEATH"]);
-    expect(v.days.map((d) => [d.local_date, d.minutes, d.paid_minutes, d.units])).toEqual([
-      ["2026-04-14", 30, 30, 2],
-      ["2026-04-15", 30, 0, 0],
-    ]);
+    expect(world.codes(v)).toEqual([code]);
+    expect(v.days.map((d) => [d.local_date, d.minutes, d.paid_minutes, d.units])).toEqual(days);
   });
 
   it("puts a Mountain-time visit on its Mountain date (23:30 MDT is already the next day in Chicago)", () => {
