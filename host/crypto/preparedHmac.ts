@@ -5,6 +5,7 @@
 // every input (tested against node:crypto).
 import { SHA256_INITIAL_STATE, sha256Compress } from "../../protocol/sha256.js";
 import { hmacSha256 } from "../../protocol/hmac.js";
+import { bytesEqual } from "../../protocol/bytes.js";
 import { smallSha256 } from "./smallSha256.js";
 
 const BLOCK = 64;
@@ -24,16 +25,10 @@ const block = new Uint8Array(BLOCK);
 const state = new Int32Array(8);
 const w = new Int32Array(64);
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 function prepare(key: Uint8Array): PreparedKey {
   for (let i = 0; i < kept.length; i++) {
     const entry = kept[(nextSlot - 1 - i + 2 * KEPT_KEYS) % KEPT_KEYS];
-    if (entry !== undefined && sameBytes(entry.key, key)) return entry;
+    if (entry !== undefined && bytesEqual(entry.key, key)) return entry;
   }
   const pads = new Uint8Array(BLOCK);
   const inner = new Int32Array(SHA256_INITIAL_STATE);
