@@ -50,6 +50,8 @@ export function setUpWorld(dir: string, visits: number) {
       liveIn: false,
       evvRequired: true,
       priorApprovalOver12Hours: false,
+      unitsPer: "period" as const,
+      priorApprovalLiveInWpc: false,
     });
     devices.push({
       deviceId: deviceIdHex(0x20000000 + i),

@@ -34,6 +34,8 @@ export const reading = z
     readerId: z.string().min(1),
     /** QSP provider number of the caregiver who took the reading. */
     providerNumber: z.string().min(1),
+    /** The individual caregiver (an agency employee's ID, or the individual QSP's provider number); left out only in logs from before caregivers were recorded. */
+    caregiverId: z.string().regex(/^[A-Za-z0-9-]{1,20}$/, "must be 1-20 letters, digits or dashes").optional(),
     /** ND number of the client the caregiver says the visit is for. */
     clientNdNumber: z.string().min(1),
     event: z.enum(["check-in", "check-out"]),

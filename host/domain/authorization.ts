@@ -15,7 +15,7 @@ export const TEN_HOUR_PROGRAMS: readonly ServiceProgram[] = ["FHC", "FPC", "SPED
 
 const units = z.number().int("must be a whole number of units").min(0, "must not be negative");
 
-/** Units authorized for the whole period, per task category (15-minute units for T1019). */
+/** Units authorized per task category (15-minute units for T1019), for each `unitsPer` span. */
 export const categoryUnits = z.object({
   adl: units,
   medicationAssistance: units,
@@ -24,6 +24,9 @@ export const categoryUnits = z.object({
   laundryShoppingHousekeeping: units,
 });
 export type CategoryUnits = z.infer<typeof categoryUnits>;
+
+export const unitsSpan = z.enum(["period", "week", "month"]);
+export type UnitsSpan = z.infer<typeof unitsSpan>;
 
 export const authorization = z
   .object({
@@ -35,12 +38,16 @@ export const authorization = z
     period: z.object({ from: localDate, to: localDate }).refine((p) => p.to >= p.from, { message: "to must not be before from", path: ["to"] }),
     /** Required for T1019 (unit rate). */
     units: categoryUnits.optional(),
+    /** What span `units` are for: the whole period, each week (Monday to Sunday) or each calendar month. */
+    unitsPer: unitsSpan.default("period"),
     /** T1020: at most this many billed days in the period (optional). */
     maxDays: z.number().int().min(0).optional(),
     liveIn: z.boolean(),
     evvRequired: z.boolean(),
     /** HHS prior approval to pay more than 12 hours a day. */
     priorApprovalOver12Hours: z.boolean().default(false),
+    /** Program Administration's prior approval for a live-in family member paid at the WPC unit rate. */
+    priorApprovalLiveInWpc: z.boolean().default(false),
     /** Live-in service agreement: hours of care per day for this recipient (the provider's 10 split across recipients). */
     serviceAgreementHoursPerDay: z.number().min(0).max(24).optional(),
     /** Defaults to the client's service location. */

@@ -33,10 +33,12 @@ export function authorizationFromCsv(row: Record<string, string>): unknown {
           laundryShoppingHousekeeping: csvNumber(row.unitsLaundryShoppingHousekeeping),
         }
       : undefined,
+    unitsPer: csvText(row.unitsPer),
     maxDays: csvNumber(row.maxDays),
     liveIn: csvBoolean(row.liveIn),
     evvRequired: csvBoolean(row.evvRequired),
     priorApprovalOver12Hours: csvBoolean(row.priorApprovalOver12Hours),
+    priorApprovalLiveInWpc: csvBoolean(row.priorApprovalLiveInWpc),
     serviceAgreementHoursPerDay: csvNumber(row.serviceAgreementHoursPerDay),
     serviceLocationId: csvText(row.serviceLocationId),
   };
@@ -50,5 +52,24 @@ export function clientFromCsv(row: Record<string, string>): unknown {
     name: csvText(row.name),
     serviceLocation: { locationId: csvText(row.locationId), address: csvText(row.address), timeZone: csvText(row.timeZone) },
     dateOfDeath: csvText(row.dateOfDeath),
+  };
+}
+
+export const STAY_CSV_COLUMNS = ["clientNdNumber", "kind", "from"] as const;
+
+export function stayFromCsv(row: Record<string, string>): unknown {
+  return { clientNdNumber: csvText(row.clientNdNumber), kind: csvText(row.kind), from: csvText(row.from), returned: csvText(row.returned) };
+}
+
+export const CAREGIVER_CSV_COLUMNS = ["caregiverId", "providerNumber", "firstName", "lastName"] as const;
+
+export function caregiverFromCsv(row: Record<string, string>): unknown {
+  return {
+    caregiverId: csvText(row.caregiverId),
+    providerNumber: csvText(row.providerNumber),
+    firstName: csvText(row.firstName),
+    lastName: csvText(row.lastName),
+    staffId: csvText(row.staffId),
+    email: csvText(row.email),
   };
 }

@@ -9,6 +9,8 @@ export type ChallengeEvidence = z.infer<typeof challengeEvidence>;
 export interface VisitContext {
   readerId: string;
   providerNumber: string;
+  /** The individual caregiver (agency employee ID, or the individual QSP's provider number). */
+  caregiverId?: string;
   clientNdNumber: string;
   event: "check-in" | "check-out";
   tasks?: string[];
@@ -34,6 +36,7 @@ export function buildReading(context: VisitContext, capture: Capture, now = new 
     readingId: randomUUID(),
     readerId: context.readerId,
     providerNumber: context.providerNumber,
+    ...(context.caregiverId !== undefined ? { caregiverId: context.caregiverId } : {}),
     clientNdNumber: context.clientNdNumber,
     event: context.event,
     readerTime: readerTimeNow(now),

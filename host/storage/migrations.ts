@@ -202,4 +202,53 @@ export const migrations: readonly string[] = [
            json_extract(d.value, '$[3]') AS units
     FROM visits v, json_each(v.days) d;
   `,
+  // caregivers (issue 10): caregivers (agency employees; an individual QSP is its own), the
+  // caregiver on readings and visits, manual visit entries, authorization units per week or
+  // month and the live-in WPC prior approval, kept client stays, and what was sent to an
+  // aggregator with its ever-rising sequence numbers.
+  `
+  CREATE TABLE caregivers (
+    provider_number TEXT NOT NULL REFERENCES providers(provider_number) ON DELETE CASCADE,
+    caregiver_id TEXT NOT NULL,
+    first_name TEXT NOT NULL,
+    last_name TEXT NOT NULL,
+    staff_id TEXT,
+    email TEXT,
+    PRIMARY KEY (provider_number, caregiver_id)
+  );
+  ALTER TABLE readings ADD COLUMN caregiver_id TEXT;
+  ALTER TABLE visits ADD COLUMN caregiver_id TEXT;
+  ALTER TABLE visits ADD COLUMN manual_entry INTEGER;
+  ALTER TABLE authorizations ADD COLUMN units_per TEXT NOT NULL DEFAULT 'period';
+  ALTER TABLE authorizations ADD COLUMN prior_approval_live_in_wpc INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE manual_visits (
+    entry_id INTEGER PRIMARY KEY,
+    visit_id TEXT NOT NULL,
+    corrects_visit TEXT,
+    provider_number TEXT NOT NULL,
+    client_nd_number TEXT NOT NULL,
+    caregiver_id TEXT NOT NULL,
+    begin_ms INTEGER,
+    end_ms INTEGER,
+    tasks TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    memo TEXT,
+    entered_by TEXT NOT NULL,
+    entered_at TEXT NOT NULL
+  );
+  CREATE INDEX manual_visits_by_pair ON manual_visits(provider_number, client_nd_number);
+  CREATE TABLE aggregator_sequence (
+    aggregator TEXT PRIMARY KEY,
+    last_sequence INTEGER NOT NULL
+  );
+  CREATE TABLE aggregator_sent (
+    aggregator TEXT NOT NULL,
+    record_kind TEXT NOT NULL,
+    record_key TEXT NOT NULL,
+    sequence_id INTEGER NOT NULL,
+    content_hash TEXT NOT NULL,
+    sent_at TEXT NOT NULL,
+    PRIMARY KEY (aggregator, record_kind, record_key)
+  );
+  `,
 ];

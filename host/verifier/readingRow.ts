@@ -15,8 +15,9 @@ export type ReadingRow = [
   challengeJournalSeq: number | null,
   challengeMac: string | null,
   tasks: string | null,
+  caregiverId: string | null,
 ];
 
 /** The SELECT list in ReadingRow order. */
 export const READING_ROW_COLUMNS =
-  "reading_id, event, reader_ms, method, typed_code, frame, challenge_nonce, challenge_device_id, challenge_device_time, challenge_status, challenge_journal_seq, challenge_mac, tasks";
+  "reading_id, event, reader_ms, method, typed_code, frame, challenge_nonce, challenge_device_id, challenge_device_time, challenge_status, challenge_journal_seq, challenge_mac, tasks, caregiver_id";

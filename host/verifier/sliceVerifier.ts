@@ -5,7 +5,7 @@ import type { EvvDatabase } from "../storage/database.js";
 import type { MasterKeySource } from "./masterKeys.js";
 import type { VerifierSettings } from "./settings.js";
 import type { ProviderClientPair } from "./pairComponents.js";
-import type { ProviderWeek } from "./rules/weeklyAudit.js";
+import type { CaregiverWeek } from "./rules/weeklyAudit.js";
 import { VerificationContext } from "./verificationContext.js";
 import { LocalCalendar } from "./localCalendar.js";
 import { ReadingEvidence, type ReadingVerdict } from "./readingEvidence.js";
@@ -18,6 +18,8 @@ import { applyNorthDakotaRules } from "./rules/northDakotaRules.js";
 import { statusOf } from "./reasonCodes.js";
 import { RECORD_VISIT_ID, recordVisit, type RecordValue } from "./visitRecord.js";
 import { decisionsEntryBody } from "./visitDecision.js";
+import { applyManualEntries, MANUAL_ENTRY_COLUMNS, type ManualEntryRow } from "./manualVisits.js";
+import type { Reason } from "./reasonCodes.js";
 
 export type Slice = ProviderClientPair[][];
 
@@ -29,7 +31,7 @@ export interface SliceOutcome {
   /** The slice's `visit.decisions` audit entry (deflated; visitDecision.ts), or null when it has no visits. */
   auditEntry: { firstVisit: string; body: Uint8Array } | null;
   readings: number;
-  auditWeeks: ProviderWeek[];
+  auditWeeks: CaregiverWeek[];
   /** Milliseconds judging and pairing readings, and applying the rules (never asserted). */
   readingsMs: number;
   rulesMs: number;
@@ -41,6 +43,7 @@ export class SliceVerifier {
   private readonly evidence: ReadingEvidence;
   private readonly maxVisitMs: number;
   private readonly selectPair;
+  private readonly selectManual;
 
   constructor(
     db: EvvDatabase,
@@ -54,6 +57,22 @@ export class SliceVerifier {
     this.evidence = new ReadingEvidence(this.ctx, settings);
     this.maxVisitMs = settings.maxVisitHours * 3600_000;
     this.selectPair = db.prepare(`SELECT ${READING_ROW_COLUMNS} FROM readings WHERE provider_number = ? AND client_nd_number = ? ORDER BY reader_ms`).raw();
+    this.selectManual = db.prepare(`SELECT ${MANUAL_ENTRY_COLUMNS} FROM manual_visits WHERE provider_number = ? AND client_nd_number = ? ORDER BY entry_id`);
+  }
+
+  /**
+   * The caregiver a reading's caregiver ID stands for: an individual QSP is its own caregiver
+   * (named or not); an agency's reading must name a known employee, or the visit goes to review
+   * (and, without a name, is not paid: caps and the audit are per person).
+   */
+  private caregiverOf(providerNumber: string, named: string | null): { caregiverId: string | null; reason: Reason | null } {
+    const provider = this.ctx.providers.get(providerNumber);
+    if (named === null) {
+      if (provider?.kind === "individual") return { caregiverId: providerNumber, reason: null };
+      return { caregiverId: null, reason: { code: "CAREGIVER_NOT_NAMED", detail: `agency ${providerNumber}` } };
+    }
+    if (provider && !this.ctx.caregiver(providerNumber, named)) return { caregiverId: named, reason: { code: "UNKNOWN_CAREGIVER", detail: `${named} of ${providerNumber}` } };
+    return { caregiverId: named, reason: null };
   }
 
   verify(slice: Slice): SliceOutcome {
@@ -65,9 +84,27 @@ export class SliceVerifier {
       const visits: VisitDraft[] = [];
       for (const [providerNumber, clientNdNumber] of component) {
         const rows = this.selectPair.all(providerNumber, clientNdNumber) as ReadingRow[];
-        const verdicts = new Array<ReadingVerdict>(rows.length);
-        for (let i = 0; i < rows.length; i++) verdicts[i] = this.evidence.judge(providerNumber, clientNdNumber, rows[i]);
-        for (const v of pairReadings(providerNumber, clientNdNumber, this.ctx.clients.get(clientNdNumber) ?? null, verdicts, this.maxVisitMs)) visits.push(v);
+        const client = this.ctx.clients.get(clientNdNumber) ?? null;
+        // Each caregiver's readings are paired on their own (judged in reader-time order all together: the typed-code throttle counts per provider and client).
+        const byCaregiver = new Map<string | null, ReadingVerdict[]>();
+        for (let i = 0; i < rows.length; i++) {
+          const verdict = this.evidence.judge(providerNumber, clientNdNumber, rows[i]);
+          const caregiverId = rows[i][13];
+          const list = byCaregiver.get(caregiverId);
+          if (list) list.push(verdict);
+          else byCaregiver.set(caregiverId, [verdict]);
+        }
+        const pairVisits: VisitDraft[] = [];
+        for (const [named, verdicts] of byCaregiver) {
+          const { caregiverId, reason } = this.caregiverOf(providerNumber, named);
+          for (const v of pairReadings(providerNumber, caregiverId, clientNdNumber, client, verdicts, this.maxVisitMs)) {
+            if (reason) v.reasons.push(reason);
+            pairVisits.push(v);
+          }
+        }
+        const manual = this.selectManual.all(providerNumber, clientNdNumber) as ManualEntryRow[];
+        if (manual.length > 0) applyManualEntries(pairVisits, manual, providerNumber, clientNdNumber, client);
+        for (const v of pairVisits) visits.push(v);
         out.readings += rows.length;
         this.onPair();
       }
@@ -88,7 +125,7 @@ export class SliceVerifier {
 }
 
 /** Visit checks, duplicates and overlaps, the ND rules, and each visit's final status and units. */
-function decideVisits(visits: VisitDraft[], ctx: VerificationContext, calendar: LocalCalendar): ProviderWeek[] {
+function decideVisits(visits: VisitDraft[], ctx: VerificationContext, calendar: LocalCalendar): CaregiverWeek[] {
   const complete: VisitDraft[] = [];
   for (const v of visits) {
     v.status = statusOf(v.reasons);

@@ -10,7 +10,7 @@ import { parseDeviceIdHex } from "../../protocol/bytes.js";
 import { nodeSha256 } from "../crypto/nodeSha256.js";
 import type { Absence } from "../domain/client.js";
 import type { LiveInRelation } from "../domain/provider.js";
-import type { CategoryUnits, ProcedureCode, ServiceProgram } from "../domain/authorization.js";
+import type { CategoryUnits, ProcedureCode, ServiceProgram, UnitsSpan } from "../domain/authorization.js";
 
 export interface ClientInfo {
   ndNumber: string;
@@ -39,12 +39,22 @@ export interface AuthorizationInfo {
   periodFrom: string;
   periodTo: string;
   units: CategoryUnits | null;
+  /** The span `units` (and `maxDays`) are for: the whole period, each week or each month. */
+  unitsPer: UnitsSpan;
   maxDays: number | null;
   liveIn: boolean;
   evvRequired: boolean;
   priorApprovalOver12Hours: boolean;
+  priorApprovalLiveInWpc: boolean;
   serviceAgreementHoursPerDay: number | null;
   locationId: string;
+}
+
+export interface CaregiverInfo {
+  providerNumber: string;
+  caregiverId: string;
+  firstName: string;
+  lastName: string;
 }
 
 export interface DeviceInfo {
@@ -57,6 +67,8 @@ export interface DeviceInfo {
 export class VerificationContext {
   readonly clients = new Map<string, ClientInfo>();
   readonly providers = new Map<string, ProviderInfo>();
+  /** "provider|caregiver" → the caregiver. */
+  readonly caregivers = new Map<string, CaregiverInfo>();
   /** "client|provider" → authorizations, by period start. */
   readonly authorizationsByPair = new Map<string, AuthorizationInfo[]>();
   readonly devices = new Map<string, DeviceInfo>();
@@ -105,6 +117,19 @@ export class VerificationContext {
     }[]) {
       this.providers.get(row.provider_number)?.livesWith.set(row.client_nd_number, row.relation);
     }
+    for (const row of db.prepare("SELECT provider_number, caregiver_id, first_name, last_name FROM caregivers").all() as {
+      provider_number: string;
+      caregiver_id: string;
+      first_name: string;
+      last_name: string;
+    }[]) {
+      this.caregivers.set(row.provider_number + "|" + row.caregiver_id, {
+        providerNumber: row.provider_number,
+        caregiverId: row.caregiver_id,
+        firstName: row.first_name,
+        lastName: row.last_name,
+      });
+    }
     for (const row of db.prepare("SELECT * FROM authorizations ORDER BY period_from, authorization_id").all() as Record<string, string | number | null>[]) {
       const client = this.clients.get(row.client_nd_number as string);
       const info: AuthorizationInfo = {
@@ -125,10 +150,12 @@ export class VerificationContext {
                 mealPreparation: row.units_meal_preparation as number,
                 laundryShoppingHousekeeping: row.units_laundry_shopping_housekeeping as number,
               },
+        unitsPer: (row.units_per as UnitsSpan | null) ?? "period",
         maxDays: row.max_days as number | null,
         liveIn: row.live_in === 1,
         evvRequired: row.evv_required === 1,
         priorApprovalOver12Hours: row.prior_approval_over_12_hours === 1,
+        priorApprovalLiveInWpc: row.prior_approval_live_in_wpc === 1,
         serviceAgreementHoursPerDay: row.service_agreement_hours_per_day as number | null,
         locationId: (row.location_id as string | null) ?? client?.locationId ?? "",
       };
@@ -184,6 +211,10 @@ export class VerificationContext {
   locationOfDevice(deviceId: string, ms: number): string | null {
     for (const a of this.assignmentsByDevice.get(deviceId) ?? []) if (a.fromMs <= ms && (a.toMs === null || a.toMs > ms)) return a.locationId;
     return null;
+  }
+
+  caregiver(providerNumber: string, caregiverId: string): CaregiverInfo | undefined {
+    return this.caregivers.get(providerNumber + "|" + caregiverId);
   }
 
   authorizationsFor(clientNdNumber: string, providerNumber: string): AuthorizationInfo[] {

@@ -12,7 +12,7 @@ import { availableParallelism } from "node:os";
 import type { EvvDatabase } from "../storage/database.js";
 import type { Keystore } from "../keystore/keystore.js";
 import { pairComponents, type ProviderClientPair } from "./pairComponents.js";
-import type { ProviderWeek } from "./rules/weeklyAudit.js";
+import type { CaregiverWeek } from "./rules/weeklyAudit.js";
 import type { VisitStatus } from "./reasonCodes.js";
 import type { VerifierSettings } from "./settings.js";
 import { copyMasterKeys } from "./masterKeys.js";
@@ -63,7 +63,7 @@ export interface VerifyRunSummary {
   visits: number;
   byStatus: Record<VisitStatus, number>;
   units: number;
-  auditWeeks: ProviderWeek[];
+  auditWeeks: CaregiverWeek[];
   auditHead: string;
   /** Worker threads used (0: everything in the writer's thread). */
   workers: number;
@@ -80,7 +80,7 @@ export function runVerification(db: EvvDatabase, keystore: Keystore, settings: V
   const every = options.progressEvery ?? 10_000;
   const writer = new VisitWriter(db);
   const byStatus: Record<VisitStatus, number> = { verified: 0, "verified-with-flags": 0, "needs-review": 0, rejected: 0 };
-  const auditWeeks: ProviderWeek[] = [];
+  const auditWeeks: CaregiverWeek[] = [];
   const timings = { readingsMs: 0, rulesMs: 0, writeMs: 0, waitMs: 0, startMs: 0, finishMs: 0, commitMs: 0 };
   const tStart = performance.now();
   let tCommit = 0;
@@ -113,6 +113,10 @@ export function runVerification(db: EvvDatabase, keystore: Keystore, settings: V
     const runId = writer.begin(settings);
     const counts = db.prepare("SELECT provider_number, client_nd_number, count(*) FROM readings GROUP BY provider_number, client_nd_number").raw().all() as [string, string, number][];
     for (const c of counts) totalReadings += c[2];
+    // Pairs with manual visit entries (host/verifier/manualVisits.ts) but no readings are verified too.
+    const withReadings = new Set(counts.map((c) => c[0] + "|" + c[1]));
+    for (const m of db.prepare("SELECT DISTINCT provider_number, client_nd_number FROM manual_visits").raw().all() as [string, string][])
+      if (!withReadings.has(m[0] + "|" + m[1])) counts.push([m[0], m[1], 1]);
     const slices = sliceComponents(pairComponents(counts.map((c) => [c[0], c[1]] as const)), new Map(counts.map((c) => [c[0] + "|" + c[1], c[2]])), options.sliceReadings ?? SLICE_READINGS);
     workers = options.workers ?? (totalReadings >= AUTO_THREADS_MIN_READINGS ? availableParallelism() - 1 : 0);
     if (db.memory || slices.length < 2) workers = 0;

@@ -21,8 +21,14 @@ export interface VisitDay {
 export interface VisitDraft {
   visitId: string;
   providerNumber: string;
+  /** The individual caregiver; null when an agency's readings named none. */
+  caregiverId: string | null;
   clientNdNumber: string;
   client: ClientInfo | null;
+  /** The manual entry (manual_visits.entry_id) that recorded or corrected this visit; null when the device alone proved it. */
+  manualEntry: number | null;
+  /** Tasks a manual entry recorded (JSON), instead of the readings'. */
+  manualTasksJson: string | null;
   checkIn: ReadingVerdict | null;
   checkOut: ReadingVerdict | null;
   deviceId: string | null;
@@ -39,6 +45,7 @@ export interface VisitDraft {
   units: number;
 }
 
+/** A visit the ND rules pay: not rejected, complete, authorized, and with a known caregiver (caps and the audit are per person). */
 export function isBillableCandidate(visit: VisitDraft): boolean {
-  return visit.status !== "rejected" && visit.beginMs !== null && visit.endMs !== null && visit.authorization !== null;
+  return visit.status !== "rejected" && visit.beginMs !== null && visit.endMs !== null && visit.authorization !== null && visit.caregiverId !== null;
 }

@@ -1,4 +1,4 @@
-// Pairs one provider's readings for one client into visits: in time order, each check-in with
+// Pairs one caregiver's readings for one client into visits: in time order, each check-in with
 // the next check-out within the longest visit. A reading that proves nothing, or repeats one
 // already seen (same event, device and time: the same code typed twice), becomes a rejected
 // visit of its own, so its counterpart is left unpaired and goes to review.
@@ -7,7 +7,15 @@ import type { VisitDraft } from "./visitDraft.js";
 import type { Reason } from "./reasonCodes.js";
 import type { ClientInfo } from "./verificationContext.js";
 
-export function pairReadings(providerNumber: string, clientNdNumber: string, client: ClientInfo | null, verdicts: ReadingVerdict[], maxVisitMs: number): VisitDraft[] {
+export function pairReadings(
+  providerNumber: string,
+  caregiverId: string | null,
+  clientNdNumber: string,
+  client: ClientInfo | null,
+  verdicts: ReadingVerdict[],
+  maxVisitMs: number,
+): VisitDraft[] {
+  const draft = (checkIn: ReadingVerdict | null, checkOut: ReadingVerdict | null) => visitDraft(providerNumber, caregiverId, clientNdNumber, client, checkIn, checkOut);
   const visits: VisitDraft[] = [];
   const proven: ReadingVerdict[] = [];
   const seen = new Map<string, string>();
@@ -23,28 +31,35 @@ export function pairReadings(providerNumber: string, clientNdNumber: string, cli
       v.proven = false;
       v.reasons.push({ code: "DUPLICATE_READING", detail: `same as ${earlier}` });
     }
-    visits.push(draft(providerNumber, clientNdNumber, client, v.event === "check-in" ? v : null, v.event === "check-out" ? v : null));
+    visits.push(draft(v.event === "check-in" ? v : null, v.event === "check-out" ? v : null));
   }
   proven.sort((a, b) => a.timeMs - b.timeMs || (a.event === b.event ? 0 : a.event === "check-in" ? -1 : 1));
   let open: ReadingVerdict | null = null;
   for (const v of proven) {
     if (v.event === "check-in") {
-      if (open) visits.push(draft(providerNumber, clientNdNumber, client, open, null));
+      if (open) visits.push(draft(open, null));
       open = v;
     } else if (open && v.timeMs - open.timeMs > maxVisitMs) {
-      visits.push(draft(providerNumber, clientNdNumber, client, open, null));
-      visits.push(draft(providerNumber, clientNdNumber, client, null, v));
+      visits.push(draft(open, null));
+      visits.push(draft(null, v));
       open = null;
     } else {
-      visits.push(draft(providerNumber, clientNdNumber, client, open, v));
+      visits.push(draft(open, v));
       open = null;
     }
   }
-  if (open) visits.push(draft(providerNumber, clientNdNumber, client, open, null));
+  if (open) visits.push(draft(open, null));
   return visits;
 }
 
-function draft(providerNumber: string, clientNdNumber: string, client: ClientInfo | null, checkIn: ReadingVerdict | null, checkOut: ReadingVerdict | null): VisitDraft {
+function visitDraft(
+  providerNumber: string,
+  caregiverId: string | null,
+  clientNdNumber: string,
+  client: ClientInfo | null,
+  checkIn: ReadingVerdict | null,
+  checkOut: ReadingVerdict | null,
+): VisitDraft {
   const reasons: Reason[] = [];
   if (checkIn) for (const r of checkIn.reasons) reasons.push(r);
   if (checkOut) for (const r of checkOut.reasons) reasons.push(r);
@@ -55,8 +70,11 @@ function draft(providerNumber: string, clientNdNumber: string, client: ClientInf
   return {
     visitId: (checkIn ?? checkOut)!.readingId,
     providerNumber,
+    caregiverId,
     clientNdNumber,
     client,
+    manualEntry: null,
+    manualTasksJson: null,
     checkIn,
     checkOut,
     deviceId: checkIn?.deviceId ?? checkOut?.deviceId ?? null,

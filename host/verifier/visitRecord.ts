@@ -8,8 +8,8 @@ import { visitDays, visitDecisionJson } from "./visitDecision.js";
 
 /** The visits columns a record fills, in order. */
 export const VISIT_RECORD_COLUMNS =
-  "visit_seq, run_id, visit_id, provider_number, client_nd_number, authorization_id, procedure_code, check_in_reading, check_out_reading, device_id, begin_ms, end_ms, time_zone, presence_in, presence_out, status, units, reasons, tasks, days";
-export const VISIT_RECORD_WIDTH = 20;
+  "visit_seq, run_id, visit_id, provider_number, client_nd_number, authorization_id, procedure_code, check_in_reading, check_out_reading, device_id, begin_ms, end_ms, time_zone, presence_in, presence_out, status, units, reasons, tasks, days, caregiver_id, manual_entry";
+export const VISIT_RECORD_WIDTH = 22;
 export const RECORD_SEQ = 0;
 export const RECORD_RUN = 1;
 export const RECORD_VISIT_ID = 2;
@@ -42,6 +42,8 @@ export function recordVisit(v: VisitDraft, values: RecordValue[]): string {
     v.reasons.length === 0 ? "[]" : JSON.stringify(v.reasons),
     v.tasksJson,
     JSON.stringify(days),
+    v.caregiverId,
+    v.manualEntry,
   );
   return visitDecisionJson(v, days);
 }

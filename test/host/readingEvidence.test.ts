@@ -279,7 +279,7 @@ describe("pairing, duplicates, overlaps and authorization", () => {
     expect(world.codes(world.visitOf(late))).toEqual(["MISSING_CHECK_IN"]);
   });
 
-  it("sends a provider's overlapping visits at two clients to review", () => {
+  it("sends a caregiver's overlapping visits at two clients to review", () => {
     world = new VisitWorld();
     world.addClient("C1");
     world.addClient("C2");
@@ -290,8 +290,8 @@ describe("pairing, duplicates, overlaps and authorization", () => {
     const b = world.visit("P1", "C2", "2026-04-14T15:30:00Z", 60);
     const c = world.visit("P1", "C2", "2026-04-14T17:00:00Z", 60);
     world.verify();
-    expect(world.codes(world.visitOf(a.begin))).toContain("PROVIDER_OVERLAP");
-    expect(world.codes(world.visitOf(b.begin))).toContain("PROVIDER_OVERLAP");
+    expect(world.codes(world.visitOf(a.begin))).toContain("CAREGIVER_OVERLAP");
+    expect(world.codes(world.visitOf(b.begin))).toContain("CAREGIVER_OVERLAP");
     expect(world.visitOf(c.begin).status).toBe("verified");
   });
 

@@ -32,6 +32,7 @@ const readOptions = z
     checkOut: z.boolean().optional(),
     provider: z.string().regex(/^[A-Za-z0-9-]{1,32}$/, "--provider must be the provider number (letters, digits, dashes)"),
     client: z.string().regex(/^[A-Za-z0-9-]{1,32}$/, "--client must be the client's ND number (letters, digits, dashes)"),
+    caregiver: z.string().regex(/^[A-Za-z0-9-]{1,20}$/, "--caregiver must be your caregiver ID (1-20 letters, digits, dashes)").optional(),
     tasks: z.string().optional(),
     device: z.string().regex(/^([0-9a-fA-F]{2}[:-]?){5}[0-9a-fA-F]{2}$/, "--device must be a BLE address like c4:7a:10:00:00:01").optional(),
     baud: z.coerce.number().int().positive("--baud must be a positive whole number"),
@@ -62,6 +63,7 @@ export function registerReadCommand(program: Command): void {
     .option("--check-out", "log this read as the visit's check-out")
     .requiredOption("--provider <number>", "your QSP provider number")
     .requiredOption("--client <ndNumber>", "the client's ND number")
+    .option("--caregiver <id>", "your caregiver ID (an agency's employee ID; an individual QSP may leave it out: it is the provider number)")
     .option("--tasks <list>", "tasks performed, comma-separated (check-out only)")
     .option("--device <address>", "with --ble: read this fob (BLE address) instead of the nearest")
     .option("--baud <rate>", "serial baud rate", String(DEFAULT_SERIAL_BAUD))
@@ -90,6 +92,7 @@ async function runRead(o: ReadOptions): Promise<void> {
   const context: VisitContext = {
     readerId: o.readerId,
     providerNumber: o.provider,
+    caregiverId: o.caregiver,
     clientNdNumber: o.client,
     event: o.checkIn ? "check-in" : "check-out",
     tasks: o.tasks

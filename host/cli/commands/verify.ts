@@ -46,7 +46,7 @@ export function registerVerifyCommand(program: Command): void {
         process.stdout.write(
           `run ${summary.runId}: ${summary.readings} readings → ${summary.visits} visits: ${s.verified} verified, ${s["verified-with-flags"]} verified with flags, ` +
             `${s["needs-review"]} need review, ${s.rejected} rejected; ${summary.units} billable units\n` +
-            summary.auditWeeks.map((w) => `audit: provider ${w.providerNumber} has ${(w.minutes / 60).toFixed(1)} h in the week of ${w.weekOf}\n`).join("") +
+            summary.auditWeeks.map((w) => `audit: caregiver ${w.caregiverId} of provider ${w.providerNumber} has ${(w.minutes / 60).toFixed(1)} h in the week of ${w.weekOf}\n`).join("") +
             `audit log head ${summary.auditHead}\n`,
         );
       }

@@ -1,10 +1,22 @@
-// Units must stay within the authorization, counted in date order over its period: meal
+// Units must stay within the authorization, counted in date order over each span it is
+// written for (the whole period, each Monday-to-Sunday week, or each calendar month): meal
 // preparation and laundry/shopping/housekeeping never beyond their own units; ADL, medication
 // assistance and other flex within the total. A day's units are shared among the categories of
 // the tasks recorded that day (evenly, the remainder to flexible categories first).
 import { CAPPED_CATEGORIES, FLEXIBLE_CATEGORIES, type TaskCategory } from "../../domain/taskCategory.js";
 import { totalUnits } from "../../domain/authorization.js";
 import { dayCategories, type ServiceDay } from "./serviceDay.js";
+import type { AuthorizationInfo } from "../verificationContext.js";
+import type { LocalCalendar } from "../localCalendar.js";
+
+/** The span of an authorization's units a date counts against ("" for the whole period). */
+export function unitsSpanOf(authorization: AuthorizationInfo, date: string, calendar: LocalCalendar): string {
+  if (authorization.unitsPer === "week") return calendar.weekOf(date);
+  if (authorization.unitsPer === "month") return date.slice(0, 7);
+  return "";
+}
+
+const PER: Record<AuthorizationInfo["unitsPer"], string> = { period: "", week: " a week", month: " a month" };
 
 export function shareUnits(units: number, categories: readonly TaskCategory[]): Map<TaskCategory, number> {
   const ordered = [...FLEXIBLE_CATEGORIES.filter((c) => categories.includes(c)), ...CAPPED_CATEGORIES.filter((c) => categories.includes(c))];
@@ -19,19 +31,21 @@ export function shareUnits(units: number, categories: readonly TaskCategory[]): 
   return share;
 }
 
-export function applyAuthorizedUnits(days: readonly ServiceDay[]): void {
+export function applyAuthorizedUnits(days: readonly ServiceDay[], calendar: LocalCalendar): void {
   const usedByAuthorization = new Map<string, { total: number; byCategory: Map<TaskCategory, number>; days: number }>();
   for (const d of days) {
     if (!d.billable || d.units === 0) continue;
     const auth = d.authorization;
-    let used = usedByAuthorization.get(auth.authorizationId);
+    const key = auth.authorizationId + "|" + unitsSpanOf(auth, d.date, calendar);
+    const per = PER[auth.unitsPer];
+    let used = usedByAuthorization.get(key);
     if (!used) {
       used = { total: 0, byCategory: new Map(), days: 0 };
-      usedByAuthorization.set(auth.authorizationId, used);
+      usedByAuthorization.set(key, used);
     }
     if (auth.procedureCode === "T1020") {
       if (auth.maxDays !== null && used.days >= auth.maxDays) {
-        d.reasons.push({ code: "MAX_DAYS_EXCEEDED", detail: `${auth.maxDays} days authorized` });
+        d.reasons.push({ code: "MAX_DAYS_EXCEEDED", detail: `${auth.maxDays} days authorized${per}` });
         d.units = 0;
       } else used.days++;
       continue;
@@ -44,7 +58,7 @@ export function applyAuthorizedUnits(days: readonly ServiceDay[]): void {
         const room = Math.max(0, auth.units[category] - (used.byCategory.get(category) ?? 0));
         if (granted > room) {
           granted = room;
-          d.reasons.push({ code: "UNITS_OVER_CATEGORY", detail: `${category}: ${auth.units[category]} authorized` });
+          d.reasons.push({ code: "UNITS_OVER_CATEGORY", detail: `${category}: ${auth.units[category]} authorized${per}, on ${d.date}` });
         }
       }
       used.byCategory.set(category, (used.byCategory.get(category) ?? 0) + granted);
@@ -52,7 +66,7 @@ export function applyAuthorizedUnits(days: readonly ServiceDay[]): void {
     }
     const room = Math.max(0, totalUnits(auth.units) - used.total);
     if (units > room) {
-      d.reasons.push({ code: "UNITS_OVER_AUTHORIZATION", detail: `${totalUnits(auth.units)} authorized in total` });
+      d.reasons.push({ code: "UNITS_OVER_AUTHORIZATION", detail: `${totalUnits(auth.units)} authorized in total${per}, on ${d.date}` });
       units = room;
     }
     used.total += units;

@@ -1,6 +1,8 @@
-// Daily hour caps per provider, combined across the clients it serves, applied in time order
-// (the minutes past a cap are the ones not paid):
-//  - 12 paid hours of unit-rate (T1019) care, unless the authorization has prior approval;
+// Daily hour caps per individual caregiver (an individual QSP, or the agency employee who gave
+// the care), combined across the clients that person serves, applied in time order (the
+// minutes past a cap are the ones not paid; the visit whose minutes were cut carries the reason):
+//  - 12 paid hours of unit-rate (T1019) care, unless the authorization has prior approval (then
+//    the hours beyond 12 are paid and flagged PRIOR_APPROVED_OVER_12_HOURS for the auditor);
 //  - 10 hours under Family Home Care, Family Personal Care, SPED-PC daily, or for a live-in
 //    family/household member;
 //  - a live-in provider's 10 hours (where the 10-hour limit applies) split across all live-in
@@ -10,6 +12,7 @@ import { TEN_HOUR_PROGRAMS } from "../../domain/authorization.js";
 import { isCloseRelation } from "../../domain/provider.js";
 import type { AuthorizationInfo, ProviderInfo } from "../verificationContext.js";
 import type { DaySegment, ServiceDay } from "./serviceDay.js";
+import type { VisitDraft } from "../visitDraft.js";
 
 export const UNIT_RATE_DAILY_CAP_MINUTES = 12 * 60;
 export const TEN_HOUR_CAP_MINUTES = 10 * 60;
@@ -21,22 +24,24 @@ export function tenHourCapApplies(authorization: AuthorizationInfo, provider: Pr
   return relation !== undefined && isCloseRelation(relation);
 }
 
+type CaregiverSegment = { segment: DaySegment; day: ServiceDay };
+
 export function applyDailyHourCaps(days: readonly ServiceDay[], providers: ReadonlyMap<string, ProviderInfo>): void {
-  const byProviderDate = new Map<string, ServiceDay[]>();
-  for (const d of days) {
-    if (!d.billable) continue;
-    const key = d.providerNumber + "|" + d.date;
-    const list = byProviderDate.get(key);
-    if (list) list.push(d);
-    else byProviderDate.set(key, [d]);
+  const byCaregiverDate = new Map<string, CaregiverSegment[]>();
+  for (const day of days) {
+    if (!day.billable) continue;
+    for (const segment of day.segments) {
+      const key = day.providerNumber + "|" + segment.visit.caregiverId + "|" + day.date;
+      const list = byCaregiverDate.get(key);
+      if (list) list.push({ segment, day });
+      else byCaregiverDate.set(key, [{ segment, day }]);
+    }
   }
-  for (const list of byProviderDate.values()) capProviderDay(list, providers.get(list[0].providerNumber));
+  for (const list of byCaregiverDate.values()) capCaregiverDay(list, providers.get(list[0].day.providerNumber));
 }
 
-function capProviderDay(days: ServiceDay[], provider: ProviderInfo | undefined): void {
-  const liveInRecipients = new Set(days.filter((d) => d.authorization.liveIn).map((d) => d.clientNdNumber));
-  const segments: { segment: DaySegment; day: ServiceDay }[] = [];
-  for (const day of days) for (const segment of day.segments) segments.push({ segment, day });
+function capCaregiverDay(segments: CaregiverSegment[], provider: ProviderInfo | undefined): void {
+  const liveInRecipients = new Set(segments.filter((s) => s.day.authorization.liveIn).map((s) => s.day.clientNdNumber));
   segments.sort((a, b) => a.segment.beginMs - b.segment.beginMs);
 
   let unitRatePaid = 0;
@@ -54,21 +59,24 @@ function capProviderDay(days: ServiceDay[], provider: ProviderInfo | undefined):
       const room = Math.max(0, share - liveInUsed);
       if (allowed > room) {
         allowed = room;
-        addOnce(day, "LIVE_IN_SPLIT", `share ${share} min of ${liveInRecipients.size} recipient(s)`);
+        addOnce(segment.visit, "LIVE_IN_SPLIT", `share ${share} min of ${liveInRecipients.size} recipient(s) on ${day.date}`);
       }
     }
     if (tenHour) {
       const room = Math.max(0, TEN_HOUR_CAP_MINUTES - tenHourPaid);
       if (allowed > room) {
         allowed = room;
-        addOnce(day, "CAP_10_HOURS");
+        addOnce(segment.visit, "CAP_10_HOURS", day.date);
       }
     }
-    if (auth.procedureCode === "T1019" && !auth.priorApprovalOver12Hours) {
+    if (auth.procedureCode === "T1019") {
       const room = Math.max(0, UNIT_RATE_DAILY_CAP_MINUTES - unitRatePaid);
       if (allowed > room) {
-        allowed = room;
-        addOnce(day, "CAP_12_HOURS");
+        if (auth.priorApprovalOver12Hours) addOnce(segment.visit, "PRIOR_APPROVED_OVER_12_HOURS", day.date);
+        else {
+          allowed = room;
+          addOnce(segment.visit, "CAP_12_HOURS", day.date);
+        }
       }
     }
     if (auth.liveIn) liveInPaid.set(auth.clientNdNumber, liveInUsed + allowed);
@@ -78,6 +86,6 @@ function capProviderDay(days: ServiceDay[], provider: ProviderInfo | undefined):
   }
 }
 
-function addOnce(day: ServiceDay, code: "CAP_12_HOURS" | "CAP_10_HOURS" | "LIVE_IN_SPLIT", detail?: string): void {
-  if (!day.reasons.some((r) => r.code === code)) day.reasons.push({ code, detail: detail ?? day.date });
+function addOnce(visit: VisitDraft, code: "CAP_12_HOURS" | "CAP_10_HOURS" | "LIVE_IN_SPLIT" | "PRIOR_APPROVED_OVER_12_HOURS", detail: string): void {
+  if (!visit.reasons.some((r) => r.code === code)) visit.reasons.push({ code, detail });
 }

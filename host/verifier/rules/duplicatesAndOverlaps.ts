@@ -1,5 +1,5 @@
-// The same visit recorded twice is rejected; a provider at two visits at once, or a client
-// served by two providers at once, goes to review.
+// The same visit recorded twice is rejected; a caregiver at two visits at once, or a client
+// served by two caregivers at once, goes to review.
 import type { VisitDraft } from "../visitDraft.js";
 import { statusOf } from "../reasonCodes.js";
 
@@ -8,7 +8,7 @@ export function markDuplicatesAndOverlaps(visits: VisitDraft[]): void {
   const seen = new Map<string, VisitDraft>();
   const kept: VisitDraft[] = [];
   for (const v of visits) {
-    const key = v.providerNumber + "|" + v.clientNdNumber + "|" + v.beginMs + "|" + v.endMs;
+    const key = v.providerNumber + "|" + v.caregiverId + "|" + v.clientNdNumber + "|" + v.beginMs + "|" + v.endMs;
     const earlier = seen.get(key);
     if (earlier) v.reasons.push({ code: "DUPLICATE_VISIT", detail: `same as ${earlier.visitId}` });
     else {
@@ -16,15 +16,15 @@ export function markDuplicatesAndOverlaps(visits: VisitDraft[]): void {
       kept.push(v);
     }
   }
-  markOverlaps(kept, (v) => v.providerNumber, () => true, "PROVIDER_OVERLAP");
-  markOverlaps(kept, (v) => v.clientNdNumber, (a, b) => a.providerNumber !== b.providerNumber, "CLIENT_OVERLAP");
+  markOverlaps(kept, (v) => v.providerNumber + "|" + v.caregiverId, () => true, "CAREGIVER_OVERLAP");
+  markOverlaps(kept, (v) => v.clientNdNumber, (a, b) => a.providerNumber !== b.providerNumber || a.caregiverId !== b.caregiverId, "CLIENT_OVERLAP");
 }
 
 function markOverlaps(
   visits: VisitDraft[],
   groupOf: (v: VisitDraft) => string,
   counts: (a: VisitDraft, b: VisitDraft) => boolean,
-  code: "PROVIDER_OVERLAP" | "CLIENT_OVERLAP",
+  code: "CAREGIVER_OVERLAP" | "CLIENT_OVERLAP",
 ): void {
   const groups = new Map<string, VisitDraft[]>();
   for (const v of visits) {
@@ -48,7 +48,7 @@ function markOverlaps(
   }
 }
 
-function addOnce(v: VisitDraft, code: "PROVIDER_OVERLAP" | "CLIENT_OVERLAP", other: string): void {
+function addOnce(v: VisitDraft, code: "CAREGIVER_OVERLAP" | "CLIENT_OVERLAP", other: string): void {
   if (!v.reasons.some((r) => r.code === code)) v.reasons.push({ code, detail: `with ${other}` });
   v.status = statusOf(v.reasons);
 }

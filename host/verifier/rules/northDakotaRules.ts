@@ -10,12 +10,12 @@ import { applyDailyRateDays } from "./dailyRateDays.js";
 import { applyDailyHourCaps } from "./dailyHourCaps.js";
 import { applyDayUnits } from "./dayUnits.js";
 import { applyAuthorizedUnits } from "./authorizedUnits.js";
-import { applyWeeklyAudit, type ProviderWeek } from "./weeklyAudit.js";
+import { applyWeeklyAudit, type CaregiverWeek } from "./weeklyAudit.js";
 import { unitRateUnits } from "./unitRateUnits.js";
 
 export interface RulesOutcome {
   serviceDays: ServiceDay[];
-  auditWeeks: ProviderWeek[];
+  auditWeeks: CaregiverWeek[];
 }
 
 /** `visits`: complete, not rejected, with an authorization and day slices. */
@@ -25,7 +25,7 @@ export function applyNorthDakotaRules(visits: VisitDraft[], ctx: VerificationCon
   applyDailyRateDays(days, ctx.clients);
   applyDailyHourCaps(days, ctx.providers);
   applyDayUnits(days);
-  applyAuthorizedUnits(days);
+  applyAuthorizedUnits(days, calendar);
   const auditWeeks = applyWeeklyAudit(days, calendar);
   for (const d of days) distributeUnits(d);
   for (const v of visits) settleRefusedDays(v);

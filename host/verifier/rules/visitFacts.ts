@@ -4,10 +4,19 @@ import type { VisitDraft } from "../visitDraft.js";
 import type { VerificationContext } from "../verificationContext.js";
 import type { LocalCalendar } from "../localCalendar.js";
 import { categoryOfTask, type TaskCategory } from "../../domain/taskCategory.js";
+import { isCloseRelation } from "../../domain/provider.js";
+import type { AuthorizationInfo, ProviderInfo } from "../verificationContext.js";
+
+/** A live-in family or household member paid at the WPC unit rate needs Program Administration's prior approval. */
+export function liveInWpcNeedsApproval(authorization: AuthorizationInfo, provider: ProviderInfo | undefined): boolean {
+  if (!authorization.liveIn || authorization.serviceProgram !== "WPC" || authorization.procedureCode !== "T1019" || authorization.priorApprovalLiveInWpc) return false;
+  const relation = provider?.livesWith.get(authorization.clientNdNumber);
+  return relation !== undefined && isCloseRelation(relation);
+}
 
 export function establishVisitFacts(visit: VisitDraft, ctx: VerificationContext, calendar: LocalCalendar): void {
   const client = visit.client;
-  const tasksText = visit.checkOut?.tasks ?? visit.checkIn?.tasks ?? null;
+  const tasksText = visit.manualTasksJson ?? visit.checkOut?.tasks ?? visit.checkIn?.tasks ?? null;
   visit.tasks = tasksText ? (JSON.parse(tasksText) as string[]) : [];
   visit.tasksJson = tasksText ?? "[]";
   if (visit.beginMs === null || visit.endMs === null || !client) return;
@@ -44,6 +53,8 @@ export function establishVisitFacts(visit: VisitDraft, ctx: VerificationContext,
   if (visit.deviceId !== null && ctx.locationOfDevice(visit.deviceId, visit.beginMs) !== authorization.locationId)
     visit.reasons.push({ code: "LOCATION_MISMATCH", detail: `authorization ${authorization.authorizationId} is for ${authorization.locationId}` });
   if (client.dateOfDeath !== null && beginDate > client.dateOfDeath) visit.reasons.push({ code: "SERVICE_AFTER_DEATH", detail: `died ${client.dateOfDeath}` });
+  if (liveInWpcNeedsApproval(authorization, ctx.providers.get(visit.providerNumber)))
+    visit.reasons.push({ code: "LIVE_IN_WPC_NO_PRIOR_APPROVAL", detail: `authorization ${authorization.authorizationId}` });
   // A visit across midnight may run into a day that cannot be paid (past the authorization's
   // end, or after the date of death) while its first day can: only that day goes unpaid.
   for (const day of visit.days) {

@@ -1,35 +1,42 @@
-// More than 80 paid hours of care in a week (Monday to Sunday, local dates) flags the provider
-// for audit: every visit of that provider in that week carries the flag.
+// More than 80 paid hours of care in a week (Monday to Sunday, local dates) flags the
+// individual caregiver (and their QSP) for audit, combined across the clients that person
+// serves: every visit of that caregiver in that week carries the flag.
 import type { LocalCalendar } from "../localCalendar.js";
-import { dayPaidMinutes, type ServiceDay } from "./serviceDay.js";
+import type { VisitDraft } from "../visitDraft.js";
+import type { ServiceDay } from "./serviceDay.js";
 
 export const AUDIT_WEEK_MINUTES = 80 * 60;
 
-export interface ProviderWeek {
+export interface CaregiverWeek {
   providerNumber: string;
+  caregiverId: string;
   weekOf: string;
   minutes: number;
 }
 
-export function applyWeeklyAudit(days: readonly ServiceDay[], calendar: LocalCalendar): ProviderWeek[] {
-  const weeks = new Map<string, { week: ProviderWeek; days: ServiceDay[] }>();
+export function applyWeeklyAudit(days: readonly ServiceDay[], calendar: LocalCalendar): CaregiverWeek[] {
+  const weeks = new Map<string, { week: CaregiverWeek; visits: Set<VisitDraft> }>();
   for (const d of days) {
     if (!d.billable) continue;
     const weekOf = calendar.weekOf(d.date);
-    const key = d.providerNumber + "|" + weekOf;
-    let entry = weeks.get(key);
-    if (!entry) {
-      entry = { week: { providerNumber: d.providerNumber, weekOf, minutes: 0 }, days: [] };
-      weeks.set(key, entry);
+    for (const s of d.segments) {
+      const caregiverId = s.visit.caregiverId ?? "";
+      const key = d.providerNumber + "|" + caregiverId + "|" + weekOf;
+      let entry = weeks.get(key);
+      if (!entry) {
+        entry = { week: { providerNumber: d.providerNumber, caregiverId, weekOf, minutes: 0 }, visits: new Set() };
+        weeks.set(key, entry);
+      }
+      entry.week.minutes += s.day.paidMinutes;
+      entry.visits.add(s.visit);
     }
-    entry.week.minutes += dayPaidMinutes(d);
-    entry.days.push(d);
   }
-  const flagged: ProviderWeek[] = [];
-  for (const { week, days: weekDays } of weeks.values()) {
+  const flagged: CaregiverWeek[] = [];
+  for (const { week, visits } of weeks.values()) {
     if (week.minutes <= AUDIT_WEEK_MINUTES) continue;
     flagged.push(week);
-    for (const d of weekDays) d.reasons.push({ code: "WEEK_OVER_80_HOURS", detail: `${(week.minutes / 60).toFixed(1)} h in the week of ${week.weekOf}` });
+    const detail = `${week.caregiverId} of ${week.providerNumber}: ${(week.minutes / 60).toFixed(1)} h in the week of ${week.weekOf}`;
+    for (const v of visits) if (!v.reasons.some((r) => r.code === "WEEK_OVER_80_HOURS" && r.detail === detail)) v.reasons.push({ code: "WEEK_OVER_80_HOURS", detail });
   }
   return flagged;
 }
