@@ -7,7 +7,8 @@ import { registerImportCommand } from "./commands/import.js";
 import { registerVerifyCommand } from "./commands/verify.js";
 import { registerExportCommands } from "./commands/export.js";
 import { registerReportCommands } from "./commands/report.js";
+import { registerVisitCommands } from "./commands/visit.js";
 
 export type CommandGroup = (program: Command) => void;
 
-export const commandGroups: CommandGroup[] = [registerReadCommand, registerKeystoreCommands, registerDeviceCommands, registerImportCommand, registerVerifyCommand, registerExportCommands, registerReportCommands];
+export const commandGroups: CommandGroup[] = [registerReadCommand, registerKeystoreCommands, registerDeviceCommands, registerImportCommand, registerVerifyCommand, registerVisitCommands, registerExportCommands, registerReportCommands];

@@ -25,6 +25,8 @@ export type VisitDay = z.infer<typeof visitDay>;
 export const visit = z.object({
   visitId: z.string().min(1),
   providerNumber: providerNumber,
+  /** The individual caregiver; null when an agency's readings named none. */
+  caregiverId: z.string().nullable(),
   clientNdNumber: ndNumber,
   authorizationId: z.string().nullable(),
   procedureCode: procedureCode.nullable(),
@@ -40,5 +42,7 @@ export const visit = z.object({
   units: z.number().int().min(0),
   days: z.array(visitDay),
   reasons: z.array(visitReason),
+  /** The manual entry that recorded or corrected the visit (`evv visit list`); null when the device alone proved it. */
+  manualEntry: z.number().int().nullable(),
 });
 export type Visit = z.infer<typeof visit>;

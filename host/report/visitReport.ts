@@ -48,6 +48,7 @@ export function visitReport(db: EvvDatabase, status: VisitStatus | undefined, li
     (r): Visit => ({
       visitId: r.visit_id,
       providerNumber: r.provider_number,
+      caregiverId: r.caregiver_id,
       clientNdNumber: r.client_nd_number,
       authorizationId: r.authorization_id,
       procedureCode: r.procedure_code,
@@ -63,6 +64,7 @@ export function visitReport(db: EvvDatabase, status: VisitStatus | undefined, li
       units: r.units,
       days: (JSON.parse(r.days) as [string, number, number, number][]).map(([date, minutes, paidMinutes, units]) => ({ date, minutes, paidMinutes, units })),
       reasons: (JSON.parse(r.reasons) as Reason[]).map((x) => ({ code: x.code, sentence: sentenceOf(x) })),
+      manualEntry: r.manual_entry,
     }),
   );
   const text = rows

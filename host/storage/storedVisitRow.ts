@@ -5,6 +5,8 @@ export interface StoredVisitRow {
   visit_seq: number;
   visit_id: string;
   provider_number: string;
+  caregiver_id: string | null;
+  manual_entry: number | null;
   client_nd_number: string;
   authorization_id: string | null;
   procedure_code: Visit["procedureCode"];

@@ -6,6 +6,7 @@ import type { VisitDraft } from "./visitDraft.js";
 import type { ClientInfo } from "./verificationContext.js";
 import type { Reason } from "./reasonCodes.js";
 import { statusOf } from "./reasonCodes.js";
+import { visitDraft } from "./visitPairing.js";
 
 /** A manual_visits row as the verifier reads it. */
 export interface ManualEntryRow {
@@ -46,28 +47,14 @@ export function applyManualEntries(visits: VisitDraft[], entries: readonly Manua
     }
     const reasons: Reason[] = [{ code: "MANUAL_ENTRY", detail }];
     if (e.corrects_visit !== null) reasons.push({ code: "MANUAL_TARGET_NOT_CORRECTABLE", detail: `${e.corrects_visit}: ${target ? "rejected" : "no such visit for this provider and client"}` });
-    visits.push({
-      visitId: e.visit_id,
-      providerNumber,
-      caregiverId: e.caregiver_id,
-      clientNdNumber,
-      client,
-      manualEntry: e.entry_id,
-      manualTasksJson: e.tasks,
-      checkIn: null,
-      checkOut: null,
-      deviceId: null,
-      beginMs: e.begin_ms,
-      endMs: e.end_ms,
-      tasks: [],
-      tasksJson: "[]",
-      categories: [],
-      authorization: null,
-      days: [],
-      reasons,
-      status: "verified",
-      units: 0,
-    });
+    const visit = visitDraft(providerNumber, e.caregiver_id, clientNdNumber, client, null, null);
+    visit.visitId = e.visit_id;
+    visit.manualEntry = e.entry_id;
+    visit.manualTasksJson = e.tasks;
+    visit.beginMs = e.begin_ms;
+    visit.endMs = e.end_ms;
+    visit.reasons = reasons;
+    visits.push(visit);
   }
 }
 

@@ -52,7 +52,8 @@ export function pairReadings(
   return visits;
 }
 
-function visitDraft(
+/** A visit of the readings given (either may be null), with their reasons. */
+export function visitDraft(
   providerNumber: string,
   caregiverId: string | null,
   clientNdNumber: string,
@@ -68,7 +69,7 @@ function visitDraft(
   if (checkOut?.proven && !checkIn) reasons.push({ code: "MISSING_CHECK_IN" });
   if (bothProven && checkIn.deviceId !== checkOut.deviceId) reasons.push({ code: "DEVICE_CHANGED", detail: `${checkIn.deviceId} then ${checkOut.deviceId}` });
   return {
-    visitId: (checkIn ?? checkOut)!.readingId,
+    visitId: (checkIn ?? checkOut)?.readingId ?? "",
     providerNumber,
     caregiverId,
     clientNdNumber,

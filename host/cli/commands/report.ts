@@ -7,6 +7,7 @@ import { checkVisitsAgainstAudit, type VisitsAuditCheck } from "../../report/vis
 import { createProgress } from "../../report/progressBar.js";
 import { statusSummary, visitReport } from "../../report/visitReport.js";
 import { deviceReport } from "../../report/deviceReport.js";
+import { evvUsageReport } from "../../report/evvUsage.js";
 import { visitTimelineHtml } from "../../report/visitTimeline.js";
 import { writeFileAtomic } from "../../keystore/atomicWrite.js";
 import { visitStatus, type VisitStatus } from "../../domain/visit.js";
@@ -78,6 +79,16 @@ export function registerReportCommands(program: Command): void {
       else lines.push(`visits table DISAGREES with the log for run ${visits.runId}:`, ...visits.problems.map((p) => `  ${p}`));
       write(opts, { ok: check.ok && visits.ok, chain: check, visits }, lines.join("\n") + "\n");
       if (!check.ok || !visits.ok) process.exitCode = EXIT_FAILURE;
+    } finally {
+      stores.close();
+    }
+  });
+
+  withDb(report.command("usage").description("each provider's EVV usage score: the share of its visits proven by the device, not recorded or corrected by hand")).action((opts: ReportOptions) => {
+    const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false });
+    try {
+      const usage = evvUsageReport(stores.db);
+      write(opts, usage.rows, usage.text);
     } finally {
       stores.close();
     }
