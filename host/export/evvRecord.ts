@@ -11,7 +11,8 @@ export const evvRecord = z.object({
   individualReceivingService: z.string(), // client ND number
   dateOfService: z.string(), // local date at the service location
   location: z.string(), // service location address
-  individualProvidingService: z.string(), // provider number
+  individualProvidingService: z.string(), // the individual caregiver's name
+  caregiverId: z.string(), // the caregiver's ID within the QSP (an individual QSP: its provider number)
   beginTime: z.string(), // ISO 8601 with the location's offset
   endTime: z.string(),
   // North Dakota service-record elements
@@ -25,9 +26,13 @@ export const evvRecord = z.object({
   // Verification
   procedureCode: z.string(),
   authorizationId: z.string(),
-  presenceCheckIn: z.string(),
+  presenceCheckIn: z.string(), // challenge, nfc, advert, typed; "manual" for an end recorded by hand
   presenceCheckOut: z.string(),
-  deviceId: z.string(),
+  deviceId: z.string(), // "" for a visit recorded by hand
+  /** How the visit was proven: by the device alone, or recorded / corrected by hand (never shown as device-verified). */
+  verification: z.enum(["device", "manual-correction", "manual-entry"]),
+  /** The manual entry's reason code ("" for a device visit). */
+  manualReason: z.string(),
   status: visitStatus,
   units: z.number().int(),
   reasonCodes: z.array(z.string()),
@@ -41,6 +46,7 @@ export const EVV_RECORD_CSV_COLUMNS: readonly (keyof EvvRecord)[] = [
   "dateOfService",
   "location",
   "individualProvidingService",
+  "caregiverId",
   "beginTime",
   "endTime",
   "clientName",
@@ -55,6 +61,8 @@ export const EVV_RECORD_CSV_COLUMNS: readonly (keyof EvvRecord)[] = [
   "presenceCheckIn",
   "presenceCheckOut",
   "deviceId",
+  "verification",
+  "manualReason",
   "status",
   "units",
   "reasonCodes",

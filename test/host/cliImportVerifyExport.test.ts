@@ -8,7 +8,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { VisitWorld, TEST_PASSPHRASE } from "./fixtures/visitWorld.js";
 import { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "../../host/cli/cliError.js";
-import { sandataVisit } from "../../host/export/sandataVisits.js";
+import { checkSandataRecord } from "../../host/export/sandataFieldRules.js";
 import { evvRecord } from "../../host/export/evvRecord.js";
 import { visit } from "../../host/domain/visit.js";
 
@@ -134,6 +134,8 @@ describe("the verifier's command line, end to end", () => {
     world = new VisitWorld();
     world.addClient("C1");
     world.addProvider("P1");
+    world.addCaregiver("P1", "P1", { firstName: "Dana", lastName: "Berg" });
+    world.addClientName("C1", "Ada Lindqvist");
     world.addAuthorization({ authorizationId: "A1", clientNdNumber: "C1", providerNumber: "P1" });
     world.visit("P1", "C1", "2026-04-14T15:00:00Z", 45, ["bathing", "meals"]);
     const typedDeviceMs = Date.parse("2026-04-15T15:00:00Z");
@@ -158,16 +160,21 @@ describe("the verifier's command line, end to end", () => {
     const csv = evv(["export", "records", ...stores]);
     expect(csv.code).toBe(EXIT_OK);
     const lines = csv.stdout.trim().split("\n");
-    expect(lines[0]).toContain("typeOfService,individualReceivingService,dateOfService,location,individualProvidingService,beginTime,endTime,clientName,clientNdNumber,providerName,providerNumber");
+    expect(lines[0]).toContain("typeOfService,individualReceivingService,dateOfService,location,individualProvidingService,caregiverId,beginTime,endTime,clientName,clientNdNumber,providerName,providerNumber");
     expect(lines).toHaveLength(3);
     expect(lines[1]).toContain("2026-04-14T10:00:00-05:00");
     expect(lines[1]).toContain("bathing;meals");
 
-    const sandata = JSON.parse(evv(["export", "sandata", ...stores]).stdout);
-    expect(sandata).toHaveLength(2);
-    for (const visit of sandata) expect(sandataVisit.safeParse(visit).success).toBe(true);
-    expect(sandata[0].Calls.map((c: { CallType: string }) => c.CallType)).toEqual(["FVV", "FVV"]);
-    expect(sandata[1].Calls[0].PresenceMethod).toBe("typed");
+    const sandataDir = join(world.dir, "sandata");
+    const sandata = evv(["export", "sandata", ...stores, "--out-dir", sandataDir, "--json"]);
+    expect(sandata.stderr).toBe("");
+    expect(sandata.code).toBe(EXIT_OK);
+    expect(JSON.parse(sandata.stdout)).toMatchObject({ employees: 1, clients: 1, visits: 2, firstSequence: 1, lastSequence: 4 });
+    const visitsSent = JSON.parse(readFileSync(join(sandataDir, "sandata-3-visits-001.json"), "utf8"));
+    expect(visitsSent).toHaveLength(2);
+    for (const v of visitsSent) expect(checkSandataRecord("visit", v)).toEqual([]);
+    expect(visitsSent[0].Calls.map((c: { CallType: string }) => c.CallType)).toEqual(["FVV", "FVV"]);
+    expect(visitsSent[0]).toMatchObject({ EmployeeIdentifier: "P1", ClientID: "C1", VisitTimeZone: "US/Central", AdjInDateTime: null, SequenceID: 3 });
 
     const claims = JSON.parse(evv(["export", "claims", ...stores, "--json"]).stdout);
     expect(claims.totals).toEqual([
@@ -187,11 +194,13 @@ describe("the verifier's command line, end to end", () => {
       typeOfService: "T1019 MSP-PC",
       individualReceivingService: "C1",
       dateOfService: "2026-04-14",
-      location: "1 C1 St, Bismarck ND",
-      individualProvidingService: "P1",
+      location: "1 C1 St, Bismarck, ND 58501",
+      individualProvidingService: "Dana Berg",
+      caregiverId: "P1",
+      verification: "device",
       beginTime: "2026-04-14T10:00:00-05:00",
       endTime: "2026-04-14T10:45:00-05:00",
-      clientName: "Client C1",
+      clientName: "Ada Lindqvist",
       providerName: "Provider P1",
       tasks: ["bathing", "meals"],
       presenceCheckIn: "challenge",

@@ -1,13 +1,19 @@
-// `evv export records|sandata|claims`: EVV records (federal + ND elements) as CSV or JSON,
-// Sandata-style alternate-EVV visits (call type FVV), and the daily claim summary.
+// `evv export records|sandata|claims|clock-history`: EVV records (federal + ND elements, with
+// the individual caregiver) as CSV or JSON, Sandata Alternate-EVV records (employees, clients,
+// visits with FVV calls) in batches, the daily claim summary, and the device clock history.
 import { Command, Option } from "commander";
 import { z } from "zod";
-import { CliError, EXIT_USAGE } from "../cliError.js";
+import { join } from "node:path";
+import { mkdirSync } from "node:fs";
+import { CliError, EXIT_BAD_INPUT, EXIT_USAGE } from "../cliError.js";
 import { openVerifierStores, verifierStoreOptions } from "../verifierStores.js";
 import { localDate } from "../../domain/identifiers.js";
 import { visitRecords, BILLABLE_STATUSES } from "../../export/visitRecords.js";
 import { evvRecordsCsv, evvRecordsJson } from "../../export/evvRecordsExport.js";
-import { sandataVisitsJson } from "../../export/sandataVisits.js";
+import { loadSandataSettings } from "../../export/sandataSettings.js";
+import { SandataExportError, exportSandata } from "../../export/sandataExport.js";
+import { clockHistoryRecords } from "../../export/clockHistory.js";
+import { InputFileError } from "../../domain/inputFile.js";
 import { claimSummary, claimSummaryCsv, claimTotalsByDay } from "../../export/claimSummary.js";
 import { writeFileAtomic } from "../../keystore/atomicWrite.js";
 import { visitStatus } from "../../domain/visit.js";
@@ -48,7 +54,7 @@ function emit(text: string, out: string | undefined): void {
 }
 
 export function registerExportCommands(program: Command): void {
-  const exportCommand = program.command("export").description("export verified visits: EVV records, Sandata-style FVV visits, daily claim summary");
+  const exportCommand = program.command("export").description("export verified visits: EVV records, Sandata Alternate-EVV records, daily claim summary, device clock history");
 
   withCommon(exportCommand.command("records").description("EVV records: the six federal elements and ND's service-record elements, one a visit"), true)
     .option("--status <status...>", "statuses to include (default: verified, verified-with-flags)")
@@ -63,11 +69,56 @@ export function registerExportCommands(program: Command): void {
       }
     });
 
-  withCommon(exportCommand.command("sandata").description("alternate-EVV visits in Sandata's JSON shape, calls of type FVV"), false).action((raw) => {
-    const opts = parseOptions(raw);
+  const sandata = exportCommand
+    .command("sandata")
+    .description("Sandata Alternate-EVV records: employees, clients and visits (calls of type FVV; Manual for visits recorded by hand), new or changed since the last export")
+    .requiredOption("--out-dir <dir>", "write the batch files here (sandata-1-employees-001.json, sandata-2-clients-001.json, sandata-3-visits-001.json ...: send in name order)")
+    .option("--settings <file>", "state-assigned values (payer, programs, procedure codes, task IDs, reason codes, time zones, batch size; docs/formats.md#sandata-settings); default: ND's")
+    .option("--all", "send every record again (each with a new, higher SequenceID), not only the new and changed")
+    .option("--json", "print the summary as JSON")
+    .addHelpText(
+      "after",
+      "\nSequenceIDs come from one counter kept in the database: they rise across exports and are never reused. Each file holds at most 5,000 records.\n" +
+        "Exit codes: 0 written; 3 a record would break the format's rules (named; nothing written, nothing marked sent).",
+    );
+  for (const option of verifierStoreOptions()) if (option.long === "--db") sandata.addOption(option);
+  sandata.action((opts: { db: string; outDir: string; settings?: string; all?: boolean; json?: boolean }) => {
     const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false });
     try {
-      emit(sandataVisitsJson(visitRecords(stores.db, { from: opts.from, to: opts.to, statuses: BILLABLE_STATUSES })), opts.out);
+      let result;
+      try {
+        result = exportSandata(stores.db, loadSandataSettings(opts.settings), { all: opts.all });
+      } catch (error) {
+        if (error instanceof SandataExportError || error instanceof InputFileError) throw new CliError(`refused, nothing exported:\n${error.message}`, EXIT_BAD_INPUT);
+        throw error;
+      }
+      mkdirSync(opts.outDir, { recursive: true });
+      for (const b of result.batches) writeFileAtomic(join(opts.outDir, b.file), b.text, 0o644);
+      const c = result.counts;
+      const summary = { ...c, firstSequence: result.firstSequence, lastSequence: result.lastSequence, files: result.batches.map((b) => ({ file: b.file, records: b.records.length })) };
+      process.stdout.write(
+        opts.json
+          ? JSON.stringify(summary, null, 2) + "\n"
+          : `sandata: ${c.employees} employees, ${c.clients} clients, ${c.visits} visits (${c.updates} updates)` +
+              (result.firstSequence === null ? ", nothing new to send\n" : `, SequenceID ${result.firstSequence}-${result.lastSequence}, in ${opts.outDir}:\n`) +
+              result.batches.map((b) => `  ${b.file} (${b.records.length})\n`).join(""),
+      );
+    } finally {
+      stores.close();
+    }
+  });
+
+  const clock = exportCommand
+    .command("clock-history")
+    .description("device clock observations and syncs, for `evv import clock-history` on another verifier (same drift corrections, same decisions)")
+    .option("--device <id>", "only this device (8 hex digits)")
+    .option("--out <file>", "write here (atomically) instead of stdout");
+  for (const option of verifierStoreOptions()) if (option.long === "--db") clock.addOption(option);
+  clock.action((opts: { db: string; device?: string; out?: string }) => {
+    if (opts.device !== undefined && !/^[0-9a-f]{8}$/.test(opts.device)) throw new CliError("--device must be 8 lower-case hex digits", EXIT_USAGE);
+    const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false });
+    try {
+      emit(JSON.stringify(clockHistoryRecords(stores.db, opts.device), null, 2) + "\n", opts.out);
     } finally {
       stores.close();
     }
