@@ -70,10 +70,17 @@ export async function takeReading(input: ReadInput): Promise<ReadOutcome> {
     how = result.outcome ? `BLE challenge answered by ${result.outcome.evidence.deviceId} (RSSI ${result.choice.chosen.meanRssi.toFixed(0)} dBm)` : "BLE advertisement";
   }
   const record = buildReading(
-    { readerId: `reader-${visit.providerNumber}`, providerNumber: visit.providerNumber, clientNdNumber: visit.clientNdNumber, event: reading.event, tasks: reading.tasks },
+    {
+      readerId: `reader-${visit.providerNumber}`,
+      providerNumber: visit.providerNumber,
+      caregiverId: visit.caregiverId,
+      clientNdNumber: visit.clientNdNumber,
+      event: reading.event,
+      tasks: reading.tasks,
+    },
     capture,
     world.now(),
   );
   appendToVisitLog(input.log, record);
-  return { line: `${when}  ${visit.clientNdNumber} ${visit.providerNumber} ${reading.event.padEnd(9)} ${how}`, refusedFirst };
+  return { line: `${when}  ${visit.clientNdNumber} ${visit.providerNumber}/${visit.caregiverId.padEnd(9)} ${reading.event.padEnd(9)} ${how}`, refusedFirst };
 }

@@ -22,7 +22,8 @@ import { openBlePipeByAddress } from "../host/transport/blePipeByAddress.js";
 import { nobleOnHciUart } from "../host/transport/bluetoothAdapter.js";
 import type { BytePipe } from "../host/transport/deviceLink.js";
 import { DemoWorld, currentBleAddress, type DemoFob } from "./demoWorld.js";
-import { WORLD_START, instantOf, visits, worldEvents } from "./scenario.js";
+import { MANUAL_VISIT, WORLD_START, instantOf, visits, worldEvents } from "./scenario.js";
+import { sandataExportChecks } from "./sandataCheck.js";
 import { takeReading, type ReadOutcome } from "./caregiverRead.js";
 import { runEvvStep } from "./evvStep.js";
 import { plantedFaultChecks } from "./plantedFaults.js";
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
 
   say("2. HHS keystore and the state's records");
   const keystore = Keystore.create(env.EVV_KEYSTORE, DEMO_PASSPHRASE);
-  for (const kind of ["clients", "providers", "authorizations"]) await runEvvStep(["import", kind, join(root, "demo/data", `${kind}.json`)], env, say);
+  for (const kind of ["clients", "providers", "caregivers", "authorizations"]) await runEvvStep(["import", kind, join(root, "demo/data", `${kind}.json`)], env, say);
 
   const db = openDatabase(env.EVV_DB);
   const registry = new DeviceRegistry(db);
@@ -114,24 +115,36 @@ async function main(): Promise<void> {
       say(`   ${outcome.line}`);
     }
 
-    say("\n5. Verifying, exporting, reporting with the evv command");
+    say("\n5. Thursday the fob at Ada's home has lost power: the agency's office records Mary Ann Jones's visit by hand");
+    const m = MANUAL_VISIT;
+    await runEvvStep(
+      ["visit", "record", "--provider", m.providerNumber, "--client", m.clientNdNumber, "--caregiver", m.caregiverId, "--begin", m.begin, "--end", m.end, "--tasks", m.tasks.join(","), "--reason", m.reason, "--by", m.enteredBy],
+      env,
+      say,
+    );
+
+    say("\n6. Verifying, exporting, reporting with the evv command");
     await runEvvStep(["import", "readings", log], env, say);
     await runEvvStep(["verify"], env, say);
     await runEvvStep(["export", "records", "--format", "csv", "--out", join(outDir, "evv-records.csv")], env, say);
     await runEvvStep(["export", "records", "--format", "json", "--out", join(outDir, "evv-records.json")], env, say);
-    await runEvvStep(["export", "sandata", "--out", join(outDir, "sandata-fvv-visits.json")], env, say);
+    const sandataDir = join(outDir, "sandata");
+    await runEvvStep(["export", "sandata", "--out-dir", sandataDir], env, say);
+    await runEvvStep(["export", "clock-history", "--out", join(outDir, "clock-history.json")], env, say);
     await runEvvStep(["export", "claims", "--format", "csv", "--out", join(outDir, "daily-claims.csv")], env, say);
     const summary = await runEvvStep(["report", "summary"], env, () => undefined);
     say(summary.stdout.trimEnd().replace(/^/gm, "   "));
+    const usage = await runEvvStep(["report", "usage"], env, () => undefined);
+    say("   EVV usage (visits proven by the device):\n" + usage.stdout.trimEnd().replace(/^/gm, "     "));
     const visitsJson = await runEvvStep(["report", "visits", "--json", "--limit", "1000"], env, () => undefined);
     writeFileSync(join(outDir, "visits-report.json"), visitsJson.stdout);
     await runEvvStep(["report", "timeline", "--out", join(outDir, "visit-timeline.html")], env, () => undefined);
 
-    say("\n6. Planted faults");
-    const checks = plantedFaultChecks(JSON.parse(visitsJson.stdout), refusedAtEntry);
+    say("\n7. Planted faults");
+    const checks = [...plantedFaultChecks(JSON.parse(visitsJson.stdout), refusedAtEntry), ...sandataExportChecks(sandataDir)];
     for (const check of checks) say(`   ${check.caught ? "caught" : "MISSED"}  ${check.what}: ${check.how}`);
     say(`\nWritten to ${relative(process.cwd(), outDir) || outDir}:`);
-    for (const file of ["visit-timeline.html", "evv-records.csv", "evv-records.json", "sandata-fvv-visits.json", "daily-claims.csv", "visits-report.json", "visits.jsonl", "evv.db"]) say(`   ${file}`);
+    for (const file of ["visit-timeline.html", "evv-records.csv", "evv-records.json", "sandata/ (employees, clients, visits)", "daily-claims.csv", "clock-history.json", "visits-report.json", "visits.jsonl", "evv.db"]) say(`   ${file}`);
     if (checks.some((c) => !c.caught)) process.exitCode = 1;
   } finally {
     db.close();

@@ -27,6 +27,8 @@ export type WorldEvent =
 export interface PlannedVisit {
   clientNdNumber: string;
   providerNumber: string;
+  /** The individual caregiver (an agency's employee, or the individual QSP itself). */
+  caregiverId: string;
   locationId: string;
   timeZone: string;
   readings: PlannedReading[];
@@ -34,16 +36,18 @@ export interface PlannedVisit {
   fault?: { what: string; reason: string };
 }
 
-const ADA = { clientNdNumber: "ND-100234", providerNumber: "QSP-A1001", locationId: "bismarck-lindqvist", timeZone: "America/Chicago" };
-const BERNARD = { clientNdNumber: "ND-200581", providerNumber: "QSP-I2002", locationId: "dickinson-olson", timeZone: "America/Denver" };
-const CLARA = { clientNdNumber: "ND-300777", providerNumber: "QSP-I3003", locationId: "minot-haugen", timeZone: "America/Chicago" };
+// Ada is served by an agency whose two caregivers take turns; Bernard and Clara by individual QSPs.
+const ADA_LENA = { clientNdNumber: "ND-100234", providerNumber: "QSP-A1001", caregiverId: "A1001-07", locationId: "bismarck-lindqvist", timeZone: "America/Chicago" };
+const ADA_MARY = { ...ADA_LENA, caregiverId: "A1001-12" };
+const BERNARD = { clientNdNumber: "ND-200581", providerNumber: "QSP-I2002", caregiverId: "QSP-I2002", locationId: "dickinson-olson", timeZone: "America/Denver" };
+const CLARA = { clientNdNumber: "ND-300777", providerNumber: "QSP-I3003", caregiverId: "QSP-I3003", locationId: "minot-haugen", timeZone: "America/Chicago" };
 
 /** Monday 2026-12-07, 05:00 in Bismarck: before the first visit. */
 export const WORLD_START = DateTime.fromISO("2026-12-07T05:00", { zone: "America/Chicago" }).toMillis();
 
 export const visits: PlannedVisit[] = [
   // Monday: clean visits over every method.
-  { ...ADA, readings: [
+  { ...ADA_LENA, readings: [
     { at: "2026-12-07T08:00", event: "check-in", method: "ble" },
     { at: "2026-12-07T10:30", event: "check-out", method: "ble", tasks: ["bathing", "dressing", "medication"] },
   ] },
@@ -56,7 +60,7 @@ export const visits: PlannedVisit[] = [
     { at: "2026-12-07T12:30", event: "check-out", method: "serial", tasks: ["adl", "meal-preparation"] },
   ] },
   // Tuesday.
-  { ...ADA, fault: { what: "the fob was taken down and moved 20 minutes before the visit", reason: "DEVICE_MOVED" }, readings: [
+  { ...ADA_MARY, fault: { what: "the fob was taken down and moved 20 minutes before the visit", reason: "DEVICE_MOVED" }, readings: [
     { at: "2026-12-08T08:00", event: "check-in", method: "ble" },
     { at: "2026-12-08T10:00", event: "check-out", method: "ble", tasks: ["bathing", "laundry"] },
   ] },
@@ -69,7 +73,7 @@ export const visits: PlannedVisit[] = [
     { at: "2026-12-08T11:00", event: "check-out", method: "serial", tasks: ["adl", "medication"] },
   ] },
   // Wednesday.
-  { ...ADA, readings: [
+  { ...ADA_LENA, readings: [
     { at: "2026-12-09T08:00", event: "check-in", method: "ble" },
     { at: "2026-12-09T09:30", event: "check-out", method: "ble", tasks: ["bathing", "meal-preparation"] },
   ] },
@@ -83,10 +87,24 @@ export const visits: PlannedVisit[] = [
 ];
 
 export const worldEvents: WorldEvent[] = [
-  { kind: "move", locationId: ADA.locationId, at: "2026-12-08T07:40", timeZone: ADA.timeZone },
+  { kind: "move", locationId: ADA_LENA.locationId, at: "2026-12-08T07:40", timeZone: ADA_LENA.timeZone },
   { kind: "clock-jump", locationId: CLARA.locationId, at: "2026-12-08T23:00", timeZone: CLARA.timeZone, minutes: 25 },
   { kind: "sync-time", locationId: CLARA.locationId, at: "2026-12-09T14:00", timeZone: CLARA.timeZone },
 ];
+
+/**
+ * The visit agency staff record by hand on Thursday: the fob at Ada's home had lost power, so
+ * Mary Ann Jones's visit is entered with `evv visit record`; it must be paid, marked MANUAL_ENTRY,
+ * never shown as device-verified, and carried in the exports as a manual visit.
+ */
+export const MANUAL_VISIT = {
+  ...ADA_MARY,
+  begin: "2026-12-10T08:00",
+  end: "2026-12-10T10:15",
+  tasks: ["bathing", "dressing", "laundry"],
+  reason: "fob-lost-power",
+  enteredBy: "prairie-rose.office",
+} as const;
 
 /** The planted fault that the reader itself catches (nothing is logged, so the verifier never sees it). */
 export const TYPO_FAULT = { what: "a typed code with two digits swapped", reason: "CODE_TYPO" };
