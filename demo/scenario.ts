@@ -64,7 +64,7 @@ export const visits: PlannedVisit[] = [
     { at: "2026-12-08T08:00", event: "check-in", method: "ble" },
     { at: "2026-12-08T10:00", event: "check-out", method: "ble", tasks: ["bathing", "laundry"] },
   ] },
-  { ...BERNARD, fault: { what: "13.5 hours in one day for one provider without prior approval", reason: "CAP_12_HOURS" }, readings: [
+  { ...BERNARD, fault: { what: "13.5 hours in one day for one caregiver without prior approval", reason: "CAP_12_HOURS" }, readings: [
     { at: "2026-12-08T06:00", event: "check-in", method: "typed", typoFirst: true, photograph: "tuesday-check-in" },
     { at: "2026-12-08T19:30", event: "check-out", method: "serial", tasks: ["bathing", "meal-preparation", "housekeeping"] },
   ] },

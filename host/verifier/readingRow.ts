@@ -18,6 +18,9 @@ export type ReadingRow = [
   caregiverId: string | null,
 ];
 
+/** Where the caregiver ID sits in a ReadingRow. */
+export const READING_ROW_CAREGIVER = 13;
+
 /** The SELECT list in ReadingRow order. */
 export const READING_ROW_COLUMNS =
   "reading_id, event, reader_ms, method, typed_code, frame, challenge_nonce, challenge_device_id, challenge_device_time, challenge_status, challenge_journal_seq, challenge_mac, tasks, caregiver_id";

@@ -9,7 +9,7 @@ import type { CaregiverWeek } from "./rules/weeklyAudit.js";
 import { VerificationContext } from "./verificationContext.js";
 import { LocalCalendar } from "./localCalendar.js";
 import { ReadingEvidence, type ReadingVerdict } from "./readingEvidence.js";
-import { READING_ROW_COLUMNS, type ReadingRow } from "./readingRow.js";
+import { READING_ROW_CAREGIVER, READING_ROW_COLUMNS, type ReadingRow } from "./readingRow.js";
 import { pairReadings } from "./visitPairing.js";
 import { isBillableCandidate, type VisitDraft } from "./visitDraft.js";
 import { establishVisitFacts } from "./rules/visitFacts.js";
@@ -89,7 +89,7 @@ export class SliceVerifier {
         const byCaregiver = new Map<string | null, ReadingVerdict[]>();
         for (let i = 0; i < rows.length; i++) {
           const verdict = this.evidence.judge(providerNumber, clientNdNumber, rows[i]);
-          const caregiverId = rows[i][13];
+          const caregiverId = rows[i][READING_ROW_CAREGIVER];
           const list = byCaregiver.get(caregiverId);
           if (list) list.push(verdict);
           else byCaregiver.set(caregiverId, [verdict]);
