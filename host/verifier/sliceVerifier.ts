@@ -43,7 +43,8 @@ export class SliceVerifier {
   private readonly evidence: ReadingEvidence;
   private readonly maxVisitMs: number;
   private readonly selectPair;
-  private readonly selectManual;
+  /** Manual visit entries by "provider|client", loaded once (they are few). */
+  private readonly manualByPair = new Map<string, ManualEntryRow[]>();
 
   constructor(
     db: EvvDatabase,
@@ -57,7 +58,15 @@ export class SliceVerifier {
     this.evidence = new ReadingEvidence(this.ctx, settings);
     this.maxVisitMs = settings.maxVisitHours * 3600_000;
     this.selectPair = db.prepare(`SELECT ${READING_ROW_COLUMNS} FROM readings WHERE provider_number = ? AND client_nd_number = ? ORDER BY reader_ms`).raw();
-    this.selectManual = db.prepare(`SELECT ${MANUAL_ENTRY_COLUMNS} FROM manual_visits WHERE provider_number = ? AND client_nd_number = ? ORDER BY entry_id`);
+    for (const m of db.prepare(`SELECT provider_number, client_nd_number, ${MANUAL_ENTRY_COLUMNS} FROM manual_visits ORDER BY entry_id`).all() as (ManualEntryRow & {
+      provider_number: string;
+      client_nd_number: string;
+    })[]) {
+      const key = m.provider_number + "|" + m.client_nd_number;
+      const list = this.manualByPair.get(key);
+      if (list) list.push(m);
+      else this.manualByPair.set(key, [m]);
+    }
   }
 
   /**
@@ -102,8 +111,8 @@ export class SliceVerifier {
             pairVisits.push(v);
           }
         }
-        const manual = this.selectManual.all(providerNumber, clientNdNumber) as ManualEntryRow[];
-        if (manual.length > 0) applyManualEntries(pairVisits, manual, providerNumber, clientNdNumber, client);
+        const manual = this.manualByPair.get(providerNumber + "|" + clientNdNumber);
+        if (manual) applyManualEntries(pairVisits, manual, providerNumber, clientNdNumber, client);
         for (const v of pairVisits) visits.push(v);
         out.readings += rows.length;
         this.onPair();
