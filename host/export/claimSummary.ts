@@ -1,5 +1,6 @@
 // The daily claim summary: billable units per local date, procedure code, provider and client
-// (from the verified visits' days), as rows and as CSV.
+// (from the verified visits' days), as rows and as CSV; each line counts its visits recorded or
+// corrected by hand apart.
 import { z } from "zod";
 import { stringify } from "csv-stringify/sync";
 import type { EvvDatabase } from "../storage/database.js";
@@ -11,6 +12,8 @@ export const claimLine = z.object({
   clientNdNumber: z.string(),
   authorizationId: z.string(),
   visits: z.number().int(),
+  /** Of them, visits recorded or corrected by hand (not proven by the device alone). */
+  manualVisits: z.number().int(),
   minutes: z.number().int(),
   paidMinutes: z.number().int(),
   units: z.number().int(),
@@ -21,7 +24,7 @@ export function claimSummary(db: EvvDatabase, from?: string, to?: string): Claim
   return db
     .prepare(
       `SELECT d.local_date AS date, v.procedure_code AS procedureCode, v.provider_number AS providerNumber, v.client_nd_number AS clientNdNumber,
-              v.authorization_id AS authorizationId, count(*) AS visits, sum(d.minutes) AS minutes, sum(d.paid_minutes) AS paidMinutes, sum(d.units) AS units
+              v.authorization_id AS authorizationId, count(*) AS visits, count(v.manual_entry) AS manualVisits, sum(d.minutes) AS minutes, sum(d.paid_minutes) AS paidMinutes, sum(d.units) AS units
        FROM visit_days d JOIN visits v ON v.visit_seq = d.visit_seq
        WHERE v.status IN ('verified', 'verified-with-flags') AND d.local_date >= ? AND d.local_date <= ?
        GROUP BY d.local_date, v.procedure_code, v.provider_number, v.client_nd_number, v.authorization_id

@@ -9,6 +9,16 @@ import { InputFileError } from "../../host/domain/inputFile.js";
 import { evvUsageReport } from "../../host/report/evvUsage.js";
 import { checkVisitsAgainstAudit } from "../../host/report/visitsAgainstAudit.js";
 import { verifyAuditChain } from "../../host/storage/auditLog.js";
+import { visitRecords } from "../../host/export/visitRecords.js";
+import { claimSummary } from "../../host/export/claimSummary.js";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const evv = (args: string[]) => {
+  const r = spawnSync(process.execPath, [join(ROOT, "bin", "evv.js"), ...args], { cwd: ROOT, encoding: "utf8" });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+};
 
 let world: VisitWorld;
 afterEach(() => world?.close());
@@ -69,5 +79,39 @@ describe("manual visits", () => {
     expect(() => recordManualVisit(world.db, entry({ correctsVisit: "nope", end: "2026-04-15T11:00:00Z" }))).toThrow(/no visit nope/);
     expect(manualVisitEntry.safeParse({ ...entry({ begin: "2026-04-15T10:00:00Z", end: "2026-04-15T11:00:00Z" }), reason: "other" }).success).toBe(false);
     expect(world.db.prepare("SELECT count(*) AS n FROM manual_visits").get()).toEqual({ n: 0 });
+  });
+
+  it("marks the manual visit in every export: the EVV records and the claim lines", () => {
+    world = agency();
+    world.visit("A1", "C1", "2026-04-15T13:00:00Z", 60, ["bathing"], "E1");
+    const stored = recordManualVisit(world.db, entry({ begin: "2026-04-15T10:00:00-05:00", end: "2026-04-15T11:00:00-05:00" }));
+    world.verify();
+    const records = [...visitRecords(world.db, { statuses: ["verified", "verified-with-flags"] })];
+    expect(records.map((r) => [r.verification, r.presenceCheckIn, r.deviceId, r.manualReason, r.individualProvidingService])).toEqual([
+      ["device", "challenge", expect.stringMatching(/^[0-9a-f]{8}$/), "", "Care Giver"],
+      ["manual-entry", "manual", "", "device-not-placed", "Care Giver"],
+    ]);
+    expect(records[1].visitId).toBe(stored.visitId);
+    expect(claimSummary(world.db)).toEqual([expect.objectContaining({ date: "2026-04-15", visits: 2, manualVisits: 1, units: 8 })]);
+  });
+
+  it("records, lists and refuses entries from the command line with the documented exit codes", () => {
+    world = agency();
+    world.close();
+    const db = ["--db", world.dbPath];
+    const base = ["visit", "record", ...db, "--provider", "A1", "--client", "C1", "--begin", "2026-04-15T10:00", "--end", "2026-04-15T11:30", "--reason", "fob-malfunction", "--by", "hhs.anna"];
+    const ok = evv([...base, "--caregiver", "E1", "--json"]);
+    expect(ok.code).toBe(0);
+    // A local time is read in the client's time zone (Chicago, UTC-5 in April).
+    expect(JSON.parse(ok.stdout)).toMatchObject({ visitId: "manual-1", begin: "2026-04-15T15:00:00.000Z", end: "2026-04-15T16:30:00.000Z", enteredBy: "hhs.anna" });
+    const unknown = evv([...base, "--caregiver", "E9"]);
+    expect(unknown.code).toBe(3);
+    expect(unknown.stderr).toContain("E9 is not a caregiver of A1");
+    const badReason = evv([...base.slice(0, -4), "--reason", "tired", "--by", "hhs.anna", "--caregiver", "E1"]);
+    expect(badReason.code).toBe(2);
+    expect(badReason.stderr).toContain("reason");
+    const list = evv(["visit", "list", ...db]);
+    expect(list.stdout).toContain("by hhs.anna  new manual-1  A1/E1 → C1");
+    expect(list.stdout.trim().split("\n")).toHaveLength(1);
   });
 });
