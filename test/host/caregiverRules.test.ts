@@ -5,6 +5,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { VisitWorld } from "./fixtures/visitWorld.js";
 import { importClients, importStays } from "../../host/storage/importers.js";
 import { client as clientSchema, clientStay } from "../../host/domain/client.js";
+import { buildReading } from "../../host/reader/readingRecord.js";
+import { reading } from "../../host/capture/reading.js";
 
 let world: VisitWorld;
 afterEach(() => world?.close());
@@ -72,6 +74,12 @@ describe("the 12-hour day is per individual caregiver, across the clients that p
 });
 
 describe("readings must name the caregiver", () => {
+  it("carries the caregiver from the reader into the reading, and refuses a malformed caregiver ID", () => {
+    const r = buildReading({ readerId: "r1", providerNumber: "A1", caregiverId: "E1", clientNdNumber: "C1", event: "check-in" }, { method: "typed", transport: "keyboard", typedCode: "123456789012" });
+    expect(r.caregiverId).toBe("E1");
+    expect(reading.safeParse({ ...r, caregiverId: "E 1" }).error?.issues[0].path).toEqual(["caregiverId"]);
+  });
+
   it("sends an agency's visit without a caregiver to review, unpaid, and one with an unknown caregiver to review", () => {
     world = agencyWorld();
     const unnamed = world.visit("A1", "C1", "2026-04-14T13:00:00Z", 60);
