@@ -95,18 +95,28 @@ export class SliceVerifier {
         const rows = this.selectPair.all(providerNumber, clientNdNumber) as ReadingRow[];
         const client = this.ctx.clients.get(clientNdNumber) ?? null;
         // Each caregiver's readings are paired on their own (judged in reader-time order all together: the typed-code throttle counts per provider and client).
-        const byCaregiver = new Map<string | null, ReadingVerdict[]>();
+        const verdicts = new Array<ReadingVerdict>(rows.length);
+        let mixed = false;
         for (let i = 0; i < rows.length; i++) {
-          const verdict = this.evidence.judge(providerNumber, clientNdNumber, rows[i]);
-          const caregiverId = rows[i][READING_ROW_CAREGIVER];
-          const list = byCaregiver.get(caregiverId);
-          if (list) list.push(verdict);
-          else byCaregiver.set(caregiverId, [verdict]);
+          verdicts[i] = this.evidence.judge(providerNumber, clientNdNumber, rows[i]);
+          if (rows[i][READING_ROW_CAREGIVER] !== rows[0][READING_ROW_CAREGIVER]) mixed = true;
         }
         const pairVisits: VisitDraft[] = [];
-        for (const [named, verdicts] of byCaregiver) {
+        const groups: [string | null, ReadingVerdict[]][] = [];
+        if (!mixed) groups.push([rows.length > 0 ? rows[0][READING_ROW_CAREGIVER] : null, verdicts]);
+        else {
+          const byCaregiver = new Map<string | null, ReadingVerdict[]>();
+          for (let i = 0; i < rows.length; i++) {
+            const list = byCaregiver.get(rows[i][READING_ROW_CAREGIVER]);
+            if (list) list.push(verdicts[i]);
+            else byCaregiver.set(rows[i][READING_ROW_CAREGIVER], [verdicts[i]]);
+          }
+          for (const group of byCaregiver) groups.push(group);
+        }
+        for (const [named, group] of groups) {
+          if (group.length === 0) continue;
           const { caregiverId, reason } = this.caregiverOf(providerNumber, named);
-          for (const v of pairReadings(providerNumber, caregiverId, clientNdNumber, client, verdicts, this.maxVisitMs)) {
+          for (const v of pairReadings(providerNumber, caregiverId, clientNdNumber, client, group, this.maxVisitMs)) {
             if (reason) v.reasons.push(reason);
             pairVisits.push(v);
           }

@@ -15,7 +15,7 @@ export interface CaregiverWeek {
 }
 
 export function applyWeeklyAudit(days: readonly ServiceDay[], calendar: LocalCalendar): CaregiverWeek[] {
-  const weeks = new Map<string, { week: CaregiverWeek; visits: Set<VisitDraft> }>();
+  const weeks = new Map<string, { week: CaregiverWeek; visits: VisitDraft[] }>();
   for (const d of days) {
     if (!d.billable) continue;
     const weekOf = calendar.weekOf(d.date);
@@ -24,11 +24,11 @@ export function applyWeeklyAudit(days: readonly ServiceDay[], calendar: LocalCal
       const key = d.providerNumber + "|" + caregiverId + "|" + weekOf;
       let entry = weeks.get(key);
       if (!entry) {
-        entry = { week: { providerNumber: d.providerNumber, caregiverId, weekOf, minutes: 0 }, visits: new Set() };
+        entry = { week: { providerNumber: d.providerNumber, caregiverId, weekOf, minutes: 0 }, visits: [] };
         weeks.set(key, entry);
       }
       entry.week.minutes += s.day.paidMinutes;
-      entry.visits.add(s.visit);
+      entry.visits.push(s.visit); // a visit across midnight comes twice: flagged once, below
     }
   }
   const flagged: CaregiverWeek[] = [];
