@@ -52,7 +52,7 @@ export function importClients(db: EvvDatabase, file: string, sha256: string, cli
       else out.inserted++;
     });
     new AuditAppender(db).append("import.clients", file, { file, sha256, inserted: out.inserted, updated: out.updated });
-  })();
+  }).immediate();
   return out;
 }
 
@@ -78,7 +78,7 @@ export function importProviders(db: EvvDatabase, file: string, sha256: string, p
       else out.inserted++;
     });
     new AuditAppender(db).append("import.providers", file, { file, sha256, inserted: out.inserted, updated: out.updated });
-  })();
+  }).immediate();
   return out;
 }
 
@@ -133,7 +133,7 @@ export function importAuthorizations(db: EvvDatabase, file: string, sha256: stri
       else out.inserted++;
     });
     new AuditAppender(db).append("import.authorizations", file, { file, sha256, inserted: out.inserted, updated: out.updated });
-  })();
+  }).immediate();
   return out;
 }
 
@@ -157,7 +157,7 @@ export function importDevices(db: EvvDatabase, file: string, sha256: string, dev
       out.inserted++;
     });
     new AuditAppender(db).append("import.devices", file, { file, sha256, inserted: out.inserted });
-  })();
+  }).immediate();
   return out;
 }
 
@@ -199,7 +199,7 @@ export function importReadings(db: EvvDatabase, file: string, sha256: string, re
       if (onProgress && ++done % 10_000 === 0) onProgress(done, readings.length);
     }
     new AuditAppender(db).append("import.readings", file, { file, sha256, inserted: out.inserted, duplicates: out.duplicates });
-  })();
+  }).immediate();
   onProgress?.(readings.length, readings.length);
   return out;
 }
