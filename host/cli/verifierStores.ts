@@ -1,8 +1,9 @@
 // The verifier's stores as the CLI opens them: the database (--db / EVV_DB) and, for commands
 // that need keys, the keystore (--keystore / EVV_KEYSTORE, passphrase from EVV_PASSPHRASE or
 // --passphrase-file).
+import { existsSync } from "node:fs";
 import { Option } from "commander";
-import { openDatabase, type EvvDatabase } from "../storage/database.js";
+import { openDatabase, openDatabaseForReading, type EvvDatabase } from "../storage/database.js";
 import { DeviceRegistry } from "../registry/deviceRegistry.js";
 import { Keystore } from "../keystore/keystore.js";
 import { readPassphrase } from "../keystore/passphraseSource.js";
@@ -32,7 +33,8 @@ export interface VerifierStores {
   close(): void;
 }
 
-export function openVerifierStores(options: VerifierStoreOptions, need: { needKeystore: boolean }): VerifierStores {
+/** `readOnly`: the reports' connection (openDatabaseForReading), which works on storage the user cannot write. */
+export function openVerifierStores(options: VerifierStoreOptions, need: { needKeystore: boolean; readOnly?: boolean }): VerifierStores {
   let keystore: Keystore | null = null;
   if (need.needKeystore) {
     try {
@@ -41,6 +43,11 @@ export function openVerifierStores(options: VerifierStoreOptions, need: { needKe
       throw new CliError((error as Error).message, EXIT_BAD_INPUT);
     }
   }
-  const db = openDatabase(options.db);
+  const db = need.readOnly ? openForReading(options.db) : openDatabase(options.db);
   return { db, registry: new DeviceRegistry(db), keystore, close: () => db.close() };
+}
+
+function openForReading(path: string): EvvDatabase {
+  if (!existsSync(path)) throw new CliError(`no database at ${path} (evv import creates it; --db or EVV_DB to name another)`, EXIT_BAD_INPUT);
+  return openDatabaseForReading(path);
 }

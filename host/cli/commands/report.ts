@@ -31,7 +31,7 @@ export function registerReportCommands(program: Command): void {
   const report = program.command("report").description("reports on the last verification, the audit log and the device registry");
 
   withDb(report.command("summary").description("visits by status, reasons by code, providers flagged for audit")).action((opts: ReportOptions) => {
-    const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false });
+    const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false, readOnly: true });
     try {
       const summary = statusSummary(stores.db);
       write(opts, summary, summary.text);
@@ -48,7 +48,7 @@ export function registerReportCommands(program: Command): void {
         throw new CliError(`--status must be one of ${visitStatus.options.join(", ")}`, EXIT_USAGE);
       const limit = Number(opts.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new CliError("--limit must be a positive whole number", EXIT_USAGE);
-      const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false });
+      const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false, readOnly: true });
       try {
         const visits = visitReport(stores.db, opts.status as VisitStatus | undefined, limit);
         write(opts, visits.rows, visits.text);
@@ -62,7 +62,7 @@ export function registerReportCommands(program: Command): void {
       .command("audit")
       .description(`check the audit log's hash chain, and that the visits table says what the log says the last run decided (exit ${EXIT_FAILURE} when either fails)`),
   ).action((opts: ReportOptions) => {
-    const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false });
+    const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false, readOnly: true });
     try {
       const check = verifyAuditChain(stores.db);
       const progress = createProgress(!opts.json);
@@ -84,7 +84,7 @@ export function registerReportCommands(program: Command): void {
   });
 
   withDb(report.command("devices").description("registered devices: key version, location, retirement, clock drift")).action((opts: ReportOptions) => {
-    const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false });
+    const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false, readOnly: true });
     try {
       const devices = deviceReport(stores.registry);
       write(opts, devices.rows, devices.text);
@@ -96,7 +96,7 @@ export function registerReportCommands(program: Command): void {
   withDb(report.command("timeline").description("an HTML page: each client's visits on a 24-hour timeline per local day, with presence and reasons"))
     .requiredOption("--out <file>", "the HTML file to write (atomically)")
     .action((opts: ReportOptions & { out: string }) => {
-      const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false });
+      const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false, readOnly: true });
       try {
         writeFileAtomic(opts.out, visitTimelineHtml(stores.db, new Date()), 0o644);
         process.stdout.write(`wrote the visit timeline to ${opts.out}\n`);
