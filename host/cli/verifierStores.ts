@@ -22,7 +22,7 @@ export function verifierStoreOptions(): Option[] {
   return [
     new Option("--db <path>", "verifier database file").env("EVV_DB").default(DEFAULT_DATABASE),
     new Option("--keystore <path>", "HHS master-key keystore file").env("EVV_KEYSTORE").default(DEFAULT_KEYSTORE),
-    new Option("--passphrase-file <path>", "file holding the keystore passphrase (else EVV_PASSPHRASE)"),
+    new Option("--passphrase-file <path>", "file holding the keystore passphrase, mode 0600 (preferred; EVV_PASSPHRASE also works but is readable in /proc/<pid>/environ)"),
   ];
 }
 
