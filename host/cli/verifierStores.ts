@@ -5,9 +5,10 @@ import { existsSync } from "node:fs";
 import { Option } from "commander";
 import { openDatabase, openDatabaseForReading, type EvvDatabase } from "../storage/database.js";
 import { DeviceRegistry } from "../registry/deviceRegistry.js";
+import { sealAuditWith } from "../storage/auditLog.js";
 import { Keystore } from "../keystore/keystore.js";
 import { readPassphrase } from "../keystore/passphraseSource.js";
-import { CliError, EXIT_BAD_INPUT } from "./cliError.js";
+import { CliError, EXIT_BAD_INPUT, storageFailure } from "./cliError.js";
 
 export const DEFAULT_DATABASE = "evv.db";
 export const DEFAULT_KEYSTORE = "evv-keystore.json";
@@ -30,21 +31,37 @@ export interface VerifierStores {
   db: EvvDatabase;
   registry: DeviceRegistry;
   keystore: Keystore | null;
+  /** The audit log's seal key (Keystore.auditSealKey) when the keystore is open: every entry written through `db` is sealed with it. */
+  auditKey: Uint8Array | null;
   close(): void;
 }
 
-/** `readOnly`: the reports' connection (openDatabaseForReading), which works on storage the user cannot write. */
+/**
+ * `needKeystore`: every command that writes the audit log (imports, verify, device registry
+ * changes) and `evv report audit`, which checks the seals. `readOnly`: the reports' connection (openDatabaseForReading), which works on storage the user cannot write. */
 export function openVerifierStores(options: VerifierStoreOptions, need: { needKeystore: boolean; readOnly?: boolean }): VerifierStores {
   let keystore: Keystore | null = null;
   if (need.needKeystore) {
     try {
       keystore = Keystore.open(options.keystore, readPassphrase(options.passphraseFile));
     } catch (error) {
+      if (storageFailure(error)) throw error;
       throw new CliError((error as Error).message, EXIT_BAD_INPUT);
     }
   }
   const db = need.readOnly ? openForReading(options.db) : openDatabase(options.db);
-  return { db, registry: new DeviceRegistry(db), keystore, close: () => db.close() };
+  const auditKey = keystore ? keystore.auditSealKey() : null;
+  if (auditKey) sealAuditWith(db, auditKey);
+  return {
+    db,
+    registry: new DeviceRegistry(db),
+    keystore,
+    auditKey,
+    close: () => {
+      auditKey?.fill(0);
+      db.close();
+    },
+  };
 }
 
 function openForReading(path: string): EvvDatabase {

@@ -53,7 +53,13 @@ export class Keystore {
     if (!isWeakerThanDefault(cost)) return new Keystore(path, passphrase, contents, cost);
     // Sealed more cheaply than today's minimum (an older file): sealed again at the default cost now.
     const store = new Keystore(path, passphrase, contents, DEFAULT_SCRYPT_COST);
-    store.save();
+    try {
+      store.save();
+    } catch (error) {
+      // Refused rather than used as it is; the file-system code stays for the caller (read-only storage: exit 6).
+      const e = error as NodeJS.ErrnoException;
+      throw Object.assign(new Error(`keystore: ${path} is sealed below scrypt N = 2^17 and could not be sealed again where it lies (${e.message}); open it once where it can be written`), { code: e.code });
+    }
     store.resealed = true;
     return store;
   }

@@ -43,7 +43,7 @@ export class AuditAppender {
   private readonly readHead;
 
   constructor(private readonly db: EvvDatabase) {
-    this.readHead = db.prepare("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+    this.readHead = db.prepare("SELECT seq, hash, seal FROM audit_log ORDER BY seq DESC LIMIT 1");
     this.insert = db.prepare("INSERT INTO audit_log (kind, subject, body, prev_hash, hash, seal) VALUES (?, ?, ?, ?, ?, ?)");
   }
 
@@ -60,41 +60,103 @@ export class AuditAppender {
       this.head = null;
       return hash;
     }
-    if (this.head === null) this.head = (this.readHead.get() as { hash: string } | undefined)?.hash ?? GENESIS_HASH;
-    const hash = chainHash(this.head, body);
     const key = sealKeys.get(this.db);
+    if (this.head === null) this.head = this.checkedHead(key);
+    const hash = chainHash(this.head, body);
     this.insert.run(kind, subject, body, this.head, hash, key ? auditSeal(key, hash) : null);
     this.head = hash;
     return hash;
   }
 
   get headHash(): string {
-    return this.head ?? (this.readHead.get() as { hash: string } | undefined)?.hash ?? GENESIS_HASH;
+    return this.head ?? this.headRow()?.hash ?? GENESIS_HASH;
+  }
+
+  private headRow(): HeadRow | undefined {
+    return this.readHead.get() as HeadRow | undefined;
+  }
+
+  /**
+   * The head to chain from. A sealing writer first checks the head's seal: it never extends a
+   * chain rewritten since the last sealed write (a rewritten entry changes every later hash, so
+   * the head's seal no longer matches, or was removed).
+   */
+  private checkedHead(key: Uint8Array | undefined): string {
+    const head = this.headRow();
+    if (!head) return GENESIS_HASH;
+    if (key && !this.adopting && head.seal !== auditSeal(key, head.hash))
+      throw new AuditLogError(
+        `audit log: its last entry (${head.seq}) is ${head.seal === null ? "not sealed" : "sealed with another key, or rewritten"}, so nothing more is written to it. ` +
+          "Check it with `evv report audit`; a log written before sealing (or by a tool without the keystore) is sealed once, on your word, with `evv report audit --seal-unsealed`.",
+      );
+    return head.hash;
+  }
+
+  private adopting = false;
+
+  /** Appends an `audit.adopted` entry chained from the head whatever its seal: the operator vouches for the unsealed entries before it (`evv report audit --seal-unsealed`). */
+  adoptUnsealed(note: JsonValue): string {
+    this.adopting = true;
+    try {
+      return this.append("audit.adopted", "unsealed entries", note);
+    } finally {
+      this.adopting = false;
+    }
   }
 }
+
+interface HeadRow {
+  seq: number;
+  hash: string;
+  seal: string | null;
+}
+
+/** The audit log refused a write: the chain it would extend does not hold its seal. */
+export class AuditLogError extends Error {}
 
 export interface ChainCheck {
   ok: boolean;
   rows: number;
-  /** The first row whose link or hash does not hold. */
+  /** The first row whose link, hash or seal does not hold. */
   brokenAtSeq?: number;
   problem?: string;
+  /** With a seal key: the rows that carry a valid seal (a seal covers the rows before it through the chain). */
+  sealed?: number;
+  /** The last row: its number and hash, to compare with a copy kept elsewhere (the seals cannot show a log cut short). */
+  head?: { seq: number; hash: string };
 }
 
-export function verifyAuditChain(db: EvvDatabase): ChainCheck {
+/**
+ * Walks the chain; with `sealKey` (Keystore.auditSealKey) it also checks the seals: every seal
+ * present must match its row's hash, and the last row must be sealed. A seal covers its row and,
+ * through the chain, every row before it, so unsealed rows before a sealed one (from before
+ * sealing, adopted with `evv report audit --seal-unsealed`) are covered too.
+ */
+export function verifyAuditChain(db: EvvDatabase, sealKey?: Uint8Array): ChainCheck {
   let prev = GENESIS_HASH;
   let rows = 0;
-  const rowsIterator = db.prepare("SELECT seq, body, prev_hash, hash FROM audit_log ORDER BY seq").iterate() as IterableIterator<{
+  let sealed = 0;
+  let head: { seq: number; hash: string; sealed: boolean } | undefined;
+  const rowsIterator = db.prepare("SELECT seq, body, prev_hash, hash, seal FROM audit_log ORDER BY seq").iterate() as IterableIterator<{
     seq: number;
     body: string | Uint8Array;
     prev_hash: string;
     hash: string;
+    seal: string | null;
   }>;
+  const broken = (seq: number, problem: string): ChainCheck => ({ ok: false, rows, brokenAtSeq: seq, problem, ...(sealKey ? { sealed } : {}) });
   for (const row of rowsIterator) {
     rows++;
-    if (row.prev_hash !== prev) return { ok: false, rows, brokenAtSeq: row.seq, problem: "prev_hash does not link to the row before" };
-    if (chainHash(prev, row.body) !== row.hash) return { ok: false, rows, brokenAtSeq: row.seq, problem: "hash does not match the decision body" };
+    if (row.prev_hash !== prev) return broken(row.seq, "prev_hash does not link to the row before");
+    if (chainHash(prev, row.body) !== row.hash) return broken(row.seq, "hash does not match the decision body");
+    if (sealKey && row.seal !== null) {
+      if (row.seal !== auditSeal(sealKey, row.hash)) return broken(row.seq, "seal does not match (the entry or one before it was rewritten, or another keystore sealed it)");
+      sealed++;
+    }
     prev = row.hash;
+    head = { seq: row.seq, hash: row.hash, sealed: row.seal !== null };
   }
-  return { ok: true, rows };
+  if (sealKey && head && !head.sealed)
+    return { ok: false, rows, brokenAtSeq: head.seq, problem: "not sealed: the last entry must carry this keystore's seal (written without the keystore, or its seal removed)", sealed, head: { seq: head.seq, hash: head.hash } };
+  return sealKey ? { ok: true, rows, sealed, head: head && { seq: head.seq, hash: head.hash } } : { ok: true, rows };
 }

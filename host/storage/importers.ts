@@ -2,6 +2,7 @@
 // (on any problem, named by record and field) nothing is. Every import is an audit-log entry.
 import type { EvvDatabase } from "./database.js";
 import { AuditAppender } from "./auditLog.js";
+import { READING_COLUMNS, readingDigest, type ReadingRowValues } from "./readingDigest.js";
 import { InputFileError } from "../domain/inputFile.js";
 import type { Client } from "../domain/client.js";
 import type { Provider } from "../domain/provider.js";
@@ -163,16 +164,15 @@ export function importDevices(db: EvvDatabase, file: string, sha256: string, dev
 
 export function importReadings(db: EvvDatabase, file: string, sha256: string, readings: Reading[], onProgress?: (done: number, total: number) => void): ImportResult {
   const out = result("readings", file, readings.length);
-  const insert = db.prepare(`
-    INSERT OR IGNORE INTO readings (reading_id, reader_id, provider_number, client_nd_number, event, reader_time, reader_ms, method, transport,
-      typed_code, frame, rssi, challenge_nonce, challenge_device_id, challenge_device_time, challenge_status, challenge_journal_seq, challenge_mac, tasks, imported_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insert = db.prepare(`INSERT OR IGNORE INTO readings (${READING_COLUMNS.join(", ")}) VALUES (${READING_COLUMNS.map(() => "?").join(", ")})`);
   const importedAt = new Date().toISOString();
+  /** Each stored reading's digest, in file order: the audit entry pins every row as imported. */
+  const readingDigests: string[] = [];
   db.transaction(() => {
     let done = 0;
     for (const r of readings) {
       const c = r.challenge;
-      const info = insert.run(
+      const values: ReadingRowValues = [
         r.readingId,
         r.readerId,
         r.providerNumber,
@@ -193,12 +193,15 @@ export function importReadings(db: EvvDatabase, file: string, sha256: string, re
         c?.mac ?? null,
         r.tasks ? JSON.stringify(r.tasks) : null,
         importedAt,
-      );
-      if (info.changes === 1) out.inserted++;
-      else out.duplicates++;
+      ];
+      const info = insert.run(values);
+      if (info.changes === 1) {
+        out.inserted++;
+        readingDigests.push(readingDigest(values));
+      } else out.duplicates++;
       if (onProgress && ++done % 10_000 === 0) onProgress(done, readings.length);
     }
-    new AuditAppender(db).append("import.readings", file, { file, sha256, inserted: out.inserted, duplicates: out.duplicates });
+    new AuditAppender(db).append("import.readings", file, { file, sha256, inserted: out.inserted, duplicates: out.duplicates, readingDigests });
   }).immediate();
   onProgress?.(readings.length, readings.length);
   return out;

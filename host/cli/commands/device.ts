@@ -112,7 +112,7 @@ export function registerDeviceCommands(program: Command): void {
         from: parseOrUsage(instant, opts.from ?? new Date().toISOString(), "--from"),
         to: opts.to === undefined ? undefined : parseOrUsage(instant, opts.to, "--to"),
       };
-      const stores = openVerifierStores(opts, { needKeystore: false });
+      const stores = openVerifierStores(opts, { needKeystore: true });
       try {
         stores.registry.assignDevice(assignment);
         if (opts.json) printJson(stores.registry.getDevice(assignment.deviceId));
@@ -172,7 +172,7 @@ export function registerDeviceCommands(program: Command): void {
     .action((deviceId: string, opts: VerifierStoreOptions & { at?: string; json?: boolean }) => {
       const id = parseOrUsage(deviceIdSchema, deviceId.toLowerCase(), "deviceId");
       const at = parseOrUsage(instant, opts.at ?? new Date().toISOString(), "--at");
-      const stores = openVerifierStores(opts, { needKeystore: false });
+      const stores = openVerifierStores(opts, { needKeystore: true });
       try {
         stores.registry.retireDevice(id, at);
         if (opts.json) printJson(stores.registry.getDevice(id));

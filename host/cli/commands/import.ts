@@ -1,6 +1,6 @@
 // `evv import <kind> <file>`: validates a whole file, then stores it in one transaction.
 // Nothing is written when any record is wrong; the error names the record and the field.
-import { Command, Option } from "commander";
+import { Command } from "commander";
 import { z } from "zod";
 import { CliError, EXIT_BAD_INPUT, EXIT_USAGE } from "../cliError.js";
 import { openVerifierStores, verifierStoreOptions } from "../verifierStores.js";
@@ -22,6 +22,7 @@ export const importKind = z.enum(["clients", "providers", "authorizations", "dev
 interface ImportOptions {
   db: string;
   keystore: string;
+  passphraseFile?: string;
   json?: boolean;
 }
 
@@ -32,8 +33,8 @@ export function registerImportCommand(program: Command): void {
     .argument("<kind>", "clients | providers | authorizations | devices | readings")
     .argument("<file>", "the file to import")
     .option("--json", "print the result as JSON");
-  for (const option of verifierStoreOptions()) if (option.long === "--db") command.addOption(option);
-  command.addOption(new Option("--keystore <path>").hideHelp().default(""));
+  // The keystore: the import's audit entry is sealed with the key it derives (host/storage/auditLog.ts).
+  for (const option of verifierStoreOptions()) command.addOption(option);
   command.action((kindArgument: string, file: string, opts: ImportOptions) => {
     const kind = importKind.safeParse(kindArgument);
     if (!kind.success) throw new CliError(kind.error.issues[0].message, EXIT_USAGE);
@@ -70,7 +71,7 @@ function runImport(kind: z.infer<typeof importKind>, file: string, opts: ImportO
           : kind === "devices"
             ? { kind, ...asRecords(readJsonFile(file, deviceFile)) }
             : { kind, ...readJsonLinesFile(file, reading) };
-  const stores = openVerifierStores({ db: opts.db, keystore: opts.keystore }, { needKeystore: false });
+  const stores = openVerifierStores(opts, { needKeystore: true });
   const progress = createProgress(!opts.json);
   try {
     switch (validated.kind) {
