@@ -112,6 +112,7 @@ async function world() {
 function run(w: Awaited<ReturnType<typeof world>>, dropAfter: ((line: string) => boolean) | null) {
   const session = new ConsoleSession(serialPipe(w.device, dropAfter));
   return provisionDevice(session, {
+    link: "serial",
     bundle: w.bundle,
     keystore: w.keystore,
     registry: w.registry,

@@ -6,7 +6,7 @@ import { LinkError } from "../../transport/linkError.js";
 import { openVerifierStores, verifierStoreOptions, type VerifierStoreOptions } from "../verifierStores.js";
 import { checkDeviceLinkOptions, openDevicePipe, deviceLinkOptions, type DeviceLinkOptions } from "../devicePipe.js";
 import { ConsoleSession } from "../../provisioning/consoleSession.js";
-import { provisionDevice } from "../../provisioning/provisionDevice.js";
+import { provisionDevice, UnencryptedLinkError } from "../../provisioning/provisionDevice.js";
 import { BUILT_FIRMWARE_DIRECTORY, firmwareBoard, loadFirmwareBundle } from "../../provisioning/firmwareBundle.js";
 import { syncDeviceTime } from "../../provisioning/syncDeviceTime.js";
 import { registrationLabel } from "../../provisioning/registrationLabel.js";
@@ -34,13 +34,14 @@ export function registerDeviceCommands(program: Command): void {
   const device = program.command("device").description("provision devices and keep the device registry (HHS)");
 
   withStores(withLink(device.command("provision")))
-    .description("upload the firmware, write the device key, set the clock, lock the device and register it; safe to run again after an interruption")
+    .description("upload the firmware (always, other boot code erased first), write the device key, set the clock, lock the device and register it; over --serial only (the key never crosses BLE); safe to run again after an interruption")
     .addOption(new Option("--board <board>", "board the bundle is built for").choices(firmwareBoard.options).makeOptionMandatory())
     .option("--firmware-dir <dir>", "where the built bundles are (default: this checkout's dist/firmware)", BUILT_FIRMWARE_DIRECTORY)
     .option("--device-id <hex8>", "device ID for a device that has none yet (default: next free)")
     .option("--json", "print the result as JSON")
     .action(async (opts: VerifierStoreOptions & DeviceLinkOptions & { board: string; firmwareDir: string; deviceId?: string; json?: boolean }) => {
       checkDeviceLinkOptions(opts);
+      if (opts.ble !== undefined) throw new CliError(new UnencryptedLinkError().message, EXIT_USAGE);
       const board = parseOrUsage(firmwareBoard, opts.board, "--board");
       const wantedId = opts.deviceId === undefined ? undefined : parseDeviceIdHex(parseOrUsage(deviceIdSchema, opts.deviceId.toLowerCase(), "--device-id"))!;
       const bundle = (() => {
@@ -54,6 +55,7 @@ export function registerDeviceCommands(program: Command): void {
       const session = new ConsoleSession(await openDevicePipe(opts));
       try {
         const result = await provisionDevice(session, {
+          link: "serial",
           bundle,
           keystore: stores.keystore!,
           registry: stores.registry,
