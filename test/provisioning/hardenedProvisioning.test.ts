@@ -100,4 +100,21 @@ describe("evv device provision, hardened", () => {
     expect(text(device.storage.read(".boot0"))).toBe(genuine());
     for (const other of [".boot1", ".boot2", ".boot3", ".bootcde"]) expect(device.storage.read(other), other).toBeUndefined();
   });
+
+  it("reads the locked fob's journal with keyed reads (evv device journal), and only with the keystore", async () => {
+    bundlePath("pixljs");
+    const device = await board("pixljs");
+    const serial = await SerialExposure.open(device);
+    cleanups.push(() => serial.close());
+    expect((await runEvv(["device", "provision", "--serial", serial.hostPath, "--board", "pixljs"], env, 120_000)).code).toBe(0);
+    device.pressButton(30);
+    const journal = await runEvv(["device", "journal", "00000001", "--serial", serial.hostPath, "--json"], env);
+    expect([journal.code, journal.stderr]).toEqual([0, ""]);
+    const events = (JSON.parse(journal.stdout) as { entries: { eventName: string }[] }).entries.map((e) => e.eventName);
+    expect(events).toEqual(expect.arrayContaining(["provisioned", "locked", "button"]));
+    // No passphrase, no key, no journal (a plain JOURNAL is refused by the fob: test/firmware/lockedPrivacy.test.ts).
+    const plain = await runEvv(["device", "journal", "00000001", "--serial", serial.hostPath], { ...env, EVV_PASSPHRASE: "" });
+    expect(plain.code).toBe(3);
+  });
 });
+

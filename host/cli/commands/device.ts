@@ -9,6 +9,7 @@ import { ConsoleSession } from "../../provisioning/consoleSession.js";
 import { provisionDevice, UnencryptedLinkError } from "../../provisioning/provisionDevice.js";
 import { BUILT_FIRMWARE_DIRECTORY, firmwareBoard, loadFirmwareBundle } from "../../provisioning/firmwareBundle.js";
 import { syncDeviceTime } from "../../provisioning/syncDeviceTime.js";
+import { readDeviceJournal } from "../../provisioning/deviceJournal.js";
 import { registrationLabel } from "../../provisioning/registrationLabel.js";
 import { deviceIdHex as deviceIdSchema, instant, locationId } from "../../domain/identifiers.js";
 import { parseDeviceIdHex } from "../../../protocol/index.js";
@@ -92,6 +93,31 @@ export function registerDeviceCommands(program: Command): void {
         const result = await syncDeviceTime(session, { deviceId: id, keystore: stores.keystore!, registry: stores.registry, now: () => new Date() });
         if (opts.json) printJson(result);
         else print(`Device ${id}: clock was ${result.offsetSeconds >= 0 ? "+" : ""}${result.offsetSeconds} s off; set to ${result.setTo}.`);
+      } catch (error) {
+        asCliError(error);
+      } finally {
+        await session.close();
+        stores.close();
+      }
+    });
+
+  withLink(withStores(device.command("journal")))
+    .description("read a device's journal (button presses, challenges, clock events) with keyed reads, each record verified with its key (needs the keystore)")
+    .argument("<deviceId>", "device ID, 8 hex digits")
+    .option("--from <seq>", "first record to read (default: the oldest still held)", "0")
+    .option("--json", "print the records as JSON")
+    .action(async (deviceId: string, opts: VerifierStoreOptions & DeviceLinkOptions & { from: string; json?: boolean }) => {
+      const id = parseOrUsage(deviceIdSchema, deviceId.toLowerCase(), "deviceId");
+      const fromSeq = parseOrUsage(z.coerce.number().int().min(0).max(0xffffffff), opts.from, "--from");
+      checkDeviceLinkOptions(opts);
+      const stores = openVerifierStores(opts, { needKeystore: true });
+      const session = new ConsoleSession(await openDevicePipe(opts));
+      try {
+        const journal = await readDeviceJournal(session, { deviceId: id, keystore: stores.keystore!, registry: stores.registry, fromSeq });
+        if (opts.json) printJson(journal);
+        else
+          for (const e of journal.entries)
+            print(`${String(e.seq).padStart(6)}  ${e.time === 0 ? "(clock not set)".padEnd(24) : new Date(e.time * 1000).toISOString().padEnd(24)}  ${e.eventName} ${e.arg}`);
       } catch (error) {
         asCliError(error);
       } finally {
