@@ -14,6 +14,7 @@ import { Keystore } from "../host/keystore/keystore.js";
 import { openDatabase } from "../host/storage/database.js";
 import { DeviceRegistry } from "../host/registry/deviceRegistry.js";
 import { ConsoleSession } from "../host/provisioning/consoleSession.js";
+import { sealAuditWith } from "../host/storage/auditLog.js";
 import { provisionDevice } from "../host/provisioning/provisionDevice.js";
 import { loadFirmwareBundle } from "../host/provisioning/firmwareBundle.js";
 import { syncDeviceTime } from "../host/provisioning/syncDeviceTime.js";
@@ -47,6 +48,8 @@ async function main(): Promise<void> {
   for (const kind of ["clients", "providers", "authorizations"]) await runEvvStep(["import", kind, join(root, "demo/data", `${kind}.json`)], env, say);
 
   const db = openDatabase(env.EVV_DB);
+  // The demo's own registry writes are sealed with the keystore's audit key, as the CLI's are.
+  sealAuditWith(db, keystore.auditSealKey());
   const registry = new DeviceRegistry(db);
   const world = DemoWorld.create(WORLD_START);
   try {
