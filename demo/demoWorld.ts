@@ -13,9 +13,10 @@ export interface DemoFob {
   locationId: string;
   board: DemoBoard;
   device: SimulatedDevice;
-  /** "serial": its console on a pseudo-terminal; "ble": in range of the HCI controller. */
+  /** How caregivers read it: "serial", its console on a pseudo-terminal; "ble", in range of the HCI controller. */
   link: "serial" | "ble";
-  serialPath: string | null;
+  /** Its serial console (every fob: HHS provisions over serial). */
+  serialPath: string;
 }
 
 /**
@@ -47,12 +48,11 @@ export class DemoWorld {
   /** A stock board (no firmware yet) hung at a location and exposed on its link. */
   async addStockFob(locationId: string, board: DemoBoard, link: "serial" | "ble", driftPpm: number): Promise<DemoFob> {
     const device = SimulatedDevice.create({ board, clock: { startUnixMs: this.worldMs, driftPpm, mode: "virtual" }, addressSeed: `demo-${locationId}` });
-    const fob: DemoFob = { locationId, board, device, link, serialPath: null };
-    if (link === "serial") {
-      const exposure = await SerialExposure.open(device);
-      this.serials.push(exposure);
-      fob.serialPath = exposure.hostPath;
-    } else {
+    // Every fob's serial console is exposed: HHS provisions over it (the key never crosses BLE).
+    const exposure = await SerialExposure.open(device);
+    this.serials.push(exposure);
+    const fob: DemoFob = { locationId, board, device, link, serialPath: exposure.hostPath };
+    if (link === "ble") {
       await this.hciPath();
       this.hci!.addDevice(device, { rssi: -58 });
     }

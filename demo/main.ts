@@ -1,5 +1,5 @@
 // `npm start`: the whole flow on the embedded default. HHS provisions three simulated fobs
-// (Puck.js over BLE, Pixl.js and Bangle.js 2 over serial), caregivers read them across three
+// over serial (the key never crosses BLE; the Puck.js is then read over BLE), caregivers read them across three
 // simulated days, some visits go wrong on purpose, the verifier judges everything against the
 // authorizations and North Dakota's rules, and the exports and an HTML report are written to a
 // folder this prints. Provisioning and reading run in this process (so that the simulated
@@ -14,6 +14,7 @@ import { Keystore } from "../host/keystore/keystore.js";
 import { openDatabase } from "../host/storage/database.js";
 import { DeviceRegistry } from "../host/registry/deviceRegistry.js";
 import { ConsoleSession } from "../host/provisioning/consoleSession.js";
+import { sealAuditWith } from "../host/storage/auditLog.js";
 import { provisionDevice } from "../host/provisioning/provisionDevice.js";
 import { loadFirmwareBundle } from "../host/provisioning/firmwareBundle.js";
 import { syncDeviceTime } from "../host/provisioning/syncDeviceTime.js";
@@ -48,6 +49,8 @@ async function main(): Promise<void> {
   for (const kind of ["clients", "providers", "caregivers", "authorizations"]) await runEvvStep(["import", kind, join(root, "demo/data", `${kind}.json`)], env, say);
 
   const db = openDatabase(env.EVV_DB);
+  // The demo's own registry writes are sealed with the keystore's audit key, as the CLI's are.
+  sealAuditWith(db, keystore.auditSealKey());
   const registry = new DeviceRegistry(db);
   const world = DemoWorld.create(WORLD_START);
   try {
@@ -60,9 +63,10 @@ async function main(): Promise<void> {
     const deviceIds = new Map<DemoFob, string>();
     await world.inRealTime(async () => {
       for (const fob of fobs) {
-        const session = new ConsoleSession(await openPipe(world, fob));
+        const session = new ConsoleSession(await openSerialPipe(fob.serialPath, 9600));
         try {
           const result = await provisionDevice(session, {
+            link: "serial",
             bundle: loadFirmwareBundle(fob.board, join(root, "dist/firmware")),
             keystore,
             registry,
@@ -71,7 +75,7 @@ async function main(): Promise<void> {
             onUpload: () => undefined,
           });
           deviceIds.set(fob, result.deviceId);
-          say(`   ${result.deviceId}  ${fob.board.padEnd(9)} over ${fob.link.padEnd(6)} -> ${fob.locationId}`);
+          say(`   ${result.deviceId}  ${fob.board.padEnd(9)} over serial, read over ${fob.link.padEnd(6)} -> ${fob.locationId}`);
         } finally {
           await session.close();
         }
@@ -153,7 +157,7 @@ async function main(): Promise<void> {
 }
 
 async function openPipe(world: DemoWorld, fob: DemoFob): Promise<BytePipe> {
-  if (fob.link === "serial") return openSerialPipe(fob.serialPath!, 9600);
+  if (fob.link === "serial") return openSerialPipe(fob.serialPath, 9600);
   return openBlePipeByAddress(currentBleAddress(fob), { noble: nobleOnHciUart(await world.hciPath()) });
 }
 

@@ -6,5 +6,6 @@ export const DOMAIN_FRAME = 0x46; // 'F' advertisement and NFC frames
 export const DOMAIN_CHALLENGE = 0x43; // 'C'
 export const DOMAIN_TIME_SYNC = 0x54; // 'T'
 export const DOMAIN_JOURNAL = 0x4a; // 'J'
+export const DOMAIN_KEYED_READ = 0x52; // 'R' a key holder's STATUS or JOURNAL request to a locked device
 
 export const PROTOCOL_VERSION = 1;

@@ -11,6 +11,7 @@ export * from "./displayCode.js";
 export * from "./frame.js";
 export * from "./challenge.js";
 export * from "./timeSync.js";
+export * from "./keyedRead.js";
 export * from "./journal.js";
 export * from "./nfcForm.js";
 export * from "./uartCommands.js";

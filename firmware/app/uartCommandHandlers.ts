@@ -6,7 +6,8 @@ import {
   PROV_CLOCK, PROV_CONSOLE, PROV_ID, PROV_KEY, PROV_LOCK, UART_JOURNAL_MAX_RECORDS,
   parseU32, uartWords,
 } from "../../protocol/uartCommands.js";
-import { deviceIdHex, fromHex, parseDeviceIdHex, toHex, u32be } from "../../protocol/bytes.js";
+import { bytesEqual, deviceIdHex, fromHex, parseDeviceIdHex, toHex, u32be } from "../../protocol/bytes.js";
+import { KEYED_READ_MAC_LENGTH, keyedReadMac } from "../../protocol/keyedRead.js";
 import { answerChallenge, CHALLENGE_NONCE_LENGTH } from "../../protocol/challenge.js";
 import { judgeTimeSync, SYNC_MAC_LENGTH, SYNC_NONCE_LENGTH } from "../../protocol/timeSync.js";
 import { DEVICE_KEY_LENGTH } from "../../protocol/deviceKey.js";
@@ -60,7 +61,13 @@ function clockNotSet(): CommandOutcome {
   return fail(ERR_CLOCK, "clock not set since power loss; an authenticated SYNC is needed");
 }
 
-function status(ctx: FirmwareContext): CommandOutcome {
+/**
+ * Locked, STATUS tells only what a passer-by sees anyway: the board, that it is locked, the
+ * firmware. Its ID, clock, status bits, battery and journal count are for key holders (CHAL,
+ * a keyed JOURNAL).
+ */
+function status(ctx: FirmwareContext, keyed: boolean): CommandOutcome {
+  if (ctx.config.locked && !keyed) return ok([CMD_STATUS, "-", ctx.board.name, "-", "-", "-", "-", "1", FIRMWARE_VERSION]);
   const id = ctx.config.deviceId;
   return ok([
     CMD_STATUS,
@@ -98,8 +105,9 @@ function challenge(ctx: FirmwareContext, words: string[]): CommandOutcome {
   return ok([CMD_CHALLENGE, deviceIdHex(id), String(answer.deviceTime), statusHex(answer.status), String(answer.journalSeq), toHex(answer.mac)]);
 }
 
-function journal(ctx: FirmwareContext, words: string[]): CommandOutcome {
-  const usage = arity(words, 3, "JOURNAL <fromSeq> <maxCount 1.." + UART_JOURNAL_MAX_RECORDS + ">");
+/** Locked, the journal (when caregivers came) is read only by a key holder (keyedRead). */
+function journal(ctx: FirmwareContext, words: string[], keyed: boolean): CommandOutcome {
+  const usage = arity(words, 3, "JOURNAL <fromSeq> <maxCount 1.." + UART_JOURNAL_MAX_RECORDS + "> [<mac>]");
   if (usage !== null) return usage;
   const fromSeq = parseU32(words[1]);
   const maxCount = parseU32(words[2]);
@@ -107,6 +115,7 @@ function journal(ctx: FirmwareContext, words: string[]): CommandOutcome {
   if (maxCount === null || maxCount < 1 || maxCount > UART_JOURNAL_MAX_RECORDS)
     return fail(ERR_SYNTAX, "maxCount must be 1.." + UART_JOURNAL_MAX_RECORDS);
   if (!isProvisioned(ctx.config)) return unprovisioned();
+  if (ctx.config.locked && !keyed) return fail(ERR_AUTH, "locked: JOURNAL needs a key holder's mac (SYNCREQ first)");
   const slice = readJournal(ctx.journal, fromSeq, maxCount);
   const out = [CMD_JOURNAL, toHex(slice.previousTag), String(slice.records.length)];
   for (const record of slice.records) out.push(toHex(record));
@@ -215,22 +224,44 @@ function provision(ctx: FirmwareContext, words: string[]): CommandOutcome {
   return fail(ERR_SYNTAX, "usage: PROV ID|KEY|CLOCK|LOCK|CONSOLE ...");
 }
 
+/**
+ * A key holder's STATUS or JOURNAL: its last word is a MAC over the pending SYNCREQ nonce and
+ * the other words (protocol/keyedRead.ts). Null when it holds; else the refusal.
+ */
+function refuseKeyedRead(ctx: FirmwareContext, words: string[]): CommandOutcome | null {
+  const mac = fromHex(words[words.length - 1]);
+  if (mac === null || mac.length !== KEYED_READ_MAC_LENGTH) return fail(ERR_SYNTAX, "mac must be 32 hex digits");
+  const key = ctx.config.deviceKey;
+  const id = ctx.config.deviceId;
+  if (key === null || id === null) return unprovisioned();
+  const nonce = ctx.pendingSyncNonce;
+  ctx.pendingSyncNonce = null;
+  if (nonce === null) return fail(ERR_AUTH, "no-pending-nonce");
+  if (!bytesEqual(keyedReadMac(ctx.board.hash, key, id, nonce, words.slice(0, words.length - 1).join(" ")), mac)) return fail(ERR_AUTH, "bad-mac");
+  return null;
+}
+
 /** Answers one request line (without its line end). */
 export function answerCommand(ctx: FirmwareContext, line: string): CommandOutcome {
   if (!printableAscii(line)) return fail(ERR_SYNTAX, "requests are printable ASCII only");
   const words = uartWords(line);
   if (words.length === 0) return { answer: null, handConsoleOver: false };
   const command = words[0];
-  if (command === CMD_STATUS) {
-    const usage = arity(words, 1, "STATUS");
-    return usage !== null ? usage : status(ctx);
+  if (command === CMD_STATUS || (command === CMD_JOURNAL && words.length === 4)) {
+    const keyed = words.length === (command === CMD_STATUS ? 2 : 4);
+    const refusal = keyed ? refuseKeyedRead(ctx, words) : null;
+    if (refusal !== null) return refusal;
+    const plain = keyed ? words.slice(0, words.length - 1) : words;
+    if (command === CMD_JOURNAL) return journal(ctx, plain, true);
+    const usage = arity(plain, 1, "STATUS [<mac>]");
+    return usage !== null ? usage : status(ctx, keyed);
   }
   if (command === CMD_CODE) {
     const usage = arity(words, 1, "CODE");
     return usage !== null ? usage : code(ctx);
   }
   if (command === CMD_CHALLENGE) return challenge(ctx, words);
-  if (command === CMD_JOURNAL) return journal(ctx, words);
+  if (command === CMD_JOURNAL) return journal(ctx, words, false);
   if (command === CMD_SYNC_REQUEST) return syncRequest(ctx, words);
   if (command === CMD_SYNC) return sync(ctx, words);
   if (command === CMD_PROVISION) return provision(ctx, words);

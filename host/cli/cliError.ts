@@ -5,6 +5,7 @@ export const EXIT_USAGE = 2; // bad arguments or options
 export const EXIT_BAD_INPUT = 3; // a file or record failed validation; nothing was written
 export const EXIT_DEVICE = 4; // the device or link failed (dropped, garbage, timeout)
 export const EXIT_REJECTED = 5; // a code, frame or visit did not verify
+export const EXIT_ENVIRONMENT = 6; // storage unavailable: read-only, disk full, database locked by another writer, I/O error
 
 /** An error the CLI reports as one clear line with its exit code. */
 export class CliError extends Error {
@@ -14,4 +15,22 @@ export class CliError extends Error {
   ) {
     super(message);
   }
+}
+
+/** SQLite result codes (better-sqlite3's `code`, extended codes by prefix) that mean the storage, not the input, failed. */
+const STORAGE_SQLITE_CODES = ["SQLITE_READONLY", "SQLITE_FULL", "SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_NOLFS"];
+/** Node file-system error codes that mean the same. */
+const STORAGE_ERRNO_CODES = new Set(["EROFS", "ENOSPC", "EDQUOT", "EACCES", "EPERM", "EIO", "EBUSY"]);
+
+/** The words for a failure of the storage itself (exit EXIT_ENVIRONMENT), or null when `error` is something else. */
+export function storageFailure(error: unknown): string | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== "string") return null;
+  const message = (error as Error).message;
+  if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) return `storage unavailable: the database is locked by another writer (${message}); try again when it has finished`;
+  if (code.startsWith("SQLITE_FULL") || code === "ENOSPC" || code === "EDQUOT") return `storage unavailable: the disk is full (${message}); nothing was written`;
+  if (code.startsWith("SQLITE_READONLY") || code === "EROFS" || code === "EACCES" || code === "EPERM") return `storage unavailable: read-only or not permitted (${message})`;
+  if (code.startsWith("SQLITE_CANTOPEN")) return `storage unavailable: cannot open the database file (${message}): read-only storage, a missing directory or no permission`;
+  if (STORAGE_SQLITE_CODES.some((c) => code.startsWith(c)) || STORAGE_ERRNO_CODES.has(code)) return `storage unavailable: ${message}`;
+  return null;
 }

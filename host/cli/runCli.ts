@@ -1,6 +1,6 @@
 // Runs the parsed program and turns failures into a clear message and a meaningful exit code.
 import type { Command } from "commander";
-import { CliError, EXIT_FAILURE } from "./cliError.js";
+import { CliError, EXIT_ENVIRONMENT, EXIT_FAILURE, storageFailure } from "./cliError.js";
 
 export async function runCli(program: Command, argv: string[]): Promise<void> {
   program.exitOverride();
@@ -21,7 +21,8 @@ export async function runCli(program: Command, argv: string[]): Promise<void> {
       process.exitCode = error.exitCode;
       return;
     }
-    process.stderr.write(`evv: ${e.message ?? String(error)}\n`);
-    process.exitCode = EXIT_FAILURE;
+    const storage = storageFailure(error);
+    process.stderr.write(`evv: ${storage ?? e.message ?? String(error)}\n`);
+    process.exitCode = storage ? EXIT_ENVIRONMENT : EXIT_FAILURE;
   }
 }

@@ -1,12 +1,14 @@
 // The verifier's stores as the CLI opens them: the database (--db / EVV_DB) and, for commands
 // that need keys, the keystore (--keystore / EVV_KEYSTORE, passphrase from EVV_PASSPHRASE or
 // --passphrase-file).
+import { existsSync } from "node:fs";
 import { Option } from "commander";
-import { openDatabase, type EvvDatabase } from "../storage/database.js";
+import { openDatabase, openDatabaseForReading, type EvvDatabase } from "../storage/database.js";
 import { DeviceRegistry } from "../registry/deviceRegistry.js";
+import { sealAuditWith } from "../storage/auditLog.js";
 import { Keystore } from "../keystore/keystore.js";
 import { readPassphrase } from "../keystore/passphraseSource.js";
-import { CliError, EXIT_BAD_INPUT } from "./cliError.js";
+import { CliError, EXIT_BAD_INPUT, storageFailure } from "./cliError.js";
 
 export const DEFAULT_DATABASE = "evv.db";
 export const DEFAULT_KEYSTORE = "evv-keystore.json";
@@ -21,7 +23,7 @@ export function verifierStoreOptions(): Option[] {
   return [
     new Option("--db <path>", "verifier database file").env("EVV_DB").default(DEFAULT_DATABASE),
     new Option("--keystore <path>", "HHS master-key keystore file").env("EVV_KEYSTORE").default(DEFAULT_KEYSTORE),
-    new Option("--passphrase-file <path>", "file holding the keystore passphrase (else EVV_PASSPHRASE)"),
+    new Option("--passphrase-file <path>", "file holding the keystore passphrase, mode 0600 (preferred; EVV_PASSPHRASE also works but is readable in /proc/<pid>/environ)"),
   ];
 }
 
@@ -29,18 +31,40 @@ export interface VerifierStores {
   db: EvvDatabase;
   registry: DeviceRegistry;
   keystore: Keystore | null;
+  /** The audit log's seal key (Keystore.auditSealKey) when the keystore is open: every entry written through `db` is sealed with it. */
+  auditKey: Uint8Array | null;
   close(): void;
 }
 
-export function openVerifierStores(options: VerifierStoreOptions, need: { needKeystore: boolean }): VerifierStores {
+/**
+ * `needKeystore`: every command that writes the audit log (imports, verify, device registry
+ * changes) and `evv report audit`, which checks the seals. `readOnly`: the reports' connection (openDatabaseForReading), which works on storage the user cannot write. */
+export function openVerifierStores(options: VerifierStoreOptions, need: { needKeystore: boolean; readOnly?: boolean }): VerifierStores {
   let keystore: Keystore | null = null;
   if (need.needKeystore) {
     try {
       keystore = Keystore.open(options.keystore, readPassphrase(options.passphraseFile));
     } catch (error) {
+      if (storageFailure(error)) throw error;
       throw new CliError((error as Error).message, EXIT_BAD_INPUT);
     }
   }
-  const db = openDatabase(options.db);
-  return { db, registry: new DeviceRegistry(db), keystore, close: () => db.close() };
+  const db = need.readOnly ? openForReading(options.db) : openDatabase(options.db);
+  const auditKey = keystore ? keystore.auditSealKey() : null;
+  if (auditKey) sealAuditWith(db, auditKey);
+  return {
+    db,
+    registry: new DeviceRegistry(db),
+    keystore,
+    auditKey,
+    close: () => {
+      auditKey?.fill(0);
+      db.close();
+    },
+  };
+}
+
+function openForReading(path: string): EvvDatabase {
+  if (!existsSync(path)) throw new CliError(`no database at ${path} (evv import creates it; --db or EVV_DB to name another)`, EXIT_BAD_INPUT);
+  return openDatabaseForReading(path);
 }

@@ -10,9 +10,16 @@ export const keystoreFile = z.object({
   kdf: z.object({
     name: z.literal("scrypt"),
     salt: base64,
-    N: z.number().int().min(1024),
-    r: z.number().int().min(1),
-    p: z.number().int().min(1),
+    // Weaker than the default opens once and is re-sealed; the upper bounds keep a crafted file
+    // from asking for more memory than a machine has (2^20 × 8 × 128 bytes = 1 GiB).
+    N: z
+      .number()
+      .int()
+      .min(1024)
+      .max(2 ** 20)
+      .refine((n) => (n & (n - 1)) === 0, "must be a power of 2"),
+    r: z.number().int().min(1).max(8),
+    p: z.number().int().min(1).max(4),
   }),
   cipher: z.literal("aes-256-gcm"),
   iv: base64,

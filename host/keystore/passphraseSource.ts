@@ -1,4 +1,6 @@
-// Where the keystore passphrase comes from: --passphrase-file, else EVV_PASSPHRASE.
+// Where the keystore passphrase comes from: --passphrase-file (preferred: a file of mode 0600
+// only its owner reads), else EVV_PASSPHRASE (discouraged: a process's environment can be read
+// in /proc/<pid>/environ by the same user and by root, and it is inherited by every child).
 import { readFileSync } from "node:fs";
 
 export function readPassphrase(passphraseFile: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
@@ -9,5 +11,5 @@ export function readPassphrase(passphraseFile: string | undefined, env: NodeJS.P
   }
   const fromEnv = env.EVV_PASSPHRASE;
   if (fromEnv) return fromEnv;
-  throw new Error("the keystore passphrase is missing: set EVV_PASSPHRASE or pass --passphrase-file <path>");
+  throw new Error("the keystore passphrase is missing: pass --passphrase-file <path> (or set EVV_PASSPHRASE, readable by the same user in /proc)");
 }

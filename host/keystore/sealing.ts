@@ -8,8 +8,16 @@ export interface ScryptCost {
   p: number;
 }
 
-/** About 100 ms and 32 MiB on a laptop: slow enough to make passphrase guessing costly. */
-export const DEFAULT_SCRYPT_COST: ScryptCost = { N: 32768, r: 8, p: 1 };
+/**
+ * N = 2^17, r = 8: 128 MiB and about 0.6 s per guess on this machine (OWASP's scrypt minimum),
+ * so that a stolen keystore file costs a guesser that much per passphrase tried.
+ */
+export const DEFAULT_SCRYPT_COST: ScryptCost = { N: 2 ** 17, r: 8, p: 1 };
+
+/** A file sealed more cheaply than this is re-sealed at DEFAULT_SCRYPT_COST when opened (Keystore.open). */
+export function isWeakerThanDefault(cost: ScryptCost): boolean {
+  return cost.N < DEFAULT_SCRYPT_COST.N || cost.r < DEFAULT_SCRYPT_COST.r;
+}
 
 function deriveSealingKey(passphrase: string, salt: Buffer, cost: ScryptCost): Buffer {
   return scryptSync(passphrase.normalize("NFC"), salt, 32, { N: cost.N, r: cost.r, p: cost.p, maxmem: 256 * cost.N * cost.r + 1024 * 1024 });

@@ -1,5 +1,7 @@
 // Uploads a firmware bundle into the device's Storage through the Espruino console, in chunks,
-// then reads every chunk back and compares before the device is rebooted into it.
+// then reads every chunk back and compares before the device is rebooted into it. Every other
+// Storage file the interpreter runs or loads at boot is erased first, and the boot files are
+// listed again at the end: after the reboot only the bundle runs.
 import { createHash } from "node:crypto";
 import type { ConsoleSession } from "./consoleSession.js";
 import { evaluateOnConsole } from "./espruinoRepl.js";
@@ -21,9 +23,26 @@ export function firmwareHash(bundle: Uint8Array): string {
   return createHash("sha256").update(bundle).digest("hex");
 }
 
+/**
+ * Storage files an Espruino runs or loads at boot: `.boot0`–`.boot3` and `.bootcde` (run in that
+ * order), `.bootrst` (after a reset), `.bootPowerOn` (at power-on), `.varimg` (a `save()`d
+ * image, loaded at boot), and a Bangle.js's `*.boot.js` (run by its boot loader).
+ */
+export const BOOT_CODE_PATTERN = /^\.boot|^\.varimg$|\.boot\.js$/;
+
+/** Erases every boot-code file (BOOT_CODE_PATTERN) on a stock console; returns the names erased. */
+export async function eraseBootCode(session: ConsoleSession): Promise<string[]> {
+  const erased = await evaluateOnConsole(
+    session,
+    `(function(s){var l=s.list(${BOOT_CODE_PATTERN.toString()});l.forEach(function(f){s.erase(f);});return l.join(",");})(require("Storage"))`,
+    STEP_TIMEOUT_MS,
+  );
+  return erased === "" ? [] : erased.split(",");
+}
+
 export async function uploadBundle(session: ConsoleSession, bundle: Uint8Array, onProgress: (p: UploadProgress) => void): Promise<void> {
   const storage = `require("Storage")`;
-  await evaluateOnConsole(session, `${storage}.erase(${JSON.stringify(FIRMWARE_FILE)}),1`, STEP_TIMEOUT_MS);
+  await eraseBootCode(session);
   const chunks = Math.ceil(bundle.length / UPLOAD_CHUNK_BYTES);
   for (let i = 0; i < chunks; i++) {
     const offset = i * UPLOAD_CHUNK_BYTES;
@@ -41,4 +60,7 @@ export async function uploadBundle(session: ConsoleSession, bundle: Uint8Array, 
     if (readBack !== expected) throw new LinkError("garbage", `read-back of chunk ${i + 1} of ${chunks} differs from the bundle: the upload is not trusted`);
     onProgress({ phase: "verify", done: i + 1, total: chunks });
   }
+  const bootFiles = await evaluateOnConsole(session, `${storage}.list(${BOOT_CODE_PATTERN.toString()}).join(",")`, STEP_TIMEOUT_MS);
+  if (bootFiles !== FIRMWARE_FILE)
+    throw new LinkError("garbage", `after the upload the device holds boot code ${JSON.stringify(bootFiles)}, not only ${FIRMWARE_FILE}: the upload is not trusted`);
 }

@@ -2,8 +2,14 @@
 // every step first asks the device where it stands, and the registry record is written only
 // once the device is locked and has proven (by a challenge) that it holds the right key.
 //
-//   stock console or old firmware ─upload─▶ our firmware, unprovisioned
-//     ─PROV ID/KEY/CLOCK─▶ provisioned ─PROV LOCK─▶ locked ─challenge ok─▶ registry record
+//   stock console or any unlocked firmware ─erase boot code, upload, read back─▶ our firmware,
+//     unprovisioned ─PROV ID/KEY/CLOCK─▶ provisioned ─PROV LOCK─▶ locked ─challenge ok─▶ registry record
+//
+// The bundle is uploaded every time a device is not locked yet, whatever version it reports:
+// firmware planted beforehand can report the right version. Every other boot-code file is
+// erased before the upload, so after the reboot only the bundle runs when the key is written.
+// The key is written over a serial console only (SPEC.md §11.2): the BLE Nordic UART has no
+// link encryption.
 import { randomBytes } from "node:crypto";
 import {
   challengeAnswerMatches,
@@ -15,7 +21,7 @@ import {
 import { nodeSha256 } from "../crypto/nodeSha256.js";
 import type { Keystore } from "../keystore/keystore.js";
 import type { DeviceRegistry } from "../registry/deviceRegistry.js";
-import { challengeAnswerLine, parseAnswer, statusAnswerLine, type StatusAnswerLine } from "../transport/uartAnswers.js";
+import { challengeAnswerLine, parseAnswer, statusAnswerLine, type ChallengeAnswerLine, type StatusAnswerLine } from "../transport/uartAnswers.js";
 import { LinkError } from "../transport/linkError.js";
 import type { ConsoleSession } from "./consoleSession.js";
 import { deviceCommand } from "./deviceCommand.js";
@@ -24,6 +30,8 @@ import { evaluateOnConsole } from "./espruinoRepl.js";
 import { boardForRegistry, type FirmwareBundle } from "./firmwareBundle.js";
 
 export interface ProvisionOptions {
+  /** The link the session runs over: provisioning writes the device key, so only "serial" is accepted. */
+  link: "serial" | "ble";
   bundle: FirmwareBundle;
   keystore: Keystore;
   registry: DeviceRegistry;
@@ -47,27 +55,32 @@ export interface ProvisionResult {
 const BOOT_TIMEOUT_MS = 15_000;
 
 export async function provisionDevice(session: ConsoleSession, options: ProvisionOptions): Promise<ProvisionResult> {
+  if (options.link !== "serial") throw new UnencryptedLinkError();
   const hash = firmwareHash(options.bundle.code);
   let status = await probe(session);
   let uploaded = false;
 
-  if (status === null || (!status.locked && status.firmwareVersion !== options.bundle.version)) {
+  if (status === null || !status.locked) {
     if (status !== null) {
-      options.onStep(`firmware ${status.firmwareVersion} is running, not ${options.bundle.version}: taking the console back to replace it`);
-      await deviceCommand(session, "PROV CONSOLE");
+      options.onStep(`firmware ${status.firmwareVersion} is running, unlocked: taking the console back to replace it (always: a version is only what the firmware says)`);
+      const handedOver = await deviceCommand(session, "PROV CONSOLE");
+      if (!handedOver.startsWith("OK "))
+        throw new LinkError("refused", `the running firmware did not give the console back (${handedOver}): it cannot be replaced over this link; reset the board holding its button (the interpreter then skips boot code) and run again`);
     }
-    options.onStep(`uploading ${options.bundle.board} firmware ${options.bundle.version} (${options.bundle.code.length} bytes)`);
+    options.onStep(`uploading ${options.bundle.board} firmware ${options.bundle.version} (${options.bundle.code.length} bytes), other boot code erased first`);
     await uploadBundle(session, options.bundle.code, options.onUpload);
     options.onStep("rebooting into the new firmware");
     await session.sendLine("\x10E.reboot()");
     status = await waitForFirmware(session);
     uploaded = true;
+    if (status === null) throw new LinkError("garbage", "the device does not answer STATUS after the upload");
+    if (status.firmwareVersion !== options.bundle.version)
+      throw new LinkError("garbage", `after the upload the device reports firmware ${status.firmwareVersion}, not ${options.bundle.version}`);
   }
-  if (status === null) throw new LinkError("garbage", "the device does not answer STATUS after the upload");
   if (status.board !== options.bundle.board)
     throw new Error(`the device runs ${status.board} firmware but the bundle is for ${options.bundle.board}: choose --board ${status.board}`);
 
-  if (status.locked) return finishLockedDevice(session, status, hash, uploaded, options);
+  if (status.locked) return finishLockedDevice(session, hash, uploaded, options);
 
   const deviceId = status.deviceId !== null ? parseDeviceIdHex(status.deviceId)! : chooseDeviceId(options);
   const keyVersion = options.keystore.currentVersion;
@@ -88,46 +101,42 @@ export async function provisionDevice(session: ConsoleSession, options: Provisio
   expectOk(await deviceCommand(session, "PROV LOCK"), "PROV LOCK");
   const locked = await probe(session);
   if (locked === null || !locked.locked) throw new LinkError("garbage", "the device does not report itself locked after PROV LOCK");
-  return finishLockedDevice(session, locked, hash, uploaded, options);
+  return finishLockedDevice(session, hash, uploaded, options);
 }
 
-/** A locked device: prove its key with a challenge, then make sure the registry has it. */
-async function finishLockedDevice(
-  session: ConsoleSession,
-  status: StatusAnswerLine,
-  hash: string,
-  uploaded: boolean,
-  options: ProvisionOptions,
-): Promise<ProvisionResult> {
-  if (status.deviceId === null) throw new Error("the device is locked without a device ID: it cannot be provisioned again");
-  const deviceId = parseDeviceIdHex(status.deviceId)!;
-  const registered = options.registry.getDevice(status.deviceId);
+/**
+ * A locked device: prove its key with a challenge, then make sure the registry has it. A locked
+ * device's STATUS does not name it (SPEC.md §10): its ID and clock come from the challenge
+ * answer, whose MAC the key proves.
+ */
+async function finishLockedDevice(session: ConsoleSession, hash: string, uploaded: boolean, options: ProvisionOptions): Promise<ProvisionResult> {
+  const nonce = new Uint8Array(randomBytes(16));
+  const answer = parseAnswer(challengeAnswerLine, "CHAL", await deviceCommand(session, `CHAL ${toHex(nonce)}`));
+  const deviceId = parseDeviceIdHex(answer.deviceId)!;
+  const registered = options.registry.getDevice(answer.deviceId);
   const versions = registered ? [registered.keyVersion] : options.keystore.versions().reverse();
-  const keyVersion = await proveKey(session, deviceId, versions, options.keystore);
+  const keyVersion = keyVersionOfAnswer(nonce, answer, deviceId, versions, options.keystore);
   if (keyVersion === null)
-    throw new Error(`device ${status.deviceId} is locked with a key this keystore did not issue: it cannot be provisioned here`);
+    throw new Error(`device ${answer.deviceId} is locked with a key this keystore did not issue: it cannot be provisioned here`);
   if (registered) {
-    options.onStep(`device ${status.deviceId} is locked and registered`);
-    return { deviceId: status.deviceId, board: registered.board, keyVersion, firmwareHash: registered.firmwareHash, uploaded, alreadyProvisioned: !uploaded };
+    options.onStep(`device ${answer.deviceId} is locked and registered`);
+    return { deviceId: answer.deviceId, board: registered.board, keyVersion, firmwareHash: registered.firmwareHash, uploaded, alreadyProvisioned: !uploaded };
   }
   const observedAt = options.now();
   options.registry.registerDevice({
-    deviceId: status.deviceId,
+    deviceId: answer.deviceId,
     board: boardForRegistry(options.bundle.board),
     firmwareHash: hash,
     keyVersion,
     provisionedAt: observedAt.toISOString(),
   });
-  options.registry.recordClockObservation({ deviceId: status.deviceId, observedAt: observedAt.toISOString(), deviceTime: status.deviceTime, source: "provisioning" });
-  options.onStep(`registered device ${status.deviceId}`);
-  return { deviceId: status.deviceId, board: options.bundle.board, keyVersion, firmwareHash: hash, uploaded, alreadyProvisioned: false };
+  options.registry.recordClockObservation({ deviceId: answer.deviceId, observedAt: observedAt.toISOString(), deviceTime: answer.deviceTime, source: "provisioning" });
+  options.onStep(`registered device ${answer.deviceId}`);
+  return { deviceId: answer.deviceId, board: options.bundle.board, keyVersion, firmwareHash: hash, uploaded, alreadyProvisioned: false };
 }
 
-/** Which key version the device answers a fresh challenge with, or null. */
-async function proveKey(session: ConsoleSession, deviceId: number, versions: number[], keystore: Keystore): Promise<number | null> {
-  const nonce = new Uint8Array(randomBytes(16));
-  const answer = parseAnswer(challengeAnswerLine, "CHAL", await deviceCommand(session, `CHAL ${toHex(nonce)}`));
-  if (answer.deviceId !== deviceIdHex(deviceId)) return null;
+/** Which key version the challenge answer was made with, or null. */
+function keyVersionOfAnswer(nonce: Uint8Array, answer: ChallengeAnswerLine, deviceId: number, versions: number[], keystore: Keystore): number | null {
   for (const version of versions) {
     const key = keystore.deviceKey(version, deviceId);
     const matches = challengeAnswerMatches(nodeSha256, key, nonce, {
@@ -181,6 +190,13 @@ function chooseDeviceId(options: ProvisionOptions): number {
   for (const device of options.registry.listDevices()) highest = Math.max(highest, parseDeviceIdHex(device.deviceId) ?? 0);
   if (highest >= 0xfffffffe) throw new Error("no device IDs are left: pass --device-id");
   return highest + 1;
+}
+
+/** Provisioning was asked to run over BLE: refused before anything is sent. */
+export class UnencryptedLinkError extends Error {
+  constructor() {
+    super("the device key is written over a serial console only: the BLE Nordic UART has no link encryption, and whoever records the provisioning could forge the fob for life (protocol/SPEC.md §11.2); connect the board's serial console and use --serial");
+  }
 }
 
 function expectOk(line: string, command: string): void {

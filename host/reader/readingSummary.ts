@@ -36,7 +36,7 @@ export function summaryLines(input: SummaryInput): string[] {
   const readerMs = Date.parse(r.readerTime);
   if (r.challenge) {
     const s = input.status;
-    const details = s ? ` (${s.board}, firmware ${s.firmwareVersion}, battery ${s.batteryPercent}%)` : "";
+    const details = s ? ` (${s.board}, firmware ${s.firmwareVersion}${s.batteryPercent === null ? "" : `, battery ${s.batteryPercent}%`})` : "";
     lines.push(`Device    ${r.challenge.deviceId}${details}`);
     const skew = r.challenge.deviceTime - Math.floor(readerMs / 1000);
     const skewText = skew === 0 ? "in step with this reader" : `${Math.abs(skew)} s ${skew > 0 ? "ahead of" : "behind"} this reader`;

@@ -47,7 +47,7 @@ export class DeviceRegistry {
         .prepare("INSERT INTO devices (device_id, board, firmware_hash, key_version, provisioned_at) VALUES (?, ?, ?, ?, ?)")
         .run(device.deviceId, device.board, device.firmwareHash, device.keyVersion, device.provisionedAt);
       new AuditAppender(this.db).append("device.registered", device.deviceId, device);
-    })();
+    }).immediate();
   }
 
   /**
@@ -68,7 +68,7 @@ export class DeviceRegistry {
       if (clash) throw new Error(`device ${assignment.deviceId} is already assigned to ${clash.location_id} during that time`);
       this.db.prepare("INSERT INTO device_assignments (device_id, location_id, from_ms, to_ms) VALUES (?, ?, ?, ?)").run(assignment.deviceId, assignment.locationId, fromMs, toMs);
       new AuditAppender(this.db).append("device.assigned", assignment.deviceId, assignment);
-    })();
+    }).immediate();
   }
 
   /** Takes a device out of service: its open assignment ends, it never verifies a later visit. */
@@ -81,7 +81,7 @@ export class DeviceRegistry {
       this.db.prepare("UPDATE devices SET retired_at = ? WHERE device_id = ?").run(at, deviceId);
       this.db.prepare("UPDATE device_assignments SET to_ms = ? WHERE device_id = ? AND (to_ms IS NULL OR to_ms > ?)").run(atMs, deviceId, atMs);
       new AuditAppender(this.db).append("device.retired", deviceId, { deviceId, retiredAt: at });
-    })();
+    }).immediate();
   }
 
   /** One comparison of the device clock with a trusted clock (provisioning, time sync, a challenge read). */

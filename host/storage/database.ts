@@ -1,6 +1,14 @@
 // Opens the verifier's database: a better-sqlite3 file in WAL mode, migrated to the latest schema.
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import Database from "better-sqlite3";
 import { migrations } from "./migrations.js";
+
+// URI file names (`file:...?immutable=1`) for reading a database on read-only storage
+// (openDatabaseForReading). better-sqlite3 reads this when its native module loads, at the first
+// connection; a plain path is unaffected.
+process.env.SQLITE_USE_URI ??= "1";
 
 export type EvvDatabase = Database.Database;
 
@@ -46,3 +54,43 @@ export function openDatabaseReadOnly(path: string): EvvDatabase {
   db.pragma("cache_size = -65536");
   return db;
 }
+
+/** SQLite's answers when a WAL database cannot be read in place: its directory or file is read-only and it has no -shm file. */
+const READ_ONLY_STORAGE = new Set(["SQLITE_READONLY_DIRECTORY", "SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_READONLY_CANTINIT"]);
+
+/**
+ * The reports' connection: read-only and never writing, so it works on a database the user may
+ * not write (a read-only file, directory or medium). A database on storage where SQLite cannot
+ * even keep its shared-memory index is opened as immutable (nothing may write it meanwhile,
+ * which read-only storage guarantees). A schema older than this tool's is migrated first through
+ * a writable connection when the storage allows it, else refused with the reason.
+ */
+export function openDatabaseForReading(path: string): EvvDatabase {
+  if (!existsSync(path)) throw new Error(`no database at ${path} (evv import creates it)`);
+  let db = openReadOnlyOrImmutable(path);
+  const version = db.pragma("user_version", { simple: true }) as number;
+  if (version > migrations.length) {
+    db.close();
+    throw new Error(`database schema version ${version} is newer than this tool (${migrations.length}); upgrade evv`);
+  }
+  if (version < migrations.length) {
+    db.close();
+    openDatabase(path).close();
+    db = openReadOnlyOrImmutable(path);
+  }
+  return db;
+}
+
+function openReadOnlyOrImmutable(path: string): EvvDatabase {
+  try {
+    const db = openDatabaseReadOnly(path);
+    db.pragma("user_version", { simple: true });
+    return db;
+  } catch (error) {
+    if (!READ_ONLY_STORAGE.has((error as { code?: string }).code ?? "")) throw error;
+    const db = new Database(pathToFileURL(resolve(path)).href + "?immutable=1", { readonly: true });
+    db.pragma("cache_size = -65536");
+    return db;
+  }
+}
+

@@ -2,6 +2,7 @@
 // (on any problem, named by record and field) nothing is. Every import is an audit-log entry.
 import type { EvvDatabase } from "./database.js";
 import { AuditAppender } from "./auditLog.js";
+import { READING_COLUMNS, readingDigest, type ReadingRowValues } from "./readingDigest.js";
 import { InputFileError } from "../domain/inputFile.js";
 import type { Client, ClientStay } from "../domain/client.js";
 import type { Caregiver } from "../domain/caregiver.js";
@@ -63,7 +64,7 @@ export function importClients(db: EvvDatabase, file: string, sha256: string, cli
       else out.inserted++;
     });
     new AuditAppender(db).append("import.clients", file, { file, sha256, inserted: out.inserted, updated: out.updated, replaced: out.replaced });
-  })();
+  }).immediate();
   return out;
 }
 
@@ -95,7 +96,7 @@ export function importProviders(db: EvvDatabase, file: string, sha256: string, p
       else out.inserted++;
     });
     new AuditAppender(db).append("import.providers", file, { file, sha256, inserted: out.inserted, updated: out.updated });
-  })();
+  }).immediate();
   return out;
 }
 
@@ -152,7 +153,7 @@ export function importAuthorizations(db: EvvDatabase, file: string, sha256: stri
       else out.inserted++;
     });
     new AuditAppender(db).append("import.authorizations", file, { file, sha256, inserted: out.inserted, updated: out.updated });
-  })();
+  }).immediate();
   return out;
 }
 
@@ -176,23 +177,21 @@ export function importDevices(db: EvvDatabase, file: string, sha256: string, dev
       out.inserted++;
     });
     new AuditAppender(db).append("import.devices", file, { file, sha256, inserted: out.inserted });
-  })();
+  }).immediate();
   return out;
 }
 
 export function importReadings(db: EvvDatabase, file: string, sha256: string, readings: Reading[], onProgress?: (done: number, total: number) => void): ImportResult {
   const out = result("readings", file, readings.length);
-  const insert = db.prepare(`
-    INSERT OR IGNORE INTO readings (reading_id, reader_id, provider_number, client_nd_number, event, reader_time, reader_ms, method, transport,
-      typed_code, frame, rssi, challenge_nonce, challenge_device_id, challenge_device_time, challenge_status, challenge_journal_seq, challenge_mac, tasks, imported_at,
-      caregiver_id)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insert = db.prepare(`INSERT OR IGNORE INTO readings (${READING_COLUMNS.join(", ")}) VALUES (${READING_COLUMNS.map(() => "?").join(", ")})`);
   const importedAt = new Date().toISOString();
+  /** Each stored reading's digest, in file order: the audit entry pins every row as imported. */
+  const readingDigests: string[] = [];
   db.transaction(() => {
     let done = 0;
     for (const r of readings) {
       const c = r.challenge;
-      const info = insert.run(
+      const values: ReadingRowValues = [
         r.readingId,
         r.readerId,
         r.providerNumber,
@@ -214,13 +213,16 @@ export function importReadings(db: EvvDatabase, file: string, sha256: string, re
         r.tasks ? JSON.stringify(r.tasks) : null,
         importedAt,
         r.caregiverId ?? null,
-      );
-      if (info.changes === 1) out.inserted++;
-      else out.duplicates++;
+      ];
+      const info = insert.run(values);
+      if (info.changes === 1) {
+        out.inserted++;
+        readingDigests.push(readingDigest(values));
+      } else out.duplicates++;
       if (onProgress && ++done % 10_000 === 0) onProgress(done, readings.length);
     }
-    new AuditAppender(db).append("import.readings", file, { file, sha256, inserted: out.inserted, duplicates: out.duplicates });
-  })();
+    new AuditAppender(db).append("import.readings", file, { file, sha256, inserted: out.inserted, duplicates: out.duplicates, readingDigests });
+  }).immediate();
   onProgress?.(readings.length, readings.length);
   return out;
 }
@@ -249,7 +251,7 @@ export function importCaregivers(db: EvvDatabase, file: string, sha256: string, 
       else out.inserted++;
     });
     new AuditAppender(db).append("import.caregivers", file, { file, sha256, inserted: out.inserted, updated: out.updated });
-  })();
+  }).immediate();
   return out;
 }
 
@@ -285,7 +287,7 @@ export function importStays(db: EvvDatabase, file: string, sha256: string, stays
       out.inserted++;
     }
     new AuditAppender(db).append("import.stays", file, { file, sha256, replace, inserted: out.inserted, duplicates: out.duplicates, replaced: out.replaced });
-  })();
+  }).immediate();
   return out;
 }
 
@@ -306,6 +308,6 @@ export function importClockHistory(db: EvvDatabase, file: string, sha256: string
       out.inserted++;
     });
     new AuditAppender(db).append("import.clock-history", file, { file, sha256, inserted: out.inserted, duplicates: out.duplicates });
-  })();
+  }).immediate();
   return out;
 }

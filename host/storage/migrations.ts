@@ -251,4 +251,15 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (aggregator, record_kind, record_key)
   );
   `,
+  // hardening (issue 14): the database itself refuses an audit entry that does not link to the
+  // chain head (a second writer that read a stale head), and each entry carries a seal: an HMAC
+  // of its chain hash under a key derived from the keystore (host/storage/auditLog.ts), which
+  // nobody without the keystore can recompute after editing a body.
+  `
+  ALTER TABLE audit_log ADD COLUMN seal TEXT;
+  CREATE TRIGGER audit_log_links AFTER INSERT ON audit_log
+    WHEN NEW.seq IS NOT (SELECT max(seq) FROM audit_log)
+      OR NEW.prev_hash IS NOT coalesce((SELECT hash FROM audit_log WHERE seq < NEW.seq ORDER BY seq DESC LIMIT 1), '0000000000000000000000000000000000000000000000000000000000000000')
+    BEGIN SELECT RAISE(ABORT, 'audit_log entry does not link to the chain head'); END;
+  `,
 ];

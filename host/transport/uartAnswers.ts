@@ -22,16 +22,20 @@ export const challengeAnswerLine = z
   .transform(([, , deviceId, deviceTime, status, journalSeq, mac]) => ({ deviceId, deviceTime, status, journalSeq, mac }));
 export type ChallengeAnswerLine = z.infer<typeof challengeAnswerLine>;
 
+/** A word a locked device leaves out ("-", SPEC.md §10): null. */
+const toldOrNot = <T extends z.ZodTypeAny>(word: T) => z.union([z.literal("-").transform(() => null), word]);
+
+/** STATUS; a locked device tells only its board, that it is locked and its firmware (the rest null). */
 export const statusAnswerLine = z
   .tuple([
     z.literal("OK"),
     z.literal(CMD_STATUS),
-    z.union([lowerHex(4), z.literal("-")]).transform((s) => (s === "-" ? null : s)),
+    toldOrNot(lowerHex(4)),
     z.string().regex(/^[A-Za-z0-9_.-]{1,32}$/, "must be a board name"),
-    u32,
-    statusByte,
-    u32.pipe(z.number().max(100)),
-    u32,
+    toldOrNot(u32),
+    toldOrNot(statusByte),
+    toldOrNot(u32.pipe(z.number().max(100))),
+    toldOrNot(u32),
     z.enum(["0", "1"]).transform((s) => s === "1"),
     z.string().regex(/^[A-Za-z0-9_.+-]{1,32}$/, "must be a firmware version"),
   ])

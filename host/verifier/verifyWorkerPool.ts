@@ -6,7 +6,7 @@ import type { VerifyResult, VerifyTask, VerifyWorkerData } from "./verifyWorker.
 import type { Slice, SliceOutcome } from "./sliceVerifier.js";
 import type { VerifierSettings } from "./settings.js";
 import { SIGNAL_LENGTH, SIGNAL_PROGRESS, SIGNAL_RESULTS } from "./verifySignal.js";
-import { verifyWorkerScript } from "./verifyWorkerScript.js";
+import { verifiedWorkerScript, verifyWorkerScript } from "./verifyWorkerScript.js";
 
 /**
  * Workers that neither answer nor report progress (one tick per provider–client pair verified)
@@ -38,11 +38,13 @@ export class VerifyWorkerPool {
   private readonly pending: number[];
 
   constructor(count: number, config: WorkerPoolConfig) {
+    const { script: chosen, ...shared } = config;
+    // Checked against the bundle's hash here, just before the master keys go to it.
+    const script = verifiedWorkerScript(chosen ?? verifyWorkerScript());
     for (let i = 0; i < count; i++) {
       const { port1, port2 } = new MessageChannel();
-      const { script, ...shared } = config;
       const data: VerifyWorkerData = { ...shared, results: port2, signal: this.signal };
-      this.workers.push(new Worker(script ?? verifyWorkerScript(), { workerData: data, transferList: [port2], execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } }));
+      this.workers.push(new Worker(script, { workerData: data, transferList: [port2], execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } }));
       this.ports.push(port1);
     }
     this.pending = new Array<number>(count).fill(0);

@@ -5,10 +5,15 @@
 // hash: packages stay imports and resolve from the project's node_modules, and a bundle is never
 // stale because a changed source gives a new name. Where that cannot be written (a read-only
 // install), workers fall back to the tsx entry, which gives the same results, more slowly.
+//
+// The cache is a file anyone with write access to node_modules could replace, and a worker is
+// handed the master keys. So the pool asks verifiedWorkerScript before it starts a worker: the
+// file must hash (SHA-256, all of it) to the bundle this process built; a replaced file is written
+// again from the built text, and a script this process did not build is refused.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { buildSync } from "esbuild";
 
 /** The worker entry that loads the sources through tsx (slower to start; needs nothing written). */
@@ -35,18 +40,53 @@ export function workerScriptIn(cacheDir: string): URL {
   }
 }
 
+/** The bundles this process built, by URL: their text and its SHA-256. */
+const builtBundles = new Map<string, { text: string; sha256: string }>();
+
+function sha256Hex(text: string | Buffer): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
 function buildBundle(cacheDir: string): URL {
   const built = buildSync({ entryPoints: [WORKER_SOURCE], bundle: true, format: "esm", platform: "node", target: "node20", packages: "external", write: false, logLevel: "silent" });
   const text = built.outputFiles[0].text;
-  const path = join(cacheDir, `verify-worker-${createHash("sha256").update(text).digest("hex").slice(0, 16)}.mjs`);
-  if (!existsSync(path)) {
-    mkdirSync(cacheDir, { recursive: true });
-    const partial = `${path}.${process.pid}.partial`;
-    writeFileSync(partial, text);
-    renameSync(partial, path);
+  const sha256 = sha256Hex(text);
+  const path = join(cacheDir, `verify-worker-${sha256.slice(0, 16)}.mjs`);
+  if (!existsSync(path) || sha256Hex(readFileSync(path)) !== sha256) {
+    writeBundle(path, text);
     pruneOldBundles(cacheDir);
   }
-  return pathToFileURL(path);
+  const url = pathToFileURL(path);
+  builtBundles.set(url.href, { text, sha256 });
+  return url;
+}
+
+function writeBundle(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const partial = `${path}.${process.pid}.partial`;
+  writeFileSync(partial, text);
+  renameSync(partial, path);
+}
+
+/**
+ * `script` when it may be handed the master keys: the tsx entry (the project's sources), or a
+ * bundle this process built whose file still hashes to what was built (a replaced one is written
+ * again first). Anything else is refused.
+ */
+export function verifiedWorkerScript(script: URL): URL {
+  if (script.href === TSX_WORKER_ENTRY.href) return script;
+  const built = builtBundles.get(script.href);
+  if (!built) throw new Error(`verification worker script ${script.href} was not built by this process: refusing to hand it the master keys`);
+  const path = fileURLToPath(script);
+  const onDisk = existsSync(path) ? sha256Hex(readFileSync(path)) : null;
+  if (onDisk === built.sha256) return script;
+  try {
+    writeBundle(path, built.text);
+    if (sha256Hex(readFileSync(path)) === built.sha256) return script;
+  } catch {
+    // cannot write it again: the sources instead
+  }
+  return TSX_WORKER_ENTRY;
 }
 
 /** Keeps the newest KEPT_BUNDLES bundles (one is written per version of the sources; older ones are never used again). */

@@ -134,6 +134,15 @@ const timeSyncs = [
   return { deviceId: d.deviceId, keyVersion: d.keyVersion, deviceNonce: s.deviceNonce, newTime: s.newTime, mac: hmac(deviceKey(d.deviceId, d.keyVersion), msg).subarray(0, 16).toString("hex") };
 });
 
+const keyedReads = [
+  { deviceIndex: 0, deviceNonce: "0102030405060708", request: "STATUS" },
+  { deviceIndex: 1, deviceNonce: "f0e1d2c3b4a59687", request: "JOURNAL 40 8" },
+].map((r) => {
+  const d = devices[r.deviceIndex];
+  const msg = Buffer.concat([Buffer.from([0x52]), u32(d.deviceId), Buffer.from(r.deviceNonce, "hex"), Buffer.from(r.request, "ascii")]);
+  return { deviceId: d.deviceId, keyVersion: d.keyVersion, deviceNonce: r.deviceNonce, request: r.request, mac: hmac(deviceKey(d.deviceId, d.keyVersion), msg).subarray(0, 16).toString("hex") };
+});
+
 const journalDevice = devices[1];
 const journalEntries = [
   { seq: 0, time: 0, event: 1, status: 0x01, arg: 0 },
@@ -167,6 +176,7 @@ const vectors = {
   frames,
   challenges,
   timeSyncs,
+  keyedReads,
   journal: { deviceId: journalDevice.deviceId, keyVersion: journalDevice.keyVersion, anchor: "00".repeat(16), records: journalRecords },
 };
 

@@ -48,8 +48,8 @@ async function stockBoard(board: "puckjs" | "pixljs" | "banglejs2"): Promise<Sim
 
 /**
  * link() and readLink() give the link arguments right before each command: over BLE they
- * name the device's current address, which changes once the firmware runs (at boot, applied
- * when the provisioning connection closes).
+ * name the device's current address, which changes once the firmware runs. Provisioning runs
+ * over serial only (the key never crosses BLE).
  */
 async function provisionAssignReadVerify(board: "puckjs" | "pixljs" | "banglejs2", link: () => string[], linkEnv: Record<string, string>, readLink: () => string[]) {
   const first = await runEvv(["device", "provision", ...link(), "--board", board, "--json"], { ...env, ...linkEnv }, 120_000);
@@ -121,14 +121,16 @@ describe("evv device provision", () => {
     expect(JSON.parse((await runEvv(["device", "list", "--json"], env)).stdout)).toEqual([]);
   });
 
-  it("provisions a stock Puck.js over BLE through the unchanged noble stack, then its visit verifies", async () => {
+  it("provisions a stock Puck.js over its serial console (never BLE), then its visit read over BLE through the unchanged noble stack verifies", async () => {
     const device = await stockBoard("puckjs");
     const hci = await HciExposure.open();
     cleanups.push(() => hci.close());
     const stockAddress = hci.addDevice(device);
+    const serial = await SerialExposure.open(device);
+    cleanups.push(() => serial.close());
     const current = () => device.macAddress.split(" ")[0];
     const linkEnv = { BLUETOOTH_HCI_SOCKET_UART_PORT: hci.hostPath };
-    const summary = await provisionAssignReadVerify("puckjs", () => ["--ble", current()], linkEnv, () => ["--ble", "--device", current()]);
+    const summary = await provisionAssignReadVerify("puckjs", () => ["--serial", serial.hostPath], linkEnv, () => ["--ble", "--device", current()]);
     expect(JSON.stringify(summary)).toMatch(/verified/);
     // The stock board advertised from its own address; the provisioned fob no longer does.
     expect(current()).not.toBe(stockAddress);

@@ -4,7 +4,7 @@ import {
   displayCodeMatches, fromHex, stepOf, timeSyncMac, toHex, verifyJournal,
 } from "../../protocol/index.js";
 import { nodeSha256 } from "../../host/crypto/nodeSha256.js";
-import { ask, bootBoard, DEVICE_ID, KEY, provision } from "./firmwareHarness.js";
+import { ask, askKeyed, bootBoard, DEVICE_ID, KEY, provision } from "./firmwareHarness.js";
 import { BOARD_NAMES } from "../../firmware/build/boardFacts.js";
 import type { SimulatedDevice } from "../../simulator/device/simulatedDevice.js";
 
@@ -16,7 +16,7 @@ function syncLine(device: SimulatedDevice, unixTime: number): string {
 }
 
 function journal(device: SimulatedDevice) {
-  const words = ask(device, "serial", "JOURNAL 0 8").split(" ");
+  const words = askKeyed(device, "serial", "JOURNAL 0 8").split(" ");
   return verifyJournal(nodeSha256, KEY, DEVICE_ID, fromHex(words[2])!, words.slice(4).map((w) => fromHex(w)!));
 }
 
@@ -27,7 +27,7 @@ describe.each(BOARD_NAMES)("clock trust on %s", (board) => {
     device.advance(5 * 60_000);
     device.powerLoss();
     expect(Math.floor(device.deviceNowMs() / 1000)).toBeLessThan(10);
-    const status = ask(device, "serial", "STATUS").split(" ");
+    const status = askKeyed(device, "serial", "STATUS").split(" ");
     expect(parseInt(status[5], 16) & FRAME_STATUS_CLOCK_NOT_SET).toBe(FRAME_STATUS_CLOCK_NOT_SET);
     expect(ask(device, "serial", "CODE")).toMatch(/^ERR CLOCK /);
     expect(ask(device, "ble", "CHAL " + "ab".repeat(16))).toMatch(/^ERR CLOCK /);

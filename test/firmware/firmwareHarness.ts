@@ -5,7 +5,7 @@ import { dirname } from "node:path";
 import { SimulatedDevice } from "../../simulator/device/simulatedDevice.js";
 import { BOARD_FACTS, bundlePathFor, type BoardName } from "../../firmware/build/boardFacts.js";
 import { bundleForEspruino } from "../../firmware/build/bundleForEspruino.js";
-import { deriveDeviceKey, toHex } from "../../protocol/index.js";
+import { deriveDeviceKey, fromHex, keyedReadMac, toHex } from "../../protocol/index.js";
 import { nodeSha256 } from "../../host/crypto/nodeSha256.js";
 
 export const MASTER_KEY = new Uint8Array(32).fill(0x5a);
@@ -45,6 +45,13 @@ export function ask(device: SimulatedDevice, link: Link, line: string): string {
     device.off(event, collect);
   }
   return Buffer.concat(chunks).toString("latin1").trim();
+}
+
+/** A key holder's STATUS or JOURNAL (protocol/keyedRead.ts): SYNCREQ for the nonce, then the request with its MAC. */
+export function askKeyed(device: SimulatedDevice, link: Link, request: string): string {
+  const nonce = fromHex(ask(device, link, "SYNCREQ").split(" ")[3]);
+  if (nonce === null) throw new Error("SYNCREQ gave no nonce");
+  return ask(device, link, request + " " + toHex(keyedReadMac(nodeSha256, KEY, DEVICE_ID, nonce, request)));
 }
 
 export async function bootBoard(board: BoardName, options: { driftPpm?: number; startMs?: number } = {}): Promise<SimulatedDevice> {

@@ -4,7 +4,7 @@ import {
   JOURNAL_EVENT_BOOT, JOURNAL_EVENT_BUTTON, JOURNAL_EVENT_MOVED, decodeFrame, displayCodeFields, fromHex, verifyJournal, type JournalEntry,
 } from "../../protocol/index.js";
 import { nodeSha256 } from "../../host/crypto/nodeSha256.js";
-import { ask, bootBoard, DEVICE_ID, KEY, provision } from "./firmwareHarness.js";
+import { ask, askKeyed, bootBoard, DEVICE_ID, KEY, provision } from "./firmwareHarness.js";
 import type { SimulatedDevice } from "../../simulator/device/simulatedDevice.js";
 
 /** Pulls the journal from fromSeq to the end, 8 at a time, verifying the chain as the verifier would. */
@@ -13,7 +13,7 @@ function pullJournal(device: SimulatedDevice, fromSeq: number): { ok: boolean; e
   let next = fromSeq;
   let previous: Uint8Array | null = null;
   for (;;) {
-    const words = ask(device, "serial", `JOURNAL ${next} 8`).split(" ");
+    const words = askKeyed(device, "serial", `JOURNAL ${next} 8`).split(" ");
     const records = words.slice(4).map((w) => fromHex(w)!);
     if (records.length === 0) break;
     const anchor = previous ?? fromHex(words[2])!;
@@ -37,7 +37,7 @@ describe("the journal ring", () => {
       device.advance(60_000);
       if (i === 50) device.reboot();
     }
-    const status = ask(device, "serial", "STATUS").split(" ");
+    const status = askKeyed(device, "serial", "STATUS").split(" ");
     const nextSeq = Number(status[7]);
     expect(nextSeq).toBeGreaterThan(140);
     const pulled = pullJournal(device, 0);
@@ -55,7 +55,7 @@ describe("the journal ring", () => {
     expect(middle.entries.map((e) => e.seq)).toEqual(Array.from({ length: 10 }, (_, i) => nextSeq - 10 + i));
     // Power loss keeps it.
     device.powerLoss();
-    expect(Number(ask(device, "serial", "STATUS").split(" ")[7])).toBeGreaterThan(nextSeq);
+    expect(Number(askKeyed(device, "serial", "STATUS").split(" ")[7])).toBeGreaterThan(nextSeq);
     expect(pullJournal(device, nextSeq - 3).ok).toBe(true);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { toHex } from "../../protocol/index.js";
-import { ask, bootBoard, KEY, provision, type Link } from "./firmwareHarness.js";
+import { ask, askKeyed, bootBoard, KEY, provision, type Link } from "./firmwareHarness.js";
 import { BOARD_NAMES } from "../../firmware/build/boardFacts.js";
 
 const KEY_HEX = toHex(KEY);
@@ -62,7 +62,7 @@ describe.each(BOARD_NAMES)("lockdown on %s", (board) => {
     provision(device, true);
     device.bleConnect();
     expect(device.consoleDevice()).toBe("LoopbackA");
-    expect(ask(device, "ble", "STATUS")).toMatch(/^OK STATUS 00c0ffee /);
+    expect(askKeyed(device, "ble", "STATUS")).toMatch(/^OK STATUS 00c0ffee /);
     device.bleDisconnect();
     device.bleConnect();
     expect(device.consoleDevice()).toBe("LoopbackA");

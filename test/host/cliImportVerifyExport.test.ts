@@ -18,7 +18,8 @@ function evv(args: string[], env: Record<string, string> = {}) {
   const result = spawnSync(process.execPath, [join(ROOT, "bin", "evv.js"), ...args], {
     cwd: ROOT,
     encoding: "utf8",
-    env: { ...process.env, EVV_PASSPHRASE: TEST_PASSPHRASE, ...env },
+    // The world's keystore: imports and verify seal their audit entries with it.
+    env: { ...process.env, EVV_PASSPHRASE: TEST_PASSPHRASE, ...(world ? { EVV_KEYSTORE: world.keystorePath } : {}), ...env },
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -1,6 +1,7 @@
 // Device clock history moves between verifiers (`evv export clock-history`, `evv import
 // clock-history`), so a verifier on another machine corrects drift from the same history and
 // decides every visit the same.
+import { sealAuditWith } from "../../host/storage/auditLog.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
@@ -16,7 +17,7 @@ import { clockObservation } from "../../host/domain/device.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const evv = (args: string[]) => {
-  const r = spawnSync(process.execPath, [join(ROOT, "bin", "evv.js"), ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, EVV_PASSPHRASE: TEST_PASSPHRASE } });
+  const r = spawnSync(process.execPath, [join(ROOT, "bin", "evv.js"), ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, EVV_PASSPHRASE: TEST_PASSPHRASE, EVV_KEYSTORE: world.keystorePath } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
 
@@ -49,6 +50,7 @@ describe("device clock history exchanged between two verifiers", () => {
     expect(first).toMatchObject([{ status: "verified", begin_ms: T, reasons: "[]" }]);
 
     const other = openDatabase(otherPath);
+    sealAuditWith(other, world.keystore.auditSealKey()); // the same HHS keystore seals the second verifier's log
     try {
       expect(decide(other)).toMatchObject([{ status: "verified-with-flags", begin_ms: T + fast }]); // without the history: a clock 5 minutes off
 

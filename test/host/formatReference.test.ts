@@ -16,11 +16,17 @@ import { reading } from "../../host/capture/reading.js";
 import { sandataSettings } from "../../host/export/sandataSettings.js";
 import { AUTHORIZATION_CSV_COLUMNS, CAREGIVER_CSV_COLUMNS, CLIENT_CSV_COLUMNS, STAY_CSV_COLUMNS } from "../../host/domain/csvRecords.js";
 import { IMPORT_KINDS } from "../../host/cli/commands/import.js";
+import { Keystore } from "../../host/keystore/keystore.js";
+import { CHEAP_SCRYPT, TEST_PASSPHRASE } from "./fixtures/visitWorld.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const DOC = readFileSync(join(ROOT, "docs", "formats.md"), "utf8");
+// A keystore of the test's own: every import's audit entry is sealed with it.
+const KEYSTORE = join(mkdtempSync(join(tmpdir(), "evv-formats-keys-")), "keys.json");
+Keystore.create(KEYSTORE, TEST_PASSPHRASE, CHEAP_SCRYPT);
 const evv = (args: string[]) => {
-  const r = spawnSync(process.execPath, [join(ROOT, "bin", "evv.js"), ...args], { cwd: ROOT, encoding: "utf8" });
+  const env = { ...process.env, EVV_PASSPHRASE: TEST_PASSPHRASE, EVV_KEYSTORE: KEYSTORE };
+  const r = spawnSync(process.execPath, [join(ROOT, "bin", "evv.js"), ...args], { cwd: ROOT, encoding: "utf8", env });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
 

@@ -82,7 +82,7 @@ describe("keystore", () => {
     const path = freshPath();
     Keystore.create(path, PASSPHRASE, CHEAP_SCRYPT);
     expect(() => Keystore.create(path, PASSPHRASE, CHEAP_SCRYPT)).toThrow(/already exists/);
-    expect(() => Keystore.create(join(dir, "other.json"), "short", CHEAP_SCRYPT)).toThrow(/at least 8/);
+    expect(() => Keystore.create(join(dir, "other.json"), "short", CHEAP_SCRYPT)).toThrow(/at least 15/);
   });
 
   it("takes the passphrase from --passphrase-file before EVV_PASSPHRASE, and says when both are missing", () => {

@@ -2,7 +2,7 @@
 // when; every entry is in the audit log; the verifier applies it and never shows the visit as
 // device-verified; the EVV usage score counts it.
 import { afterEach, describe, expect, it } from "vitest";
-import { VisitWorld } from "./fixtures/visitWorld.js";
+import { VisitWorld, TEST_PASSPHRASE } from "./fixtures/visitWorld.js";
 import { manualVisitEntry } from "../../host/domain/manualVisit.js";
 import { recordManualVisit } from "../../host/storage/manualVisits.js";
 import { InputFileError } from "../../host/domain/inputFile.js";
@@ -16,7 +16,9 @@ import { join } from "node:path";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const evv = (args: string[]) => {
-  const r = spawnSync(process.execPath, [join(ROOT, "bin", "evv.js"), ...args], { cwd: ROOT, encoding: "utf8" });
+  // The world's keystore: a manual entry's audit record is sealed with it.
+  const env = { ...process.env, EVV_PASSPHRASE: TEST_PASSPHRASE, EVV_KEYSTORE: world.keystorePath };
+  const r = spawnSync(process.execPath, [join(ROOT, "bin", "evv.js"), ...args], { cwd: ROOT, encoding: "utf8", env });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
 

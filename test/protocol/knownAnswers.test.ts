@@ -12,6 +12,7 @@ import {
   makeDisplayCode,
   sealJournalRecord,
   timeSyncMac,
+  keyedReadMac,
   verifyJournal,
 } from "../../protocol/index.js";
 import { hashFunctions, hex, unhex } from "./hashFunctions.js";
@@ -52,9 +53,12 @@ describe.each(hashFunctions)("known answers with %s", (_name, hash) => {
     }
   });
 
-  it("computes each time-sync MAC", () => {
+  it("computes each time-sync and keyed-read MAC", () => {
     for (const v of vectors.timeSyncs) {
       expect(hex(timeSyncMac(hash, keyOf(v.deviceId, v.keyVersion), v.deviceId, unhex(v.deviceNonce), v.newTime))).toBe(v.mac);
+    }
+    for (const v of vectors.keyedReads) {
+      expect(hex(keyedReadMac(hash, keyOf(v.deviceId, v.keyVersion), v.deviceId, unhex(v.deviceNonce), v.request))).toBe(v.mac);
     }
   });
 

@@ -138,12 +138,12 @@ describe("the device around the interpreter", () => {
   });
 
   it("carries a provisioned device's Storage into a new device, which then runs as the same fob", async () => {
-    const { bootBoard, provision, ask, builtBundle } = await import("../firmware/firmwareHarness.js");
+    const { bootBoard, provision, askKeyed, builtBundle } = await import("../firmware/firmwareHarness.js");
     const first = await bootBoard("pixljs");
     provision(first, true);
     const snapshot = first.storageSnapshot();
     const second = SimulatedDevice.create({ board: "pixljs", storage: snapshot, clock: { startUnixMs: first.worldNowMs() } });
-    expect(ask(second, "serial", "STATUS")).toMatch(/^OK STATUS 00c0ffee pixljs \d+ 08 100 \d+ 1 /);
+    expect(askKeyed(second, "serial", "STATUS")).toMatch(/^OK STATUS 00c0ffee pixljs \d+ 08 100 \d+ 1 /);
     expect(second.storage.read(".boot0")!.length).toBe(readFileSync(await builtBundle("pixljs")).length);
   });
 

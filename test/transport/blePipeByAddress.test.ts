@@ -6,6 +6,8 @@ import { journalAnswerLine, parseAnswer, syncRequestAnswerLine } from "../../hos
 import { HciExposure } from "../../simulator/transports/hciExposure.js";
 import { ROTATION_WAIT_ALLOWANCE_MS, startFob, type FobUnderTest } from "../e2e/fobUnderTest.js";
 import { nobleOnUart } from "./nobleOverPty.js";
+import { fromHex, keyedReadMac, toHex } from "../../protocol/index.js";
+import { nodeSha256 } from "../../host/crypto/nodeSha256.js";
 
 // startFob may wait for a quarter-hour boundary to pass (the fob's address rotation).
 vi.setConfig({ testTimeout: 60_000 + ROTATION_WAIT_ALLOWANCE_MS });
@@ -26,12 +28,14 @@ describe("Nordic UART pipe to a fob by its address (journal pull and time sync o
     const address = hci.addDevice(fob.device, { rssi: -50 });
     const link = new LineLink("ble", address, await openBlePipeByAddress(address.toUpperCase(), { noble: nobleOnUart(hci.hostPath) }));
     try {
-      const page = parseAnswer(journalAnswerLine, "JOURNAL", await link.request("JOURNAL 0 8", 4000));
-      expect(page.count).toBeGreaterThan(0);
-      expect(page.records).toHaveLength(page.count);
       const sync = parseAnswer(syncRequestAnswerLine, "SYNCREQ", await link.request("SYNCREQ", 4000));
       expect(sync.deviceId).toBe("00001234");
       expect(sync.nonce).toMatch(/^[0-9a-f]{16}$/);
+      // The fob is locked: its journal answers a key holder's request, keyed over that nonce.
+      const mac = toHex(keyedReadMac(nodeSha256, fob.key, 0x1234, fromHex(sync.nonce)!, "JOURNAL 0 8"));
+      const page = parseAnswer(journalAnswerLine, "JOURNAL", await link.request(`JOURNAL 0 8 ${mac}`, 4000));
+      expect(page.count).toBeGreaterThan(0);
+      expect(page.records).toHaveLength(page.count);
     } finally {
       await link.close();
     }

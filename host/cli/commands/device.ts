@@ -6,9 +6,10 @@ import { LinkError } from "../../transport/linkError.js";
 import { openVerifierStores, verifierStoreOptions, type VerifierStoreOptions } from "../verifierStores.js";
 import { checkDeviceLinkOptions, openDevicePipe, deviceLinkOptions, type DeviceLinkOptions } from "../devicePipe.js";
 import { ConsoleSession } from "../../provisioning/consoleSession.js";
-import { provisionDevice } from "../../provisioning/provisionDevice.js";
+import { provisionDevice, UnencryptedLinkError } from "../../provisioning/provisionDevice.js";
 import { BUILT_FIRMWARE_DIRECTORY, firmwareBoard, loadFirmwareBundle } from "../../provisioning/firmwareBundle.js";
 import { syncDeviceTime } from "../../provisioning/syncDeviceTime.js";
+import { readDeviceJournal } from "../../provisioning/deviceJournal.js";
 import { registrationLabel } from "../../provisioning/registrationLabel.js";
 import { deviceIdHex as deviceIdSchema, instant, locationId } from "../../domain/identifiers.js";
 import { parseDeviceIdHex } from "../../../protocol/index.js";
@@ -34,13 +35,14 @@ export function registerDeviceCommands(program: Command): void {
   const device = program.command("device").description("provision devices and keep the device registry (HHS)");
 
   withStores(withLink(device.command("provision")))
-    .description("upload the firmware, write the device key, set the clock, lock the device and register it; safe to run again after an interruption")
+    .description("upload the firmware (always, other boot code erased first), write the device key, set the clock, lock the device and register it; over --serial only (the key never crosses BLE); safe to run again after an interruption")
     .addOption(new Option("--board <board>", "board the bundle is built for").choices(firmwareBoard.options).makeOptionMandatory())
     .option("--firmware-dir <dir>", "where the built bundles are (default: this checkout's dist/firmware)", BUILT_FIRMWARE_DIRECTORY)
     .option("--device-id <hex8>", "device ID for a device that has none yet (default: next free)")
     .option("--json", "print the result as JSON")
     .action(async (opts: VerifierStoreOptions & DeviceLinkOptions & { board: string; firmwareDir: string; deviceId?: string; json?: boolean }) => {
       checkDeviceLinkOptions(opts);
+      if (opts.ble !== undefined) throw new CliError(new UnencryptedLinkError().message, EXIT_USAGE);
       const board = parseOrUsage(firmwareBoard, opts.board, "--board");
       const wantedId = opts.deviceId === undefined ? undefined : parseDeviceIdHex(parseOrUsage(deviceIdSchema, opts.deviceId.toLowerCase(), "--device-id"))!;
       const bundle = (() => {
@@ -54,6 +56,7 @@ export function registerDeviceCommands(program: Command): void {
       const session = new ConsoleSession(await openDevicePipe(opts));
       try {
         const result = await provisionDevice(session, {
+          link: "serial",
           bundle,
           keystore: stores.keystore!,
           registry: stores.registry,
@@ -98,6 +101,31 @@ export function registerDeviceCommands(program: Command): void {
       }
     });
 
+  withLink(withStores(device.command("journal")))
+    .description("read a device's journal (button presses, challenges, clock events) with keyed reads, each record verified with its key (needs the keystore)")
+    .argument("<deviceId>", "device ID, 8 hex digits")
+    .option("--from <seq>", "first record to read (default: the oldest still held)", "0")
+    .option("--json", "print the records as JSON")
+    .action(async (deviceId: string, opts: VerifierStoreOptions & DeviceLinkOptions & { from: string; json?: boolean }) => {
+      const id = parseOrUsage(deviceIdSchema, deviceId.toLowerCase(), "deviceId");
+      const fromSeq = parseOrUsage(z.coerce.number().int().min(0).max(0xffffffff), opts.from, "--from");
+      checkDeviceLinkOptions(opts);
+      const stores = openVerifierStores(opts, { needKeystore: true });
+      const session = new ConsoleSession(await openDevicePipe(opts));
+      try {
+        const journal = await readDeviceJournal(session, { deviceId: id, keystore: stores.keystore!, registry: stores.registry, fromSeq });
+        if (opts.json) printJson(journal);
+        else
+          for (const e of journal.entries)
+            print(`${String(e.seq).padStart(6)}  ${e.time === 0 ? "(clock not set)".padEnd(24) : new Date(e.time * 1000).toISOString().padEnd(24)}  ${e.eventName} ${e.arg}`);
+      } catch (error) {
+        asCliError(error);
+      } finally {
+        await session.close();
+        stores.close();
+      }
+    });
+
   withStores(device.command("assign"))
     .description("hang a device at a service location from a moment on (ends its previous assignment)")
     .argument("<deviceId>", "device ID, 8 hex digits")
@@ -112,7 +140,7 @@ export function registerDeviceCommands(program: Command): void {
         from: parseOrUsage(instant, opts.from ?? new Date().toISOString(), "--from"),
         to: opts.to === undefined ? undefined : parseOrUsage(instant, opts.to, "--to"),
       };
-      const stores = openVerifierStores(opts, { needKeystore: false });
+      const stores = openVerifierStores(opts, { needKeystore: true });
       try {
         stores.registry.assignDevice(assignment);
         if (opts.json) printJson(stores.registry.getDevice(assignment.deviceId));
@@ -172,7 +200,7 @@ export function registerDeviceCommands(program: Command): void {
     .action((deviceId: string, opts: VerifierStoreOptions & { at?: string; json?: boolean }) => {
       const id = parseOrUsage(deviceIdSchema, deviceId.toLowerCase(), "deviceId");
       const at = parseOrUsage(instant, opts.at ?? new Date().toISOString(), "--at");
-      const stores = openVerifierStores(opts, { needKeystore: false });
+      const stores = openVerifierStores(opts, { needKeystore: true });
       try {
         stores.registry.retireDevice(id, at);
         if (opts.json) printJson(stores.registry.getDevice(id));

@@ -81,9 +81,10 @@ export function registerExportCommands(program: Command): void {
       "\nSequenceIDs come from one counter kept in the database: they rise across exports and are never reused. Each file holds at most 5,000 records.\n" +
         "Exit codes: 0 written; 3 a record would break the format's rules (named; nothing written, nothing marked sent).",
     );
-  for (const option of verifierStoreOptions()) if (option.long === "--db") sandata.addOption(option);
-  sandata.action((opts: { db: string; outDir: string; settings?: string; all?: boolean; json?: boolean }) => {
-    const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false });
+  // The keystore: the export's audit entry is sealed with the key it derives (host/storage/auditLog.ts).
+  for (const option of verifierStoreOptions()) sandata.addOption(option);
+  sandata.action((opts: { db: string; keystore: string; passphraseFile?: string; outDir: string; settings?: string; all?: boolean; json?: boolean }) => {
+    const stores = openVerifierStores(opts, { needKeystore: true });
     try {
       let result;
       try {

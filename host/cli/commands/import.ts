@@ -1,7 +1,7 @@
 // `evv import <kind> <file>`: validates a whole file, then stores it in one transaction.
 // Nothing is written when any record is wrong; the error names the record and the field.
 // Every kind's fields and columns are in docs/formats.md, with example files in docs/examples/.
-import { Command, Option } from "commander";
+import { Command } from "commander";
 import { z } from "zod";
 import { CliError, EXIT_BAD_INPUT, EXIT_USAGE } from "../cliError.js";
 import { openVerifierStores, verifierStoreOptions } from "../verifierStores.js";
@@ -117,6 +117,7 @@ export const IMPORT_KINDS = Object.keys(KINDS);
 interface ImportOptions {
   db: string;
   keystore: string;
+  passphraseFile?: string;
   json?: boolean;
   replace?: boolean;
 }
@@ -146,8 +147,8 @@ export function registerImportCommand(program: Command): void {
       .option("--json", "print the result as JSON")
       .addHelpText("after", `\nFormat: ${FORMATS_DOC}#${name} (every field${kind.formats.includes("CSV") ? " and column" : ""}, with types and examples); example: docs/examples/.`);
     if (name === "stays") sub.option("--replace", "replace the stored stays of each client named in the file (the result lists whose)");
-    for (const option of verifierStoreOptions()) if (option.long === "--db") sub.addOption(option);
-    sub.addOption(new Option("--keystore <path>").hideHelp().default(""));
+    // The keystore: the import's audit entry is sealed with the key it derives (host/storage/auditLog.ts).
+    for (const option of verifierStoreOptions()) sub.addOption(option);
     sub.action((file: string, opts: ImportOptions) => runImportCommand(name, kind, file, opts));
   }
 }
@@ -157,7 +158,7 @@ function runImportCommand(name: string, kind: ImportKind, file: string, opts: Im
   try {
     // Validate the whole file before the database is even opened.
     const validated = kind.read(file, file.toLowerCase().endsWith(".csv"));
-    const stores = openVerifierStores({ db: opts.db, keystore: opts.keystore }, { needKeystore: false });
+    const stores = openVerifierStores(opts, { needKeystore: true });
     const progress = createProgress(!opts.json);
     try {
       result = kind.store(stores.db, file, validated.sha256, validated.records, opts, (done, total) => progress.update(done, total, `importing ${name}`));

@@ -16,7 +16,7 @@ function keystoreCommand(parent: Command, name: string, description: string): Co
     .command(name)
     .description(description)
     .option("--keystore <path>", "keystore file (env EVV_KEYSTORE)", process.env.EVV_KEYSTORE ?? DEFAULT_KEYSTORE)
-    .option("--passphrase-file <path>", "file holding the passphrase (else EVV_PASSPHRASE)")
+    .option("--passphrase-file <path>", "file holding the passphrase, mode 0600 (preferred; EVV_PASSPHRASE also works but is readable in /proc/<pid>/environ); a new one needs 15+ characters")
     .option("--json", "print the result as JSON");
 }
 

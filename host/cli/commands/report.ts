@@ -2,8 +2,10 @@
 import type { Command } from "commander";
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from "../cliError.js";
 import { openVerifierStores, verifierStoreOptions } from "../verifierStores.js";
-import { verifyAuditChain } from "../../storage/auditLog.js";
+import { AuditAppender, verifyAuditChain } from "../../storage/auditLog.js";
+import type { EvvDatabase } from "../../storage/database.js";
 import { checkVisitsAgainstAudit, type VisitsAuditCheck } from "../../report/visitsAgainstAudit.js";
+import { checkReadingsAgainstAudit, type ReadingsAuditCheck } from "../../report/readingsAgainstAudit.js";
 import { createProgress } from "../../report/progressBar.js";
 import { statusSummary, visitReport } from "../../report/visitReport.js";
 import { deviceReport } from "../../report/deviceReport.js";
@@ -32,7 +34,7 @@ export function registerReportCommands(program: Command): void {
   const report = program.command("report").description("reports on the last verification, the audit log and the device registry");
 
   withDb(report.command("summary").description("visits by status, reasons by code, providers flagged for audit")).action((opts: ReportOptions) => {
-    const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false });
+    const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false, readOnly: true });
     try {
       const summary = statusSummary(stores.db);
       write(opts, summary, summary.text);
@@ -49,7 +51,7 @@ export function registerReportCommands(program: Command): void {
         throw new CliError(`--status must be one of ${visitStatus.options.join(", ")}`, EXIT_USAGE);
       const limit = Number(opts.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new CliError("--limit must be a positive whole number", EXIT_USAGE);
-      const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false });
+      const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false, readOnly: true });
       try {
         const visits = visitReport(stores.db, opts.status as VisitStatus | undefined, limit);
         write(opts, visits.rows, visits.text);
@@ -58,34 +60,53 @@ export function registerReportCommands(program: Command): void {
       }
     });
 
-  withDb(
+  const audit = withDb(
     report
       .command("audit")
-      .description(`check the audit log's hash chain, and that the visits table says what the log says the last run decided (exit ${EXIT_FAILURE} when either fails)`),
-  ).action((opts: ReportOptions) => {
-    const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false });
+      .description(
+        `check the audit log (hash chain and the keystore's seals), that the readings table holds what the imports stored, and that the visits table says what the log says the last run decided (exit ${EXIT_FAILURE} when any fails); needs the keystore passphrase`,
+      ),
+  );
+  for (const option of verifierStoreOptions()) if (option.long !== "--db") audit.addOption(option);
+  audit.option(
+    "--seal-unsealed",
+    "first seal a log whose last entries carry no seal (written before sealing, or by a tool without the keystore): appends one sealed audit.adopted entry vouching for them; only after checking them, and only when the chain links",
+  );
+  audit.action((opts: ReportOptions & { keystore: string; passphraseFile?: string; sealUnsealed?: boolean }) => {
+    const stores = openVerifierStores(opts, { needKeystore: true, readOnly: !opts.sealUnsealed });
     try {
-      const check = verifyAuditChain(stores.db);
+      if (opts.sealUnsealed) process.stdout.write(sealUnsealed(stores.db, stores.auditKey!) + "\n");
+      const check = verifyAuditChain(stores.db, stores.auditKey!);
       const progress = createProgress(!opts.json);
       let visits: VisitsAuditCheck;
+      let readings: ReadingsAuditCheck;
       try {
+        readings = checkReadingsAgainstAudit(stores.db, (done, total) => progress.update(done, total, "readings against the log"));
         visits = checkVisitsAgainstAudit(stores.db, (done, total) => progress.update(done, total, "visits against the log"));
       } finally {
         progress.stop();
       }
-      const lines = [check.ok ? `audit log intact: ${check.rows} entries chained` : `audit log BROKEN at entry ${check.brokenAtSeq}: ${check.problem}`];
+      const lines = [
+        check.ok
+          ? `audit log intact: ${check.rows} entries chained, ${check.sealed} sealed with this keystore` + (check.head ? `; head ${check.head.seq} ${check.head.hash}` : "")
+          : `audit log BROKEN at entry ${check.brokenAtSeq}: ${check.problem}`,
+      ];
+      if (readings.ok)
+        lines.push(`readings table agrees with the imports: ${readings.matched} readings as imported` + (readings.unpinned ? ` (${readings.unpinned} from imports before per-reading digests, not checkable)` : ""));
+      else lines.push(`readings table DISAGREES with the imports:`, ...readings.problems.map((p) => `  ${p}`));
       if (visits.runId === null) lines.push("no verification run yet");
       else if (visits.ok) lines.push(`visits table agrees with the log: ${visits.visits} visits of run ${visits.runId}, each as its logged decision`);
       else lines.push(`visits table DISAGREES with the log for run ${visits.runId}:`, ...visits.problems.map((p) => `  ${p}`));
-      write(opts, { ok: check.ok && visits.ok, chain: check, visits }, lines.join("\n") + "\n");
-      if (!check.ok || !visits.ok) process.exitCode = EXIT_FAILURE;
+      const ok = check.ok && readings.ok && visits.ok;
+      write(opts, { ok, chain: check, readings, visits }, lines.join("\n") + "\n");
+      if (!ok) process.exitCode = EXIT_FAILURE;
     } finally {
       stores.close();
     }
   });
 
   withDb(report.command("usage").description("each provider's EVV usage score: the share of its visits proven by the device, not recorded or corrected by hand")).action((opts: ReportOptions) => {
-    const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false });
+    const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false, readOnly: true });
     try {
       const usage = evvUsageReport(stores.db);
       write(opts, usage.rows, usage.text);
@@ -95,7 +116,7 @@ export function registerReportCommands(program: Command): void {
   });
 
   withDb(report.command("devices").description("registered devices: key version, location, retirement, clock drift")).action((opts: ReportOptions) => {
-    const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false });
+    const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false, readOnly: true });
     try {
       const devices = deviceReport(stores.registry);
       write(opts, devices.rows, devices.text);
@@ -107,7 +128,7 @@ export function registerReportCommands(program: Command): void {
   withDb(report.command("timeline").description("an HTML page: each client's visits on a 24-hour timeline per local day, with presence and reasons"))
     .requiredOption("--out <file>", "the HTML file to write (atomically)")
     .action((opts: ReportOptions & { out: string }) => {
-      const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false });
+      const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false, readOnly: true });
       try {
         writeFileAtomic(opts.out, visitTimelineHtml(stores.db, new Date()), 0o644);
         process.stdout.write(`wrote the visit timeline to ${opts.out}\n`);
@@ -115,4 +136,14 @@ export function registerReportCommands(program: Command): void {
         stores.close();
       }
     });
+}
+
+/** `--seal-unsealed`: appends a sealed `audit.adopted` entry when the chain links and its last entry is not sealed. */
+function sealUnsealed(db: EvvDatabase, key: Uint8Array): string {
+  const sealed = verifyAuditChain(db, key);
+  if (sealed.ok) return "audit log: the last entry is sealed already; nothing to adopt";
+  const linked = verifyAuditChain(db);
+  if (!linked.ok || !sealed.head) throw new CliError(`audit log BROKEN at entry ${linked.brokenAtSeq ?? sealed.brokenAtSeq}: ${linked.problem ?? sealed.problem}; nothing sealed`, EXIT_FAILURE);
+  new AuditAppender(db).adoptUnsealed({ adoptedThroughSeq: sealed.head.seq, adoptedHead: sealed.head.hash, at: new Date().toISOString() });
+  return `audit log: entries up to ${sealed.head.seq} adopted and sealed (audit.adopted)`;
 }

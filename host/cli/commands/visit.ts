@@ -14,6 +14,8 @@ import type { EvvDatabase } from "../../storage/database.js";
 
 interface EntryOptions {
   db: string;
+  keystore: string;
+  passphraseFile?: string;
   provider: string;
   client: string;
   caregiver: string;
@@ -29,7 +31,8 @@ interface EntryOptions {
 const REASONS_HELP = manualReason.options.map((r) => `  ${r.padEnd(20)} ${MANUAL_REASON_SENTENCES[r]}`).join("\n");
 
 function withEntryOptions(command: Command, timesRequired: boolean): Command {
-  for (const option of verifierStoreOptions()) if (option.long === "--db") command.addOption(option);
+  // The keystore: the entry's audit record is sealed with the key it derives (host/storage/auditLog.ts).
+  for (const option of verifierStoreOptions()) command.addOption(option);
   const time = (name: string) => `${name}: ISO 8601 with an offset, or a local time (2026-12-10T08:00) at the client's service location`;
   return command
     .requiredOption("--provider <number>", "the QSP's provider number")
@@ -56,7 +59,7 @@ function instantOf(db: EvvDatabase, clientNdNumber: string, text: string | undef
 }
 
 function record(opts: EntryOptions, correctsVisit: string | undefined): void {
-  const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false });
+  const stores = openVerifierStores(opts, { needKeystore: true });
   try {
     const parsed = manualVisitEntry.safeParse({
       correctsVisit,
@@ -100,7 +103,7 @@ export function registerVisitCommands(program: Command): void {
   const list = visit.command("list").description("every manual entry: who, when, why").option("--json", "print as JSON");
   for (const option of verifierStoreOptions()) if (option.long === "--db") list.addOption(option);
   list.action((opts: { db: string; json?: boolean }) => {
-    const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false });
+    const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false, readOnly: true });
     try {
       const entries = manualEntries(stores.db);
       process.stdout.write(
