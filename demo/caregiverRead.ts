@@ -60,7 +60,6 @@ export async function takeReading(input: ReadInput): Promise<ReadOutcome> {
   } else {
     const result = await readOverBle({
       scanTimeoutMs: 15_000,
-      gatherMs: 500,
       answerTimeoutMs: 4000,
       connectTimeoutMs: 8000,
       device: currentBleAddress(fob),
