@@ -7,14 +7,15 @@ import { groupDisplayCode, makeDisplayCode } from "../../protocol/displayCode.js
 import { millisToNextStep, stepOf } from "../../protocol/timeStep.js";
 import { nfcUri } from "../../protocol/nfcForm.js";
 import { tagMemory } from "./nfcTag.js";
-import { JOURNAL_EVENT_BATTERY_LOW } from "../../protocol/journal.js";
+import { JOURNAL_EVENT_BATTERY_LOW, JOURNAL_EVENT_MOVED } from "../../protocol/journal.js";
 import { nrf } from "../espruino/espruinoGlobals.js";
 import type { FirmwareContext } from "./firmwareContext.js";
 import { clockTrusted, deviceUnixSeconds } from "./trustedClock.js";
-import { BATTERY_LOW_PERCENT, BATTERY_OK_PERCENT, batteryPercent, displayStatusDigit, frameStatus } from "./deviceStatus.js";
+import { BATTERY_LOW_PERCENT, BATTERY_OK_PERCENT, MOVE_EPISODE_GAP_TICKS, MOVED_HOLD_TICKS, batteryPercent, displayStatusDigit, frameStatus } from "./deviceStatus.js";
 import { isProvisioned } from "./provisionedConfig.js";
 import { journalEvent } from "./eventJournal.js";
 import { isAddressRotationStep, rotateAddress } from "./addressRotation.js";
+import { advertisingIntervalNow, countDownMoved, millisToNextRotation } from "./wakeSchedule.js";
 
 /** The frame of this step, for adverts (FRAME_KIND_ADVERT) or NFC (FRAME_KIND_NFC); null unprovisioned. */
 export function currentFrame(ctx: FirmwareContext, kind: number): Uint8Array | null {
@@ -51,12 +52,12 @@ function advertise(ctx: FirmwareContext): void {
   const frame = currentFrame(ctx, FRAME_KIND_ADVERT);
   if (frame === null) {
     // Unprovisioned: the board's name is advertised so a provisioning tool can find it.
-    nrf().setAdvertising({}, { showName: true, connectable: true, interval: ctx.board.advertisingIntervalMs });
+    nrf().setAdvertising({}, { showName: true, connectable: true, interval: advertisingIntervalNow(ctx) });
     return;
   }
   nrf().setAdvertising(
     {},
-    { manufacturer: FRAME_COMPANY_ID, manufacturerData: frame, showName: false, connectable: true, interval: ctx.board.advertisingIntervalMs },
+    { manufacturer: FRAME_COMPANY_ID, manufacturerData: frame, showName: false, connectable: true, interval: advertisingIntervalNow(ctx) },
   );
 }
 
@@ -99,23 +100,41 @@ export function refreshOutputs(ctx: FirmwareContext): void {
   serveNfc(ctx);
 }
 
-function rotate(ctx: FirmwareContext): void {
-  ctx.rotationTimer = undefined;
-  if (ctx.movedTicksLeft > 0) ctx.movedTicksLeft--;
-  checkBattery(ctx);
-  if (isAddressRotationStep(stepOf(deviceUnixSeconds()))) rotateAddress(ctx);
-  refreshOutputs(ctx);
-  ctx.rotationTimer = setTimeout(function () {
-    rotate(ctx);
-  }, millisToNextStep(Date.now()));
+/** Boards that sample motion (Puck.js) read the accelerometer once at a wake-up; a movement sets MOVED and is journaled. */
+export function checkMotion(ctx: FirmwareContext): void {
+  const check = ctx.board.checkMoved;
+  if (check !== null && check()) noteMovement(ctx);
 }
 
-/** Starts the rotation, or re-aligns it after the clock was set. */
+/** A movement: MOVED for MOVED_HOLD_TICKS minutes, journaled once per episode. */
+export function noteMovement(ctx: FirmwareContext): void {
+  const newEpisode = ctx.movedTicksLeft <= MOVED_HOLD_TICKS - MOVE_EPISODE_GAP_TICKS;
+  ctx.movedTicksLeft = MOVED_HOLD_TICKS;
+  if (newEpisode) journalEvent(ctx, JOURNAL_EVENT_MOVED, 0);
+}
+
+function rotate(ctx: FirmwareContext): void {
+  ctx.rotationTimer = undefined;
+  const step = stepOf(deviceUnixSeconds());
+  countDownMoved(ctx, step);
+  checkMotion(ctx);
+  checkBattery(ctx);
+  if (isAddressRotationStep(step)) rotateAddress(ctx);
+  refreshOutputs(ctx);
+  scheduleRotation(ctx);
+}
+
+function scheduleRotation(ctx: FirmwareContext): void {
+  const now = Date.now();
+  ctx.rotationTimer = setTimeout(function () {
+    rotate(ctx);
+  }, millisToNextRotation(ctx, stepOf(now / 1000), millisToNextStep(now)));
+}
+
+/** Starts the rotation, or re-aligns it after the clock was set or a read window opened or closed. */
 export function restartRotation(ctx: FirmwareContext): void {
   if (ctx.rotationTimer !== undefined) clearTimeout(ctx.rotationTimer);
   ctx.rotationTimer = undefined;
   refreshOutputs(ctx);
-  ctx.rotationTimer = setTimeout(function () {
-    rotate(ctx);
-  }, millisToNextStep(Date.now()));
+  scheduleRotation(ctx);
 }

@@ -1,6 +1,6 @@
 // The application: loads the provisioned state, takes the command links, starts rotating
 // codes, and wires the button and the motion sensor. Every board entry calls startFirmware.
-import { JOURNAL_EVENT_BOOT, JOURNAL_EVENT_BUTTON, JOURNAL_EVENT_CLOCK_LOST, JOURNAL_EVENT_MOVED } from "../../protocol/journal.js";
+import { JOURNAL_EVENT_BOOT, JOURNAL_EVENT_BUTTON, JOURNAL_EVENT_CLOCK_LOST } from "../../protocol/journal.js";
 import type { Board } from "../board/board.js";
 import { nrf, watchButton } from "../espruino/espruinoGlobals.js";
 import type { FirmwareContext } from "./firmwareContext.js";
@@ -8,18 +8,31 @@ import { isProvisioned, loadConfig } from "./provisionedConfig.js";
 import { clockTrusted, loadClockState } from "./trustedClock.js";
 import { openJournal } from "./journalRing.js";
 import { journalEvent } from "./eventJournal.js";
-import { checkBattery, refreshOutputs, restartRotation, serveNfc } from "./codeRotation.js";
+import { checkBattery, checkMotion, noteMovement, refreshOutputs, restartRotation, serveNfc } from "./codeRotation.js";
 import { attachCommandLinks } from "./commandLinks.js";
 import { nfcAnswer } from "./nfcTag.js";
 import { rotateAddress, rotateAddressIfPending } from "./addressRotation.js";
-import { MOVE_EPISODE_GAP_TICKS, MOVED_HOLD_TICKS } from "./deviceStatus.js";
+import { READ_WINDOW_MS } from "./wakeSchedule.js";
 
 /** How long one button press keeps NFC served (the NFC form and the NFC challenge). */
 export const NFC_SERVE_MS = 120000;
 
+/** A press opens (or extends) the read window: quick advertising and a fresh code every minute. */
+function openReadWindow(ctx: FirmwareContext): void {
+  if (ctx.readWindowTimer !== undefined) clearTimeout(ctx.readWindowTimer);
+  ctx.readWindowOpen = true;
+  ctx.readWindowTimer = setTimeout(function () {
+    ctx.readWindowTimer = undefined;
+    ctx.readWindowOpen = false;
+    restartRotation(ctx);
+  }, READ_WINDOW_MS);
+}
+
 function onButtonPress(ctx: FirmwareContext): void {
   journalEvent(ctx, JOURNAL_EVENT_BUTTON, 0);
   ctx.board.acknowledgePress();
+  checkMotion(ctx);
+  openReadWindow(ctx);
   if (ctx.board.hasNfc && isProvisioned(ctx.config)) {
     ctx.nfcServing = true;
     serveNfc(ctx);
@@ -32,15 +45,13 @@ function onButtonPress(ctx: FirmwareContext): void {
       if (stop !== undefined) stop();
     }, NFC_SERVE_MS);
   }
-  refreshOutputs(ctx);
+  restartRotation(ctx);
 }
 
 function onMoved(ctx: FirmwareContext): void {
-  const newEpisode = ctx.movedTicksLeft <= MOVED_HOLD_TICKS - MOVE_EPISODE_GAP_TICKS;
-  ctx.movedTicksLeft = MOVED_HOLD_TICKS;
-  if (!newEpisode) return;
-  journalEvent(ctx, JOURNAL_EVENT_MOVED, 0);
-  refreshOutputs(ctx);
+  const held = ctx.movedTicksLeft > 0;
+  noteMovement(ctx);
+  if (!held) refreshOutputs(ctx);
 }
 
 export function startFirmware(board: Board): void {
@@ -56,6 +67,9 @@ export function startFirmware(board: Board): void {
     nfcMemory: null,
     nfcTimer: undefined,
     rotationTimer: undefined,
+    readWindowOpen: false,
+    readWindowTimer: undefined,
+    lastRotationStep: -1,
     lastJournaledStep: {},
     consoleLink: null,
     bleConnected: nrf().getSecurityStatus().connected,
@@ -64,6 +78,8 @@ export function startFirmware(board: Board): void {
   nrf().setServices({}, { uart: true });
   nrf().on("connect", function () {
     ctx.bleConnected = true;
+    // A reader is here: a board that samples motion looks once, so the challenge carries MOVED.
+    checkMotion(ctx);
   });
   nrf().on("disconnect", function () {
     ctx.bleConnected = false;
@@ -87,5 +103,6 @@ export function startFirmware(board: Board): void {
       onMoved(ctx);
     });
   checkBattery(ctx);
+  checkMotion(ctx); // the lie at boot: the first check to compare with
   restartRotation(ctx);
 }

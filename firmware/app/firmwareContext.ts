@@ -20,6 +20,11 @@ export interface FirmwareContext {
   nfcMemory: Uint8Array | null;
   nfcTimer: ReturnType<typeof setTimeout> | undefined;
   rotationTimer: ReturnType<typeof setTimeout> | undefined;
+  /** True for READ_WINDOW_MS after a button press: quick advertising, rotation every minute (wakeSchedule.ts). */
+  readWindowOpen: boolean;
+  readWindowTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Step of the last rotation (-1 before the first): the MOVED hold counts down by the steps since. */
+  lastRotationStep: number;
   /** Step of the last record per rate-limited journal event (event number to step). */
   lastJournaledStep: Record<number, number>;
   /** Link the JavaScript console was handed to by PROV CONSOLE, or null. */

@@ -21,13 +21,19 @@ export interface Board {
   name: string;
   /** SHA-256 as this board has it: native where it exists, portable on Pixl.js. */
   hash: HashFunction;
-  /** Advertising interval, ms (firmware/README.md "Advertising interval"). */
+  /** Advertising interval outside a read window, ms (firmware/README.md "Battery and the wake schedule"). */
   advertisingIntervalMs: number;
+  /** Advertising interval during the read window a button press opens, ms. */
+  readAdvertisingIntervalMs: number;
+  /** True: the code is rotated every minute (the screen shows it); false: only in a read window, else every quarter-hour. */
+  rotatesEveryMinute: boolean;
   hasNfc: boolean;
   /** Draws the view; null on boards without a display. */
   show: ((view: ScreenView) => void) | null;
-  /** Calls back once per detected movement; null on boards without motion sensing. */
+  /** Calls back once per detected movement; null on boards without continuous motion sensing. */
   startMotionSensing: ((onMoved: () => void) => void) | null;
+  /** One reading at a wake-up: true when the board lies differently than at the last check; null without. */
+  checkMoved: (() => boolean) | null;
   /** Acknowledges a button press to the person who pressed it (LED blink or screen). */
   acknowledgePress(): void;
   batteryPercent(): number;

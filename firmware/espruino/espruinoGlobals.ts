@@ -76,6 +76,8 @@ export interface PuckAccelReading {
 }
 
 export interface EspruinoPuck {
+  /** One reading: the accelerometer is turned on, read once and turned off again. */
+  accel(): PuckAccelReading;
   accelOn(rateHz: number): void;
   on(event: "accel", handler: (reading: PuckAccelReading) => void): void;
 }

@@ -330,6 +330,9 @@ export class SimulatedDevice extends EventEmitter {
   /** Shakes the device: accelerometer readings with a jolt (Puck.js when accelOn, Bangle.js 2). */
   move(): void {
     if (this.facts.motion === "puck") {
+      // It comes to rest lying differently (knocked over, carried off and put down).
+      const lie = this.runtime.restingAccel;
+      this.runtime.restingAccel = lie.z === 8192 ? { x: 8192, y: 0, z: 0 } : { x: 0, y: 0, z: 8192 };
       if (this.runtime.accelRateHz <= 0) return;
       for (const z of [8192, 3000, 12000, 8192]) this.runTask(() => this.runtime.emit("Puck.accel", { acc: { x: 400, y: -300, z }, gyro: { x: 900, y: 40, z: -700 } }));
     } else if (this.facts.motion === "bangle") {

@@ -77,6 +77,10 @@ export class EspruinoRuntime {
   uartEnabled = true;
   security: Record<string, unknown> = {};
   accelRateHz = 0;
+  /** How the board lies (raw accelerometer units, 8192 = 1 g): what Puck.accel() reads; move() changes it. */
+  restingAccel = { x: 0, y: 0, z: 8192 };
+  /** Single readings taken with Puck.accel() (each powers the accelerometer up once). */
+  accelSingleReads = 0;
   readonly pins: Record<string, number> = {};
   /** Boot files refused by the dialect check, with the first problem. */
   readonly refusedBootFiles: string[] = [];
@@ -462,7 +466,10 @@ export class EspruinoRuntime {
       g.Puck = this.nativeObject({
         accelOn: (rate?: number) => void (self.accelRateHz = rate ?? 12.5),
         accelOff: () => void (self.accelRateHz = 0),
-        accel: () => ({ acc: { x: 0, y: 0, z: 8192 }, gyro: { x: 0, y: 0, z: 0 } }),
+        accel: () => {
+          self.accelSingleReads++;
+          return { acc: { ...self.restingAccel }, gyro: { x: 0, y: 0, z: 0 } };
+        },
         mag: () => ({ x: 0, y: 0, z: 0 }),
         on: (event: string, fn: unknown) => self.on("Puck." + event, fn),
         removeListener: (event: string, fn: unknown) => self.removeListener("Puck." + event, fn),
