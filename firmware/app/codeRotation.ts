@@ -15,7 +15,7 @@ import { BATTERY_LOW_PERCENT, BATTERY_OK_PERCENT, MOVE_EPISODE_GAP_TICKS, MOVED_
 import { isProvisioned } from "./provisionedConfig.js";
 import { journalEvent } from "./eventJournal.js";
 import { isAddressRotationStep, rotateAddress } from "./addressRotation.js";
-import { advertisingIntervalNow, countDownMoved, millisToNextRotation } from "./wakeSchedule.js";
+import { advertisingIntervalNow, countDownMoved, millisToNextRotation, radioShouldSleep } from "./wakeSchedule.js";
 
 /** The frame of this step, for adverts (FRAME_KIND_ADVERT) or NFC (FRAME_KIND_NFC); null unprovisioned. */
 export function currentFrame(ctx: FirmwareContext, kind: number): Uint8Array | null {
@@ -49,6 +49,18 @@ export function checkBattery(ctx: FirmwareContext): void {
 }
 
 function advertise(ctx: FirmwareContext): void {
+  if (radioShouldSleep(ctx, isProvisioned(ctx.config))) {
+    // Off air between read windows; never under a connected reader (it sleeps at the disconnect).
+    if (!ctx.radioAsleep && !ctx.bleConnected) {
+      ctx.radioAsleep = true;
+      nrf().sleep();
+    }
+    return;
+  }
+  if (ctx.radioAsleep) {
+    ctx.radioAsleep = false;
+    nrf().wake();
+  }
   const frame = currentFrame(ctx, FRAME_KIND_ADVERT);
   if (frame === null) {
     // Unprovisioned: the board's name is advertised so a provisioning tool can find it.
@@ -93,7 +105,7 @@ export function serveNfc(ctx: FirmwareContext): void {
   if (starting) start();
 }
 
-/** Re-publishes everything that depends on the step or the status. */
+/** Re-publishes everything that depends on the step or the status (the advert only while on air). */
 export function refreshOutputs(ctx: FirmwareContext): void {
   advertise(ctx);
   drawScreen(ctx);

@@ -12,7 +12,7 @@ import { checkBattery, checkMotion, noteMovement, refreshOutputs, restartRotatio
 import { attachCommandLinks } from "./commandLinks.js";
 import { nfcAnswer } from "./nfcTag.js";
 import { rotateAddress, rotateAddressIfPending } from "./addressRotation.js";
-import { READ_WINDOW_MS } from "./wakeSchedule.js";
+import { READ_WINDOW_MS, radioShouldSleep } from "./wakeSchedule.js";
 
 /** How long one button press keeps NFC served (the NFC form and the NFC challenge). */
 export const NFC_SERVE_MS = 120000;
@@ -69,6 +69,7 @@ export function startFirmware(board: Board): void {
     rotationTimer: undefined,
     readWindowOpen: false,
     readWindowTimer: undefined,
+    radioAsleep: false,
     lastRotationStep: -1,
     lastJournaledStep: {},
     consoleLink: null,
@@ -84,6 +85,8 @@ export function startFirmware(board: Board): void {
   nrf().on("disconnect", function () {
     ctx.bleConnected = false;
     rotateAddressIfPending(ctx);
+    // A read window that closed during the connection puts the radio to sleep now.
+    if (radioShouldSleep(ctx, isProvisioned(ctx.config))) refreshOutputs(ctx);
   });
   rotateAddress(ctx);
   attachCommandLinks(ctx);

@@ -23,6 +23,8 @@ export interface FirmwareContext {
   /** True for READ_WINDOW_MS after a button press: quick advertising, rotation every minute (wakeSchedule.ts). */
   readWindowOpen: boolean;
   readWindowTimer: ReturnType<typeof setTimeout> | undefined;
+  /** True while the firmware has the radio asleep (NRF.sleep): a provisioned board that advertises only in read windows. */
+  radioAsleep: boolean;
   /** Step of the last rotation (-1 before the first): the MOVED hold counts down by the steps since. */
   lastRotationStep: number;
   /** Step of the last record per rate-limited journal event (event number to step). */

@@ -1,8 +1,8 @@
-// When the fob wakes (firmware/README.md "Battery and the wake schedule"). A board without a
-// display (Puck.js) wakes at every quarter-hour (address rotation, a fresh frame, battery and
-// motion checks) and otherwise sleeps, advertising slowly; a button press opens a read window
-// of READ_WINDOW_MS: quick advertising, the code rotated every minute. Display boards rotate
-// every minute, since the screen shows the code.
+// When the fob wakes and when it is on air (firmware/README.md "Battery and the wake schedule").
+// A provisioned Puck.js keeps its radio asleep (no advertising) and wakes at every quarter-hour
+// (address rotation, battery and motion checks, no HMAC); a button press opens a read window of
+// READ_WINDOW_MS: advertising every readAdvertisingIntervalMs, the code rotated every minute.
+// Display boards advertise all the time and rotate every minute, since the screen shows the code.
 import { ADDRESS_ROTATION_STEPS } from "./addressRotation.js";
 import type { FirmwareContext } from "./firmwareContext.js";
 
@@ -12,6 +12,11 @@ export const READ_WINDOW_MS = 120000;
 /** The advertising interval now: quick during a read window, else the board's idle interval. */
 export function advertisingIntervalNow(ctx: FirmwareContext): number {
   return ctx.readWindowOpen ? ctx.board.readAdvertisingIntervalMs : ctx.board.advertisingIntervalMs;
+}
+
+/** True when the radio should be asleep now: a provisioned board that advertises only in read windows, outside one. */
+export function radioShouldSleep(ctx: FirmwareContext, provisioned: boolean): boolean {
+  return provisioned && !ctx.board.advertisesWhenIdle && !ctx.readWindowOpen;
 }
 
 /** ms until the next rotation: the next minute, or on boards that sleep between reads the next quarter-hour. */

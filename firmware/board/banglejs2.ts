@@ -14,6 +14,7 @@ export function banglejs2Board(): Board {
     advertisingIntervalMs: 1000,
     readAdvertisingIntervalMs: 1000,
     rotatesEveryMinute: true,
+    advertisesWhenIdle: true,
     hasNfc: false,
     show: function (view: ScreenView): void {
       bangle().setLCDTimeout(0);

@@ -27,6 +27,8 @@ export interface Board {
   readAdvertisingIntervalMs: number;
   /** True: the code is rotated every minute (the screen shows it); false: only in a read window, else every quarter-hour. */
   rotatesEveryMinute: boolean;
+  /** False: once provisioned the radio sleeps (no advertising) outside read windows. */
+  advertisesWhenIdle: boolean;
   hasNfc: boolean;
   /** Draws the view; null on boards without a display. */
   show: ((view: ScreenView) => void) | null;

@@ -11,6 +11,7 @@ export function pixljsBoard(): Board {
     advertisingIntervalMs: 2000,
     readAdvertisingIntervalMs: 2000,
     rotatesEveryMinute: true,
+    advertisesWhenIdle: true,
     hasNfc: true,
     show: function (view: ScreenView): void {
       drawScreen(screen(), view, { digitScale: 2, groupsPerLine: 2 });

@@ -17,9 +17,10 @@ export function puckjsBoard(): Board {
   return {
     name: "puckjs",
     hash: nativeSha256(),
-    advertisingIntervalMs: 10000,
+    advertisingIntervalMs: 2000,
     readAdvertisingIntervalMs: 500,
     rotatesEveryMinute: false,
+    advertisesWhenIdle: false,
     hasNfc: true,
     show: null,
     startMotionSensing: null,

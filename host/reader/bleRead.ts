@@ -98,7 +98,7 @@ function notHeard(collector: SightingCollector, options: BleReadOptions): LinkEr
     ? `no advertisement from ${options.device} within ${options.scanTimeoutMs} ms` +
       (others.length ? ` (heard only ${others.join(", ")})` : "") +
       `: ${ADDRESS_CHANGED_HINT}; run again without --device`
-    : `no fob advertisement heard within ${options.scanTimeoutMs} ms: is the fob within a few metres and advertising?`;
+    : `no fob advertisement heard within ${options.scanTimeoutMs} ms: press the fob's button (a Puck.js is on air for 2 minutes after a press) and read again within a few metres`;
   return new LinkError("not-found", message);
 }
 

@@ -72,6 +72,7 @@ describe("evv read over BLE (noble over the emulated HCI controller's pseudo-ter
   it.each(["puckjs", "pixljs", "banglejs2"] as const)("logs a challenged check-in from a %s fob whose answer and frame verify with its key", async (board) => {
     const f = await fob(0x00c0ffee, board);
     const hci = await hciWith({ fob: f, rssi: -52 });
+    f.device.pressButton(); // the caregiver presses the fob's button, then reads (Puck.js is on air only then)
     const run = await runEvv(["read", "--ble", "--check-in", ...visit, "--log", log], { BLUETOOTH_HCI_SOCKET_UART_PORT: hci.hostPath });
     expect(run.stderr).not.toContain("evv:");
     expect(run.code).toBe(0);
@@ -84,10 +85,23 @@ describe("evv read over BLE (noble over the emulated HCI controller's pseudo-ter
     expect(r.rssi).toBeLessThan(-40);
   });
 
-  it("with two fobs in range reads the first heard at once, or the nearer one when both were heard, and says why", async () => {
+  it("with a neighbour's fob in range reads the fob whose button was pressed (the other is off air)", async () => {
     const near = await fob(0x0000aaaa);
     const far = await fob(0x0000bbbb);
     const hci = await hciWith({ fob: far, rssi: -82 }, { fob: near, rssi: -47 });
+    near.device.pressButton();
+    const run = await runEvv(["read", "--ble", "--check-in", ...visit, "--log", log], { BLUETOOTH_HCI_SOCKET_UART_PORT: hci.hostPath });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("the only fob in range");
+    expect(logged()[0].challenge!.deviceId).toBe("0000aaaa");
+  });
+
+  it("with two pressed fobs in range reads the first heard at once, or the nearer one when both were heard, and says why", async () => {
+    const near = await fob(0x0000aaaa);
+    const far = await fob(0x0000bbbb);
+    const hci = await hciWith({ fob: far, rssi: -82 }, { fob: near, rssi: -47 });
+    near.device.pressButton();
+    far.device.pressButton();
     const run = await runEvv(["read", "--ble", "--check-in", ...visit, "--log", log], { BLUETOOTH_HCI_SOCKET_UART_PORT: hci.hostPath });
     expect(run.code).toBe(0);
     // Which fob is heard first is chance; once both were heard before the answer, the nearer one is read.
@@ -106,6 +120,8 @@ describe("evv read over BLE (noble over the emulated HCI controller's pseudo-ter
     const near = await fob(0x0000aaaa);
     const far = await fob(0x0000bbbb);
     const hci = await hciWith({ fob: far, rssi: -82 }, { fob: near, rssi: -47 });
+    near.device.pressButton();
+    far.device.pressButton();
     const run = await runEvv(["read", "--ble", "--device", addressOf(far), "--check-out", "--tasks", "bathing, meal preparation", ...visit, "--log", log, "--json"], {
       BLUETOOTH_HCI_SOCKET_UART_PORT: hci.hostPath,
     });
@@ -120,6 +136,7 @@ describe("evv read over BLE (noble over the emulated HCI controller's pseudo-ter
   it("exits 4 and logs nothing when the BLE link drops mid-read", async () => {
     const f = await fob(1);
     const hci = await hciWith({ fob: f, rssi: -50 });
+    f.device.pressButton();
     hci.injectFault({ kind: "drop", onCommand: "CHAL" });
     const run = await runEvv(["read", "--ble", "--check-in", ...visit, "--log", log], { BLUETOOTH_HCI_SOCKET_UART_PORT: hci.hostPath });
     expect(run.code).toBe(4);
@@ -212,6 +229,7 @@ describe("evv read at a fob that lost power", () => {
     const f = await fob(0x0000c10c);
     f.device.powerLoss();
     const hci = await hciWith({ fob: f, rssi: -50 });
+    f.device.pressButton();
     const run = await runEvv(["read", "--ble", "--check-in", ...visit, "--log", log], { BLUETOOTH_HCI_SOCKET_UART_PORT: hci.hostPath });
     expect(run.code).toBe(4);
     expect(run.stderr).toContain("clock is not set");
