@@ -8,6 +8,7 @@ describe("SimulatedDevice as the transports see it", () => {
   it("is a TransportDevice: adverts, BLE UART in 20-byte writes and notifications, serial, events on and off", async () => {
     const simulated = await bootBoard("puckjs");
     provision(simulated, true);
+    simulated.pressButton(); // a provisioned Puck.js is on air only in the read window a press opens
     const device: TransportDevice = simulated;
     const ad = device.advertising()!;
     expect(ad.manufacturerId).toBe(FRAME_COMPANY_ID);
