@@ -63,4 +63,8 @@ export default async function powerBench(): Promise<void> {
   console.log(`Puck.js v2 on a ${POWER_FIGURES.batteryMah} mAh CR2032, one simulated day: 8 visits, 16 reads after a button press (14 BLE, 2 NFC), the built firmware`);
   for (const line of lines) console.log(`  ${line.what.padEnd(30)} ${line.ua.toFixed(2).padStart(6)} uA   ${line.detail}`);
   console.log(`  ${"average".padEnd(30)} ${totalUa.toFixed(2).padStart(6)} uA   battery life ${years.toFixed(1)} years   reference: ${GOAL_YEARS} years needs at most ${goalUa.toFixed(2)} uA`);
+  // The least certain figure is the interpreter's speed on the nRF52832 (scaled from a Linux build).
+  const slower = powerBudget(counts, { ...POWER_FIGURES, wakeMs: POWER_FIGURES.wakeMs * 2, hmacMs: POWER_FIGURES.hmacMs * 2 });
+  const faster = powerBudget(counts, { ...POWER_FIGURES, wakeMs: POWER_FIGURES.wakeMs / 2, hmacMs: POWER_FIGURES.hmacMs / 2 });
+  console.log(`  sensitivity: JavaScript twice as slow ${slower.totalUa.toFixed(2)} uA, ${slower.years.toFixed(1)} years; twice as fast ${faster.totalUa.toFixed(2)} uA, ${faster.years.toFixed(1)} years`);
 }

@@ -43,7 +43,7 @@ export const POWER_FIGURES = {
   nfcSenseUa: 0.5,
   /** One reader frame while a phone's field is present, uC: nRF52832 PS NFCT ACTIVATED state, ~0.5 mA, for 5 ms. */
   nfcFrameUc: 0.5 * 5,
-} as const;
+};
 
 export interface PowerLine {
   what: string;

@@ -94,15 +94,30 @@ function drawScreen(ctx: FirmwareContext): void {
   });
 }
 
-/** While NFC is served, puts the NFC form of the current step into the emulated tag (starting it). */
+/**
+ * While NFC is served, starts the emulated tag and marks its NFC form stale: the form is
+ * computed on demand when a phone reads it (nfcFormNow), not at every rotation.
+ */
 export function serveNfc(ctx: FirmwareContext): void {
   const start = nrf().nfcStart;
   if (!ctx.board.hasNfc || start === undefined || !ctx.nfcServing) return;
-  const frame = currentFrame(ctx, FRAME_KIND_NFC);
-  if (frame === null) return;
-  const starting = ctx.nfcMemory === null;
-  ctx.nfcMemory = tagMemory(nfcUri(frame));
-  if (starting) start();
+  ctx.nfcFormStep = -1;
+  if (ctx.nfcStarted) return;
+  ctx.nfcStarted = true;
+  start();
+}
+
+/** The tag memory with the NFC form of the current step and status, computed when stale; null when not served. */
+export function nfcFormNow(ctx: FirmwareContext): Uint8Array | null {
+  if (!ctx.nfcServing) return null;
+  const step = stepOf(deviceUnixSeconds());
+  if (ctx.nfcMemory === null || ctx.nfcFormStep !== step) {
+    const frame = currentFrame(ctx, FRAME_KIND_NFC);
+    if (frame === null) return null;
+    ctx.nfcMemory = tagMemory(nfcUri(frame));
+    ctx.nfcFormStep = step;
+  }
+  return ctx.nfcMemory;
 }
 
 /** Re-publishes everything that depends on the step or the status (the advert only while on air). */

@@ -8,9 +8,9 @@ import { isProvisioned, loadConfig } from "./provisionedConfig.js";
 import { clockTrusted, loadClockState } from "./trustedClock.js";
 import { openJournal } from "./journalRing.js";
 import { journalEvent } from "./eventJournal.js";
-import { checkBattery, checkMotion, noteMovement, refreshOutputs, restartRotation, serveNfc } from "./codeRotation.js";
+import { checkBattery, checkMotion, nfcFormNow, noteMovement, refreshOutputs, restartRotation, serveNfc } from "./codeRotation.js";
 import { attachCommandLinks } from "./commandLinks.js";
-import { nfcAnswer } from "./nfcTag.js";
+import { nfcAnswer, T2T_READ } from "./nfcTag.js";
 import { rotateAddress, rotateAddressIfPending } from "./addressRotation.js";
 import { READ_WINDOW_MS, radioShouldSleep } from "./wakeSchedule.js";
 
@@ -41,6 +41,7 @@ function onButtonPress(ctx: FirmwareContext): void {
       ctx.nfcTimer = undefined;
       ctx.nfcServing = false;
       ctx.nfcMemory = null;
+      ctx.nfcStarted = false;
       const stop = nrf().nfcStop;
       if (stop !== undefined) stop();
     }, NFC_SERVE_MS);
@@ -65,6 +66,8 @@ export function startFirmware(board: Board): void {
     pendingSyncNonce: null,
     nfcServing: false,
     nfcMemory: null,
+    nfcFormStep: -1,
+    nfcStarted: false,
     nfcTimer: undefined,
     rotationTimer: undefined,
     readWindowOpen: false,
@@ -95,7 +98,9 @@ export function startFirmware(board: Board): void {
   if (board.hasNfc)
     nrf().on("NFCrx", function (frame: ArrayBuffer) {
       const send = nrf().nfcSend;
-      if (send !== undefined) send(nfcAnswer(ctx, ctx.nfcMemory, new Uint8Array(frame)));
+      const bytes = new Uint8Array(frame);
+      // The NFC form is computed only when a phone reads it.
+      if (send !== undefined) send(nfcAnswer(ctx, bytes[0] === T2T_READ ? nfcFormNow(ctx) : ctx.nfcMemory, bytes));
     });
   watchButton(function () {
     onButtonPress(ctx);

@@ -18,6 +18,10 @@ export interface FirmwareContext {
   nfcServing: boolean;
   /** The emulated tag's memory while NFC is served (the NFC form of the current step), else null. */
   nfcMemory: Uint8Array | null;
+  /** Step of the NFC form in nfcMemory (-1: stale, recomputed at the next READ). */
+  nfcFormStep: number;
+  /** True while the raw NFC link is started (NRF.nfcStart). */
+  nfcStarted: boolean;
   nfcTimer: ReturnType<typeof setTimeout> | undefined;
   rotationTimer: ReturnType<typeof setTimeout> | undefined;
   /** True for READ_WINDOW_MS after a button press: quick advertising, rotation every minute (wakeSchedule.ts). */
