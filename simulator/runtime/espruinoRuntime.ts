@@ -293,6 +293,8 @@ export class EspruinoRuntime {
 
     const print = (...args: unknown[]) => self.writeConsole(args.map((a) => (typeof a === "string" ? a : self.repl.format(a))).join(" ") + "\r\n");
     g.print = print;
+    // echo(0): no echo, results or prompt on the console until echo(1) (uploaders use it).
+    g.echo = (on: unknown) => self.repl.setEcho(Boolean(on));
     g.console = this.nativeObject({ log: print, info: print, warn: print, error: print, debug: print });
 
     g.setTimeout = (fn: unknown, ms?: number, ...args: unknown[]) => {
@@ -528,7 +530,7 @@ export class EspruinoRuntime {
     g.clearWatch = (id?: unknown) => {
       self.watches = id === undefined ? [] : self.watches.filter((w) => w.id !== id);
     };
-    for (const name of ["print", "atob", "btoa", "setTimeout", "setInterval", "clearTimeout", "clearInterval", "changeInterval", "getTime", "setTime", "require", "load", "reset", "digitalWrite", "digitalRead", "setWatch", "clearWatch"])
+    for (const name of ["print", "echo", "atob", "btoa", "setTimeout", "setInterval", "clearTimeout", "clearInterval", "changeInterval", "getTime", "setTime", "require", "load", "reset", "digitalWrite", "digitalRead", "setWatch", "clearWatch"])
       this.native.add(g[name] as object);
   }
 
