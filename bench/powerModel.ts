@@ -11,14 +11,14 @@ export const POWER_FIGURES = {
   sleepUa: 3,
   /**
    * One connectable advertising event on 3 channels with a full 31-byte packet, uC: nRF52832
-   * Product Specification v1.4 radio currents with the DC/DC on at 3 V (TX 0 dBm 5.3 mA, RX
-   * 1 Mbps 5.4 mA), per channel 376 us on air (47 bytes at 1 Mbps) + 140 us ramp-up in TX, and
-   * 250 us listening for a scan or connect request: 3 x (0.516 ms x 5.3 mA + 0.25 ms x 5.4 mA).
-   * Cross-check: Espruino's Puck.js page, "Advertising, 375ms 0dBm (default mode) - 20uA" is
-   * (20 - 3) uA x 0.375 s = 6.4 uC for its shorter default packet; DESIGN.md's "every 2 s < 10 uA"
-   * allows up to 14 uC. The larger radio figure is used.
+   * Product Specification v1.1, "Current consumption: Radio" (VDD 3 V, DC/DC, HFXO): TX 0 dBm
+   * 7.1 mA, RX 6.5 mA at 1 Mb/s; per channel 376 us on air (47 bytes at 1 Mb/s) + 140 us TX
+   * ramp-up, then 250 us listening for a scan or connect request:
+   * 3 x (0.516 ms x 7.1 mA + 0.25 ms x 6.5 mA). Cross-check: Espruino's Puck.js page,
+   * "Advertising, 375ms 0dBm (default mode) - 20uA", is (20 - 3) uA x 0.375 s = 6.4 uC for its
+   * shorter default packet; DESIGN.md's "every 2 s < 10 uA" allows up to 14 uC. The largest is used.
    */
-  advertEventUc: 3 * (0.516 * 5.3 + 0.25 * 5.4),
+  advertEventUc: 3 * (0.516 * 7.1 + 0.25 * 6.5),
   /** Connected to a central at Espruino's default interval, uA: Puck.js page, "Connected via BLE - 200uA". */
   connectedUa: 200,
   /** CPU running JavaScript, mA: Puck.js page, "100% CPU usage running JavaScript - 4000uA" (nRF52832 PS: 3.7 mA from flash, DC/DC). */
@@ -39,10 +39,14 @@ export const POWER_FIGURES = {
   accelOnUa: { "1.6": 40, "12.5": 350 } as Record<string, number>,
   /** One Puck.accel() reading, uC: the accelerometer on at 12.5 Hz (350 uA) for one 80 ms sample period. */
   accelReadUc: 350 * 0.08,
-  /** NFC started, listening for a field, uA: nRF52832 PS, NFCT current in SENSE state (0.1 uA, rounded up to 0.5). */
+  /** NFC started, no field, uA: field sensing (NFCT SENSE) is specified well under 1 uA; 0.5 uA is assumed. */
   nfcSenseUa: 0.5,
-  /** One reader frame while a phone's field is present, uC: nRF52832 PS NFCT ACTIVATED state, ~0.5 mA, for 5 ms. */
-  nfcFrameUc: 0.5 * 5,
+  /**
+   * One reader frame while a phone's field is present, uC: 1.8 mA (Nordic DevZone, "Current draw
+   * when NFCT is active": NFCT in a field with the HFXO running, measured by Nordic at 3 V, DC/DC)
+   * for 20 ms, the frame and its answer with the interpreter's handler.
+   */
+  nfcFrameUc: 1.8 * 20,
 };
 
 export interface PowerLine {

@@ -4,7 +4,7 @@
 // tick, so timer error never accumulates (no setInterval).
 import { encodeFrame, FRAME_COMPANY_ID, FRAME_KIND_ADVERT, FRAME_KIND_NFC } from "../../protocol/frame.js";
 import { groupDisplayCode, makeDisplayCode } from "../../protocol/displayCode.js";
-import { millisToNextStep, stepOf } from "../../protocol/timeStep.js";
+import { stepOf } from "../../protocol/timeStep.js";
 import { nfcUri } from "../../protocol/nfcForm.js";
 import { tagMemory } from "./nfcTag.js";
 import { JOURNAL_EVENT_BATTERY_LOW, JOURNAL_EVENT_MOVED } from "../../protocol/journal.js";
@@ -15,7 +15,7 @@ import { BATTERY_LOW_PERCENT, BATTERY_OK_PERCENT, MOVE_EPISODE_GAP_TICKS, MOVED_
 import { isProvisioned } from "./provisionedConfig.js";
 import { journalEvent } from "./eventJournal.js";
 import { isAddressRotationStep, rotateAddress } from "./addressRotation.js";
-import { advertisingIntervalNow, countDownMoved, millisToNextRotation, radioShouldSleep } from "./wakeSchedule.js";
+import { millisToNextRotation, radioShouldSleep } from "./wakeSchedule.js";
 
 /** The frame of this step, for adverts (FRAME_KIND_ADVERT) or NFC (FRAME_KIND_NFC); null unprovisioned. */
 export function currentFrame(ctx: FirmwareContext, kind: number): Uint8Array | null {
@@ -61,15 +61,17 @@ function advertise(ctx: FirmwareContext): void {
     ctx.radioAsleep = false;
     nrf().wake();
   }
+  const windowInterval = ctx.board.readWindowIntervalMs;
+  const interval = ctx.readWindowOpen && windowInterval !== undefined ? windowInterval : ctx.board.advertisingIntervalMs;
   const frame = currentFrame(ctx, FRAME_KIND_ADVERT);
   if (frame === null) {
     // Unprovisioned: the board's name is advertised so a provisioning tool can find it.
-    nrf().setAdvertising({}, { showName: true, connectable: true, interval: advertisingIntervalNow(ctx) });
+    nrf().setAdvertising({}, { showName: true, connectable: true, interval: interval });
     return;
   }
   nrf().setAdvertising(
     {},
-    { manufacturer: FRAME_COMPANY_ID, manufacturerData: frame, showName: false, connectable: true, interval: advertisingIntervalNow(ctx) },
+    { manufacturer: FRAME_COMPANY_ID, manufacturerData: frame, showName: false, connectable: true, interval: interval },
   );
 }
 
@@ -94,6 +96,9 @@ function drawScreen(ctx: FirmwareContext): void {
   });
 }
 
+/** nfcFormStep while the raw NFC link is not started. */
+export const NFC_NOT_STARTED = -2;
+
 /**
  * While NFC is served, starts the emulated tag and marks its NFC form stale: the form is
  * computed on demand when a phone reads it (nfcFormNow), not at every rotation.
@@ -101,10 +106,9 @@ function drawScreen(ctx: FirmwareContext): void {
 export function serveNfc(ctx: FirmwareContext): void {
   const start = nrf().nfcStart;
   if (!ctx.board.hasNfc || start === undefined || !ctx.nfcServing) return;
+  const started = ctx.nfcFormStep !== NFC_NOT_STARTED;
   ctx.nfcFormStep = -1;
-  if (ctx.nfcStarted) return;
-  ctx.nfcStarted = true;
-  start();
+  if (!started) start();
 }
 
 /** The tag memory with the NFC form of the current step and status, computed when stale; null when not served. */
@@ -130,7 +134,7 @@ export function refreshOutputs(ctx: FirmwareContext): void {
 /** Boards that sample motion (Puck.js) read the accelerometer once at a wake-up; a movement sets MOVED and is journaled. */
 export function checkMotion(ctx: FirmwareContext): void {
   const check = ctx.board.checkMoved;
-  if (check !== null && check()) noteMovement(ctx);
+  if (check !== undefined && check()) noteMovement(ctx);
 }
 
 /** A movement: MOVED for MOVED_HOLD_TICKS minutes, journaled once per episode. */
@@ -143,7 +147,10 @@ export function noteMovement(ctx: FirmwareContext): void {
 function rotate(ctx: FirmwareContext): void {
   ctx.rotationTimer = undefined;
   const step = stepOf(deviceUnixSeconds());
-  countDownMoved(ctx, step);
+  // The MOVED hold counts down by the steps since the last rotation (they may be a quarter-hour apart).
+  const elapsed = ctx.lastRotationStep < 0 ? 1 : step - ctx.lastRotationStep;
+  ctx.lastRotationStep = step;
+  if (elapsed > 0) ctx.movedTicksLeft = ctx.movedTicksLeft > elapsed ? ctx.movedTicksLeft - elapsed : 0;
   checkMotion(ctx);
   checkBattery(ctx);
   if (isAddressRotationStep(step)) rotateAddress(ctx);
@@ -155,7 +162,7 @@ function scheduleRotation(ctx: FirmwareContext): void {
   const now = Date.now();
   ctx.rotationTimer = setTimeout(function () {
     rotate(ctx);
-  }, millisToNextRotation(ctx, stepOf(now / 1000), millisToNextStep(now)));
+  }, millisToNextRotation(ctx, now));
 }
 
 /** Starts the rotation, or re-aligns it after the clock was set or a read window opened or closed. */

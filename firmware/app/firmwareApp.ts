@@ -8,7 +8,7 @@ import { isProvisioned, loadConfig } from "./provisionedConfig.js";
 import { clockTrusted, loadClockState } from "./trustedClock.js";
 import { openJournal } from "./journalRing.js";
 import { journalEvent } from "./eventJournal.js";
-import { checkBattery, checkMotion, nfcFormNow, noteMovement, refreshOutputs, restartRotation, serveNfc } from "./codeRotation.js";
+import { NFC_NOT_STARTED, checkBattery, checkMotion, nfcFormNow, noteMovement, refreshOutputs, restartRotation, serveNfc } from "./codeRotation.js";
 import { attachCommandLinks } from "./commandLinks.js";
 import { nfcAnswer, T2T_READ } from "./nfcTag.js";
 import { rotateAddress, rotateAddressIfPending } from "./addressRotation.js";
@@ -17,22 +17,24 @@ import { READ_WINDOW_MS, radioShouldSleep } from "./wakeSchedule.js";
 /** How long one button press keeps NFC served (the NFC form and the NFC challenge). */
 export const NFC_SERVE_MS = 120000;
 
-/** A press opens (or extends) the read window: quick advertising and a fresh code every minute. */
-function openReadWindow(ctx: FirmwareContext): void {
+/** Ends the read window (its 2 minutes are over, or the reader that got its answer left): off air again. */
+function closeReadWindow(ctx: FirmwareContext): void {
   if (ctx.readWindowTimer !== undefined) clearTimeout(ctx.readWindowTimer);
-  ctx.readWindowOpen = true;
-  ctx.readWindowTimer = setTimeout(function () {
-    ctx.readWindowTimer = undefined;
-    ctx.readWindowOpen = false;
-    restartRotation(ctx);
-  }, READ_WINDOW_MS);
+  ctx.readWindowTimer = undefined;
+  ctx.readWindowOpen = false;
+  restartRotation(ctx);
 }
 
 function onButtonPress(ctx: FirmwareContext): void {
   journalEvent(ctx, JOURNAL_EVENT_BUTTON, 0);
   ctx.board.acknowledgePress();
   checkMotion(ctx);
-  openReadWindow(ctx);
+  // A press opens (or extends) the read window: on air quickly, a fresh code every minute.
+  if (ctx.readWindowTimer !== undefined) clearTimeout(ctx.readWindowTimer);
+  ctx.readWindowOpen = true;
+  ctx.readWindowTimer = setTimeout(function () {
+    closeReadWindow(ctx);
+  }, READ_WINDOW_MS);
   if (ctx.board.hasNfc && isProvisioned(ctx.config)) {
     ctx.nfcServing = true;
     serveNfc(ctx);
@@ -41,7 +43,7 @@ function onButtonPress(ctx: FirmwareContext): void {
       ctx.nfcTimer = undefined;
       ctx.nfcServing = false;
       ctx.nfcMemory = null;
-      ctx.nfcStarted = false;
+      ctx.nfcFormStep = NFC_NOT_STARTED;
       const stop = nrf().nfcStop;
       if (stop !== undefined) stop();
     }, NFC_SERVE_MS);
@@ -66,12 +68,12 @@ export function startFirmware(board: Board): void {
     pendingSyncNonce: null,
     nfcServing: false,
     nfcMemory: null,
-    nfcFormStep: -1,
-    nfcStarted: false,
+    nfcFormStep: NFC_NOT_STARTED,
     nfcTimer: undefined,
     rotationTimer: undefined,
     readWindowOpen: false,
     readWindowTimer: undefined,
+    challengeAnswered: false,
     radioAsleep: false,
     lastRotationStep: -1,
     lastJournaledStep: {},
@@ -82,14 +84,17 @@ export function startFirmware(board: Board): void {
   nrf().setServices({}, { uart: true });
   nrf().on("connect", function () {
     ctx.bleConnected = true;
+    ctx.challengeAnswered = false;
     // A reader is here: a board that samples motion looks once, so the challenge carries MOVED.
     checkMotion(ctx);
   });
   nrf().on("disconnect", function () {
     ctx.bleConnected = false;
     rotateAddressIfPending(ctx);
-    // A read window that closed during the connection puts the radio to sleep now.
-    if (radioShouldSleep(ctx, isProvisioned(ctx.config))) refreshOutputs(ctx);
+    // One press, one read: a reader that got its challenge answered ends the read window; a
+    // window that closed during the connection puts the radio to sleep now.
+    if (ctx.challengeAnswered && ctx.readWindowOpen) closeReadWindow(ctx);
+    else if (radioShouldSleep(ctx, isProvisioned(ctx.config))) refreshOutputs(ctx);
   });
   rotateAddress(ctx);
   attachCommandLinks(ctx);

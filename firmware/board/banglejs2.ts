@@ -12,16 +12,12 @@ export function banglejs2Board(): Board {
     name: "banglejs2",
     hash: nativeSha256(),
     advertisingIntervalMs: 1000,
-    readAdvertisingIntervalMs: 1000,
-    rotatesEveryMinute: true,
-    advertisesWhenIdle: true,
     hasNfc: false,
     show: function (view: ScreenView): void {
       bangle().setLCDTimeout(0);
       bangle().setLCDPower(true);
       drawScreen(screen(), view, { digitScale: 4, groupsPerLine: 1 });
     },
-    checkMoved: null,
     startMotionSensing: function (onMoved: () => void): void {
       bangle().on("accel", function (reading: BangleAccelReading) {
         if (reading.diff > MOVE_THRESHOLD_G) onMoved();

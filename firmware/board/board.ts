@@ -21,21 +21,22 @@ export interface Board {
   name: string;
   /** SHA-256 as this board has it: native where it exists, portable on Pixl.js. */
   hash: HashFunction;
-  /** Advertising interval outside a read window, ms (firmware/README.md "Battery and the wake schedule"). */
+  /** Advertising interval, ms (firmware/README.md "Battery and the wake schedule"). */
   advertisingIntervalMs: number;
-  /** Advertising interval during the read window a button press opens, ms. */
-  readAdvertisingIntervalMs: number;
-  /** True: the code is rotated every minute (the screen shows it); false: only in a read window, else every quarter-hour. */
-  rotatesEveryMinute: boolean;
-  /** False: once provisioned the radio sleeps (no advertising) outside read windows. */
-  advertisesWhenIdle: boolean;
+  /**
+   * Set on boards that sleep between reads (Puck.js): once provisioned the radio is off outside
+   * the read window a press opens, which advertises at this interval (ms) and rotates the code
+   * every minute; otherwise the board wakes at the quarter-hours. Unset: always advertising,
+   * rotating every minute (the screen shows the code).
+   */
+  readWindowIntervalMs?: number;
   hasNfc: boolean;
   /** Draws the view; null on boards without a display. */
   show: ((view: ScreenView) => void) | null;
   /** Calls back once per detected movement; null on boards without continuous motion sensing. */
   startMotionSensing: ((onMoved: () => void) => void) | null;
-  /** One reading at a wake-up: true when the board lies differently than at the last check; null without. */
-  checkMoved: (() => boolean) | null;
+  /** Boards that sample motion: one reading at a wake-up, true when the board lies differently than at the last check. */
+  checkMoved?: () => boolean;
   /** Acknowledges a button press to the person who pressed it (LED blink or screen). */
   acknowledgePress(): void;
   batteryPercent(): number;

@@ -9,14 +9,10 @@ export function pixljsBoard(): Board {
     name: "pixljs",
     hash: portableSha256,
     advertisingIntervalMs: 2000,
-    readAdvertisingIntervalMs: 2000,
-    rotatesEveryMinute: true,
-    advertisesWhenIdle: true,
     hasNfc: true,
     show: function (view: ScreenView): void {
       drawScreen(screen(), view, { digitScale: 2, groupsPerLine: 2 });
     },
-    checkMoved: null,
     startMotionSensing: null,
     acknowledgePress: function (): void {
       // The screen redraw that follows a press (NFC served) is the acknowledgement.

@@ -61,6 +61,8 @@ export class SimulatedDevice extends EventEmitter {
   private readonly enforceBudget: boolean;
   private lastAdvertKey = "";
   private readonly power: PowerLedger;
+  /** How the board lies (raw accelerometer units): what Puck.accel() reads; move() changes it. */
+  private restingLie = { x: 0, y: 0, z: 8192 };
   /** Counters of the runtimes of earlier boots (each boot has a new runtime). */
   private readonly earlierBoots = { nativeHashes: 0, accelSingleReads: 0 };
   private address: string;
@@ -178,6 +180,7 @@ export class SimulatedDevice extends EventEmitter {
       this.earlierBoots.accelSingleReads += this.runtime.accelSingleReads;
     }
     this.runtime = new EspruinoRuntime(this.host());
+    this.runtime.restingAccel = this.restingLie; // how the board lies survives a reboot
     this.runtime.jsVarsUsed = () => this.lastJsVars;
     this.estimator = new JsVarEstimator(this.runtime.native);
     this.lastAdvertKey = "";
@@ -376,8 +379,8 @@ export class SimulatedDevice extends EventEmitter {
   move(): void {
     if (this.facts.motion === "puck") {
       // It comes to rest lying differently (knocked over, carried off and put down).
-      const lie = this.runtime.restingAccel;
-      this.runtime.restingAccel = lie.z === 8192 ? { x: 8192, y: 0, z: 0 } : { x: 0, y: 0, z: 8192 };
+      this.restingLie = this.restingLie.z === 8192 ? { x: 8192, y: 0, z: 0 } : { x: 0, y: 0, z: 8192 };
+      this.runtime.restingAccel = this.restingLie;
       if (this.runtime.accelRateHz <= 0) return;
       for (const z of [8192, 3000, 12000, 8192]) this.runTask(() => this.runtime.emit("Puck.accel", { acc: { x: 400, y: -300, z }, gyro: { x: 900, y: 40, z: -700 } }));
     } else if (this.facts.motion === "bangle") {

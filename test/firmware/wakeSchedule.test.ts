@@ -2,7 +2,7 @@
 // and the wake schedule"), seen through the simulator's power counters.
 import { describe, expect, it } from "vitest";
 import { decodeFrame } from "../../protocol/index.js";
-import { bootBoard, provision } from "./firmwareHarness.js";
+import { ask, bootBoard, provision } from "./firmwareHarness.js";
 
 const MINUTE_MS = 60_000;
 
@@ -50,5 +50,20 @@ describe("Puck.js wake schedule", () => {
     device.bleDisconnect();
     expect(device.advertising()).toBeNull();
     expect(device.powerCounts().connections).toBe(1);
+  });
+});
+
+describe("Puck.js read window: one press, one read", () => {
+  it("a BLE reader that got its challenge answered ends the window at its disconnect; one that did not leaves it open", async () => {
+    const device = await bootBoard("puckjs");
+    provision(device, true);
+    device.pressButton();
+    device.bleConnect();
+    ask(device, "ble", "STATUS");
+    device.bleDisconnect();
+    expect(device.advertising()).not.toBeNull();
+    ask(device, "ble", "CHAL " + "5a".repeat(16));
+    device.bleDisconnect();
+    expect(device.advertising()).toBeNull();
   });
 });
