@@ -13,7 +13,7 @@ import { SerialExposure } from "../simulator/transports/serialExposure.js";
 import { startFob } from "../test/e2e/fobUnderTest.js";
 import { runEvv } from "../test/e2e/runEvv.js";
 
-const RUNS = 5;
+const RUNS = 9;
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const range = (values: number[]) => `${Math.min(...values)}-${Math.max(...values)}`;
