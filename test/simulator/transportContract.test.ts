@@ -29,6 +29,9 @@ describe("SimulatedDevice as the transports see it", () => {
     device.on("serialData", (b: Uint8Array) => serial.push(b));
     device.serialWrite(new TextEncoder().encode("STATUS\r\n"));
     expect(Buffer.concat(serial).toString()).toMatch(/^OK STATUS 00c0ffee puckjs /);
+    // The reader got its answer and left: the Puck.js is off air until the next press.
+    expect(device.advertising()).toBeNull();
+    simulated.pressButton();
     expect(device.advertising()).not.toBeNull();
   });
 });
