@@ -41,6 +41,15 @@ async function hciWith(...fobs: Array<{ fob: FobUnderTest; rssi: number }>): Pro
   for (const f of fobs) hci.addDevice(f.fob.device, { rssi: f.rssi });
   return hci;
 }
+/** A near fob (0000aaaa, -47 dBm) and a far one (0000bbbb, -82 dBm) in range; those named had their button pressed. */
+async function nearAndFarFobs(pressed: Array<"near" | "far">): Promise<{ near: FobUnderTest; far: FobUnderTest; hci: HciExposure }> {
+  const near = await fob(0x0000aaaa);
+  const far = await fob(0x0000bbbb);
+  const hci = await hciWith({ fob: far, rssi: -82 }, { fob: near, rssi: -47 });
+  if (pressed.includes("near")) near.device.pressButton();
+  if (pressed.includes("far")) far.device.pressButton();
+  return { near, far, hci };
+}
 /** The fob's BLE address now (it changes every quarter-hour): read right before it is used. */
 const addressOf = (f: FobUnderTest): string => f.device.macAddress.split(" ")[0];
 async function serialTo(f: FobUnderTest): Promise<SerialExposure> {
@@ -86,10 +95,7 @@ describe("evv read over BLE (noble over the emulated HCI controller's pseudo-ter
   });
 
   it("with a neighbour's fob in range reads the fob whose button was pressed (the other is off air)", async () => {
-    const near = await fob(0x0000aaaa);
-    const far = await fob(0x0000bbbb);
-    const hci = await hciWith({ fob: far, rssi: -82 }, { fob: near, rssi: -47 });
-    near.device.pressButton();
+    const { near, hci } = await nearAndFarFobs(["near"]);
     const run = await runEvv(["read", "--ble", "--check-in", ...visit, "--log", log], { BLUETOOTH_HCI_SOCKET_UART_PORT: hci.hostPath });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("the only fob in range");
@@ -97,11 +103,7 @@ describe("evv read over BLE (noble over the emulated HCI controller's pseudo-ter
   });
 
   it("with two pressed fobs in range reads the first heard at once, or the nearer one when both were heard, and says why", async () => {
-    const near = await fob(0x0000aaaa);
-    const far = await fob(0x0000bbbb);
-    const hci = await hciWith({ fob: far, rssi: -82 }, { fob: near, rssi: -47 });
-    near.device.pressButton();
-    far.device.pressButton();
+    const { near, far, hci } = await nearAndFarFobs(["near", "far"]);
     const run = await runEvv(["read", "--ble", "--check-in", ...visit, "--log", log], { BLUETOOTH_HCI_SOCKET_UART_PORT: hci.hostPath });
     expect(run.code).toBe(0);
     // Which fob is heard first is chance; once both were heard before the answer, the nearer one is read.
@@ -117,11 +119,7 @@ describe("evv read over BLE (noble over the emulated HCI controller's pseudo-ter
   });
 
   it("reads the fob picked with --device and prints JSON", async () => {
-    const near = await fob(0x0000aaaa);
-    const far = await fob(0x0000bbbb);
-    const hci = await hciWith({ fob: far, rssi: -82 }, { fob: near, rssi: -47 });
-    near.device.pressButton();
-    far.device.pressButton();
+    const { near, far, hci } = await nearAndFarFobs(["near", "far"]);
     const run = await runEvv(["read", "--ble", "--device", addressOf(far), "--check-out", "--tasks", "bathing, meal preparation", ...visit, "--log", log, "--json"], {
       BLUETOOTH_HCI_SOCKET_UART_PORT: hci.hostPath,
     });
