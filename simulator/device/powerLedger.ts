@@ -32,8 +32,25 @@ export interface PowerCounts {
   flashBytesProgrammed: number;
 }
 
+export function emptyPowerCounts(): PowerCounts {
+  return {
+    spanMs: 0,
+    wakeUps: 0,
+    nativeHashes: 0,
+    advertisingMsByInterval: {},
+    connections: 0,
+    connectedMs: 0,
+    nfcStartedMs: 0,
+    nfcFrames: 0,
+    accelOnMsByRate: {},
+    accelSingleReads: 0,
+    ledOnMs: 0,
+    flashBytesProgrammed: 0,
+  };
+}
+
 export class PowerLedger {
-  private counts: PowerCounts = PowerLedger.empty();
+  private counts: PowerCounts = emptyPowerCounts();
   private since: number;
   private state: PowerState | null = null;
   private hashesAtStart = 0;
@@ -45,23 +62,6 @@ export class PowerLedger {
     private readonly totals: () => { nativeHashes: number; accelSingleReads: number; flashBytesProgrammed: number },
   ) {
     this.since = nowMs;
-  }
-
-  private static empty(): PowerCounts {
-    return {
-      spanMs: 0,
-      wakeUps: 0,
-      nativeHashes: 0,
-      advertisingMsByInterval: {},
-      connections: 0,
-      connectedMs: 0,
-      nfcStartedMs: 0,
-      nfcFrames: 0,
-      accelOnMsByRate: {},
-      accelSingleReads: 0,
-      ledOnMs: 0,
-      flashBytesProgrammed: 0,
-    };
   }
 
   /** Accounts the time since the last call in the state then, and takes the state from now on. */
@@ -107,7 +107,7 @@ export class PowerLedger {
   /** Starts counting afresh from nowMs (after provisioning, say). */
   reset(nowMs: number): void {
     if (this.state !== null) this.observe(nowMs, this.state);
-    this.counts = PowerLedger.empty();
+    this.counts = emptyPowerCounts();
     const totals = this.totals();
     this.hashesAtStart = totals.nativeHashes;
     this.accelReadsAtStart = totals.accelSingleReads;

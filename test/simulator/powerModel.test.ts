@@ -1,24 +1,10 @@
 // The power model's arithmetic (bench/powerModel.ts) over counts the simulator's ledger gives.
 import { describe, expect, it } from "vitest";
 import { POWER_FIGURES, powerBudget } from "../../bench/powerModel.js";
-import type { PowerCounts } from "../../simulator/device/powerLedger.js";
+import { emptyPowerCounts, type PowerCounts } from "../../simulator/device/powerLedger.js";
 
 const DAY_MS = 86_400_000;
-const idleDay = (extra: Partial<PowerCounts> = {}): PowerCounts => ({
-  spanMs: DAY_MS,
-  wakeUps: 0,
-  nativeHashes: 0,
-  advertisingMsByInterval: {},
-  connections: 0,
-  connectedMs: 0,
-  nfcStartedMs: 0,
-  nfcFrames: 0,
-  accelOnMsByRate: {},
-  accelSingleReads: 0,
-  ledOnMs: 0,
-  flashBytesProgrammed: 0,
-  ...extra,
-});
+const idleDay = (extra: Partial<PowerCounts> = {}): PowerCounts => ({ ...emptyPowerCounts(), spanMs: DAY_MS, ...extra });
 
 describe("power budget", () => {
   it("a day asleep costs the sleep current alone: 3 uA, about 8.4 years on 220 mAh", () => {
