@@ -58,9 +58,9 @@ export async function takeReading(input: ReadInput): Promise<ReadOutcome> {
     capture = result.capture;
     how = `serial challenge answered by ${result.outcome.evidence.deviceId}`;
   } else {
+    fob.device.pressButton(); // the caregiver presses the fob's button first: a Puck.js is on air only then
     const result = await readOverBle({
       scanTimeoutMs: 15_000,
-      gatherMs: 500,
       answerTimeoutMs: 4000,
       connectTimeoutMs: 8000,
       device: currentBleAddress(fob),

@@ -158,6 +158,7 @@ async function main(): Promise<void> {
 
 async function openPipe(world: DemoWorld, fob: DemoFob): Promise<BytePipe> {
   if (fob.link === "serial") return openSerialPipe(fob.serialPath, 9600);
+  fob.device.pressButton(); // HHS presses the fob's button first: a provisioned Puck.js is on air only then
   return openBlePipeByAddress(currentBleAddress(fob), { noble: nobleOnHciUart(await world.hciPath()) });
 }
 

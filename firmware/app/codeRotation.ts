@@ -4,17 +4,18 @@
 // tick, so timer error never accumulates (no setInterval).
 import { encodeFrame, FRAME_COMPANY_ID, FRAME_KIND_ADVERT, FRAME_KIND_NFC } from "../../protocol/frame.js";
 import { groupDisplayCode, makeDisplayCode } from "../../protocol/displayCode.js";
-import { millisToNextStep, stepOf } from "../../protocol/timeStep.js";
+import { stepOf } from "../../protocol/timeStep.js";
 import { nfcUri } from "../../protocol/nfcForm.js";
 import { tagMemory } from "./nfcTag.js";
-import { JOURNAL_EVENT_BATTERY_LOW } from "../../protocol/journal.js";
+import { JOURNAL_EVENT_BATTERY_LOW, JOURNAL_EVENT_MOVED } from "../../protocol/journal.js";
 import { nrf } from "../espruino/espruinoGlobals.js";
 import type { FirmwareContext } from "./firmwareContext.js";
 import { clockTrusted, deviceUnixSeconds } from "./trustedClock.js";
-import { BATTERY_LOW_PERCENT, BATTERY_OK_PERCENT, batteryPercent, displayStatusDigit, frameStatus } from "./deviceStatus.js";
+import { BATTERY_LOW_PERCENT, BATTERY_OK_PERCENT, MOVE_EPISODE_GAP_TICKS, MOVED_HOLD_TICKS, batteryPercent, displayStatusDigit, frameStatus } from "./deviceStatus.js";
 import { isProvisioned } from "./provisionedConfig.js";
 import { journalEvent } from "./eventJournal.js";
 import { isAddressRotationStep, rotateAddress } from "./addressRotation.js";
+import { millisToNextRotation, radioShouldSleep } from "./wakeSchedule.js";
 
 /** The frame of this step, for adverts (FRAME_KIND_ADVERT) or NFC (FRAME_KIND_NFC); null unprovisioned. */
 export function currentFrame(ctx: FirmwareContext, kind: number): Uint8Array | null {
@@ -48,15 +49,29 @@ export function checkBattery(ctx: FirmwareContext): void {
 }
 
 function advertise(ctx: FirmwareContext): void {
+  if (radioShouldSleep(ctx, isProvisioned(ctx.config))) {
+    // Off air between read windows; never under a connected reader (it sleeps at the disconnect).
+    if (!ctx.radioAsleep && !ctx.bleConnected) {
+      ctx.radioAsleep = true;
+      nrf().sleep();
+    }
+    return;
+  }
+  if (ctx.radioAsleep) {
+    ctx.radioAsleep = false;
+    nrf().wake();
+  }
+  const windowInterval = ctx.board.readWindowIntervalMs;
+  const interval = ctx.readWindowOpen && windowInterval !== undefined ? windowInterval : ctx.board.advertisingIntervalMs;
   const frame = currentFrame(ctx, FRAME_KIND_ADVERT);
   if (frame === null) {
     // Unprovisioned: the board's name is advertised so a provisioning tool can find it.
-    nrf().setAdvertising({}, { showName: true, connectable: true, interval: ctx.board.advertisingIntervalMs });
+    nrf().setAdvertising({}, { showName: true, connectable: true, interval: interval });
     return;
   }
   nrf().setAdvertising(
     {},
-    { manufacturer: FRAME_COMPANY_ID, manufacturerData: frame, showName: false, connectable: true, interval: ctx.board.advertisingIntervalMs },
+    { manufacturer: FRAME_COMPANY_ID, manufacturerData: frame, showName: false, connectable: true, interval: interval },
   );
 }
 
@@ -81,41 +96,79 @@ function drawScreen(ctx: FirmwareContext): void {
   });
 }
 
-/** While NFC is served, puts the NFC form of the current step into the emulated tag (starting it). */
+/** nfcFormStep while the raw NFC link is not started. */
+export const NFC_NOT_STARTED = -2;
+
+/**
+ * While NFC is served, starts the emulated tag and marks its NFC form stale: the form is
+ * computed on demand when a phone reads it (nfcFormNow), not at every rotation.
+ */
 export function serveNfc(ctx: FirmwareContext): void {
   const start = nrf().nfcStart;
   if (!ctx.board.hasNfc || start === undefined || !ctx.nfcServing) return;
-  const frame = currentFrame(ctx, FRAME_KIND_NFC);
-  if (frame === null) return;
-  const starting = ctx.nfcMemory === null;
-  ctx.nfcMemory = tagMemory(nfcUri(frame));
-  if (starting) start();
+  const started = ctx.nfcFormStep !== NFC_NOT_STARTED;
+  ctx.nfcFormStep = -1;
+  if (!started) start();
 }
 
-/** Re-publishes everything that depends on the step or the status. */
+/** The tag memory with the NFC form of the current step and status, computed when stale; null when not served. */
+export function nfcFormNow(ctx: FirmwareContext): Uint8Array | null {
+  if (!ctx.nfcServing) return null;
+  const step = stepOf(deviceUnixSeconds());
+  if (ctx.nfcMemory === null || ctx.nfcFormStep !== step) {
+    const frame = currentFrame(ctx, FRAME_KIND_NFC);
+    if (frame === null) return null;
+    ctx.nfcMemory = tagMemory(nfcUri(frame));
+    ctx.nfcFormStep = step;
+  }
+  return ctx.nfcMemory;
+}
+
+/** Re-publishes everything that depends on the step or the status (the advert only while on air). */
 export function refreshOutputs(ctx: FirmwareContext): void {
   advertise(ctx);
   drawScreen(ctx);
   serveNfc(ctx);
 }
 
-function rotate(ctx: FirmwareContext): void {
-  ctx.rotationTimer = undefined;
-  if (ctx.movedTicksLeft > 0) ctx.movedTicksLeft--;
-  checkBattery(ctx);
-  if (isAddressRotationStep(stepOf(deviceUnixSeconds()))) rotateAddress(ctx);
-  refreshOutputs(ctx);
-  ctx.rotationTimer = setTimeout(function () {
-    rotate(ctx);
-  }, millisToNextStep(Date.now()));
+/** Boards that sample motion (Puck.js) read the accelerometer once at a wake-up; a movement sets MOVED and is journaled. */
+export function checkMotion(ctx: FirmwareContext): void {
+  const check = ctx.board.checkMoved;
+  if (check !== undefined && check()) noteMovement(ctx);
 }
 
-/** Starts the rotation, or re-aligns it after the clock was set. */
+/** A movement: MOVED for MOVED_HOLD_TICKS minutes, journaled once per episode. */
+export function noteMovement(ctx: FirmwareContext): void {
+  const newEpisode = ctx.movedTicksLeft <= MOVED_HOLD_TICKS - MOVE_EPISODE_GAP_TICKS;
+  ctx.movedTicksLeft = MOVED_HOLD_TICKS;
+  if (newEpisode) journalEvent(ctx, JOURNAL_EVENT_MOVED, 0);
+}
+
+function rotate(ctx: FirmwareContext): void {
+  ctx.rotationTimer = undefined;
+  const step = stepOf(deviceUnixSeconds());
+  // The MOVED hold counts down by the steps since the last rotation (they may be a quarter-hour apart).
+  const elapsed = ctx.lastRotationStep < 0 ? 1 : step - ctx.lastRotationStep;
+  ctx.lastRotationStep = step;
+  if (elapsed > 0) ctx.movedTicksLeft = ctx.movedTicksLeft > elapsed ? ctx.movedTicksLeft - elapsed : 0;
+  checkMotion(ctx);
+  checkBattery(ctx);
+  if (isAddressRotationStep(step)) rotateAddress(ctx);
+  refreshOutputs(ctx);
+  scheduleRotation(ctx);
+}
+
+function scheduleRotation(ctx: FirmwareContext): void {
+  const now = Date.now();
+  ctx.rotationTimer = setTimeout(function () {
+    rotate(ctx);
+  }, millisToNextRotation(ctx, now));
+}
+
+/** Starts the rotation, or re-aligns it after the clock was set or a read window opened or closed. */
 export function restartRotation(ctx: FirmwareContext): void {
   if (ctx.rotationTimer !== undefined) clearTimeout(ctx.rotationTimer);
   ctx.rotationTimer = undefined;
   refreshOutputs(ctx);
-  ctx.rotationTimer = setTimeout(function () {
-    rotate(ctx);
-  }, millisToNextStep(Date.now()));
+  scheduleRotation(ctx);
 }

@@ -18,8 +18,19 @@ export interface FirmwareContext {
   nfcServing: boolean;
   /** The emulated tag's memory while NFC is served (the NFC form of the current step), else null. */
   nfcMemory: Uint8Array | null;
+  /** Step of the NFC form in nfcMemory (-1: stale, recomputed at the next READ; -2: NFC not started). */
+  nfcFormStep: number;
   nfcTimer: ReturnType<typeof setTimeout> | undefined;
   rotationTimer: ReturnType<typeof setTimeout> | undefined;
+  /** True for READ_WINDOW_MS after a button press: quick advertising, rotation every minute (wakeSchedule.ts). */
+  readWindowOpen: boolean;
+  readWindowTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A challenge was answered since the last BLE connect: the reader's disconnect ends the read window. */
+  challengeAnswered: boolean;
+  /** True while the firmware has the radio asleep (NRF.sleep): a provisioned board that advertises only in read windows. */
+  radioAsleep: boolean;
+  /** Step of the last rotation (-1 before the first): the MOVED hold counts down by the steps since. */
+  lastRotationStep: number;
   /** Step of the last record per rate-limited journal event (event number to step). */
   lastJournaledStep: Record<number, number>;
   /** Link the JavaScript console was handed to by PROV CONSOLE, or null. */

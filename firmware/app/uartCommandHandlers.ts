@@ -102,6 +102,7 @@ function challenge(ctx: FirmwareContext, words: string[]): CommandOutcome {
   if (!clockTrusted(ctx.clock)) return clockNotSet();
   const answer = answerChallenge(ctx.board.hash, key, id, nonce, deviceUnixSeconds(), frameStatus(ctx), ctx.journal.nextSeq);
   journalEvent(ctx, JOURNAL_EVENT_CHALLENGE, (nonce[0] << 8) | nonce[1]);
+  ctx.challengeAnswered = true; // the BLE reader's disconnect then ends the read window (wakeSchedule.ts)
   return ok([CMD_CHALLENGE, deviceIdHex(id), String(answer.deviceTime), statusHex(answer.status), String(answer.journalSeq), toHex(answer.mac)]);
 }
 

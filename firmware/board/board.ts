@@ -21,13 +21,22 @@ export interface Board {
   name: string;
   /** SHA-256 as this board has it: native where it exists, portable on Pixl.js. */
   hash: HashFunction;
-  /** Advertising interval, ms (firmware/README.md "Advertising interval"). */
+  /** Advertising interval, ms (firmware/README.md "Battery and the wake schedule"). */
   advertisingIntervalMs: number;
+  /**
+   * Set on boards that sleep between reads (Puck.js): once provisioned the radio is off outside
+   * the read window a press opens, which advertises at this interval (ms) and rotates the code
+   * every minute; otherwise the board wakes at the quarter-hours. Unset: always advertising,
+   * rotating every minute (the screen shows the code).
+   */
+  readWindowIntervalMs?: number;
   hasNfc: boolean;
   /** Draws the view; null on boards without a display. */
   show: ((view: ScreenView) => void) | null;
-  /** Calls back once per detected movement; null on boards without motion sensing. */
+  /** Calls back once per detected movement; null on boards without continuous motion sensing. */
   startMotionSensing: ((onMoved: () => void) => void) | null;
+  /** Boards that sample motion: one reading at a wake-up, true when the board lies differently than at the last check. */
+  checkMoved?: () => boolean;
   /** Acknowledges a button press to the person who pressed it (LED blink or screen). */
   acknowledgePress(): void;
   batteryPercent(): number;

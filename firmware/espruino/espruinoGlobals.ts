@@ -31,6 +31,9 @@ export interface EspruinoNrf {
   setServices(services: object, options: { uart: boolean }): void;
   /** "aa:bb:cc:dd:ee:ff random": restarts the softdevice (queued until the disconnect when connected). */
   setAddress(address: string): void;
+  /** Stops advertising (and drops a connected central) until wake(). */
+  sleep(): void;
+  wake(): void;
   getSecurityStatus(): { connected: boolean };
   nfcURL?: (uri: string) => void;
   /** Raw NFC: the firmware answers every frame the reader sends (NRF.on('NFCrx')) with nfcSend. */
@@ -76,6 +79,8 @@ export interface PuckAccelReading {
 }
 
 export interface EspruinoPuck {
+  /** One reading: the accelerometer is turned on, read once and turned off again. */
+  accel(): PuckAccelReading;
   accelOn(rateHz: number): void;
   on(event: "accel", handler: (reading: PuckAccelReading) => void): void;
 }

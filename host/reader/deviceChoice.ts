@@ -1,5 +1,5 @@
 // Which fob to read when more than one is heard. The rule: the strongest signal (mean RSSI
-// over the frames heard in the gathering window) is the nearest fob, the one in this home;
+// over the frames heard until the first fob read answered, bleRead.ts) is the nearest fob, the one in this home;
 // its freshest frame (the last heard) is the one recorded. `--device <address>` overrides.
 // The reason is always spelled out, so a caregiver next to a neighbour's fob can see it.
 import type { AdvertisementSighting } from "../transport/advertisementScanner.js";

@@ -21,6 +21,8 @@ export interface AdvertisementSighting {
 }
 
 export interface AdvertisementScan {
+  /** Starts the scan again after noble stopped it (it does to connect: one controller cannot scan and initiate at once). */
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ export async function startAdvertisementScan(noble: Noble, onSighting: (sighting
   noble.on("discover", onDiscover);
   await noble.startScanningAsync([], true);
   return {
+    resume: () => noble.startScanningAsync([], true),
     stop: async () => {
       noble.removeListener("discover", onDiscover);
       await noble.stopScanningAsync();

@@ -25,7 +25,7 @@ function findPeripheral(noble: Noble, address: string, timeoutMs: number): Promi
       reject(
         new LinkError(
           "not-found",
-          `${address} did not advertise within ${timeoutMs} ms: a provisioned fob changes its address every 15 minutes, so give the address it advertises now (evv read --ble prints it)`,
+          `${address} did not advertise within ${timeoutMs} ms: press the fob's button first (a Puck.js is on air for 2 minutes after a press); a provisioned fob changes its address every 15 minutes, so give the address it advertises now (evv read --ble prints it)`,
         ),
       );
     }, timeoutMs);

@@ -4,7 +4,7 @@
 // registers the flags of every exposure listed here and starts those whose flags were given.
 import type { Command } from "commander";
 import type { SimulatedDevice } from "../device/simulatedDevice.js";
-import { hciPtyExposure, serialPtyExposure } from "../transports/testerExposures.js";
+import { hciPtyExposure, serialPtyExposure, tcpConsoleExposure } from "../transports/testerExposures.js";
 
 export interface DeviceExposure {
   /** Adds this exposure's flags to the command. */
@@ -14,4 +14,4 @@ export interface DeviceExposure {
 }
 
 /** The transports add their exposures here (simulator/transports/ owns them). */
-export const DEVICE_EXPOSURES: DeviceExposure[] = [hciPtyExposure, serialPtyExposure];
+export const DEVICE_EXPOSURES: DeviceExposure[] = [hciPtyExposure, serialPtyExposure, tcpConsoleExposure];

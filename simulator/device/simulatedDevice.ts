@@ -13,6 +13,7 @@ import { JsVarEstimator } from "../runtime/jsVarEstimate.js";
 import { buildAdvertising, bytesOf, type AdvertisingState } from "../runtime/advertisingPacket.js";
 import { readType2TagUri } from "../runtime/nfcType2Reader.js";
 import { ADDRESS_FORM_ERROR, INVALID_BLE_ADDR_ERROR, formatBleAddress, parseBleAddress, softdeviceAccepts } from "../runtime/bleAddress.js";
+import { PowerLedger, type PowerCounts, type PowerState } from "./powerLedger.js";
 import { SimulatedDeviceOptionsSchema, type ResolvedDeviceOptions, type SimulatedDeviceOptions } from "./simulatedDeviceOptions.js";
 
 /** Thrown by create() for a bundle the interpreter would reject. */
@@ -59,6 +60,11 @@ export class SimulatedDevice extends EventEmitter {
   private realtimeTimer: NodeJS.Timeout | null = null;
   private readonly enforceBudget: boolean;
   private lastAdvertKey = "";
+  private readonly power: PowerLedger;
+  /** How the board lies (raw accelerometer units): what Puck.accel() reads; move() changes it. */
+  private restingLie = { x: 0, y: 0, z: 8192 };
+  /** Counters of the runtimes of earlier boots (each boot has a new runtime). */
+  private readonly earlierBoots = { nativeHashes: 0, accelSingleReads: 0 };
   private address: string;
   /** Set by NRF.setAddress during a connection: applied when the softdevice restarts at the disconnect. */
   private queuedAddress: string | null = null;
@@ -79,6 +85,39 @@ export class SimulatedDevice extends EventEmitter {
     this.address = this.defaultAddress;
     const short = seed[4].toString(16).padStart(2, "0") + seed[5].toString(16).padStart(2, "0");
     this.deviceName = `${this.facts.title.replace(" v2", "")} ${short}`;
+    this.power = new PowerLedger(this.clock.worldMs, () => ({
+      nativeHashes: this.earlierBoots.nativeHashes + (this.runtime?.nativeDigests ?? 0),
+      accelSingleReads: this.earlierBoots.accelSingleReads + (this.runtime?.accelSingleReads ?? 0),
+      flashBytesProgrammed: this.storage.wear.bytesProgrammed,
+    }));
+  }
+
+  // ---- power -----------------------------------------------------------------------------
+
+  /** What costs battery, counted since creation or the last resetPowerCounts (powerLedger.ts). */
+  powerCounts(): PowerCounts {
+    return this.power.read(this.clock.worldMs);
+  }
+
+  resetPowerCounts(): void {
+    this.power.reset(this.clock.worldMs);
+  }
+
+  private powerState(): PowerState {
+    const runtime = this.runtime;
+    let ledsOn = 0;
+    for (const [pin, level] of Object.entries(runtime.pins)) if (pin.startsWith("LED") && level) ledsOn++;
+    return {
+      advertisingIntervalMs: this.advertising()?.intervalMs ?? null,
+      connected: this.connected,
+      nfcStarted: runtime.nfcRawLink || runtime.nfcUri !== null,
+      accelRateHz: runtime.accelRateHz,
+      ledsOn,
+    };
+  }
+
+  private observePower(): void {
+    if (this.runtime) this.power.observe(this.clock.worldMs, this.powerState());
   }
 
   /** Creates and boots a device. With bundlePath the bundle is checked, written to ".boot0" and run. */
@@ -136,7 +175,12 @@ export class SimulatedDevice extends EventEmitter {
   private boot(): void {
     this.failure = null;
     this.rebootRequested = false;
+    if (this.runtime) {
+      this.earlierBoots.nativeHashes += this.runtime.nativeDigests;
+      this.earlierBoots.accelSingleReads += this.runtime.accelSingleReads;
+    }
     this.runtime = new EspruinoRuntime(this.host());
+    this.runtime.restingAccel = this.restingLie; // how the board lies survives a reboot
     this.runtime.jsVarsUsed = () => this.lastJsVars;
     this.estimator = new JsVarEstimator(this.runtime.native);
     this.lastAdvertKey = "";
@@ -158,6 +202,7 @@ export class SimulatedDevice extends EventEmitter {
     try {
       while (this.taskQueue.length > 0 && this.failure === null) {
         const next = this.taskQueue.shift()!;
+        this.power.wokeUp();
         try {
           next();
         } catch (error) {
@@ -168,6 +213,7 @@ export class SimulatedDevice extends EventEmitter {
           this.emit("uncaughtError", text);
         }
         this.account();
+        this.observePower();
         if (this.rebootRequested) {
           this.taskQueue = [];
           this.inTask = false;
@@ -233,6 +279,7 @@ export class SimulatedDevice extends EventEmitter {
   bleConnect(): void {
     if (this.connected) return;
     this.connected = true;
+    this.observePower();
     this.emit("bleConnected");
     this.runTask(() => {
       this.runtime.bleLinkChanged(true);
@@ -243,6 +290,7 @@ export class SimulatedDevice extends EventEmitter {
   bleDisconnect(): void {
     if (!this.connected) return;
     this.connected = false;
+    this.observePower();
     this.applyQueuedAddress();
     this.emit("bleDisconnected");
     this.runTask(() => {
@@ -330,6 +378,9 @@ export class SimulatedDevice extends EventEmitter {
   /** Shakes the device: accelerometer readings with a jolt (Puck.js when accelOn, Bangle.js 2). */
   move(): void {
     if (this.facts.motion === "puck") {
+      // It comes to rest lying differently (knocked over, carried off and put down).
+      this.restingLie = this.restingLie.z === 8192 ? { x: 8192, y: 0, z: 0 } : { x: 0, y: 0, z: 8192 };
+      this.runtime.restingAccel = this.restingLie;
       if (this.runtime.accelRateHz <= 0) return;
       for (const z of [8192, 3000, 12000, 8192]) this.runTask(() => this.runtime.emit("Puck.accel", { acc: { x: 400, y: -300, z }, gyro: { x: 900, y: 40, z: -700 } }));
     } else if (this.facts.motion === "bangle") {
@@ -433,6 +484,7 @@ export class SimulatedDevice extends EventEmitter {
    */
   nfcTransceive(command: Uint8Array): Uint8Array | number | null {
     if (!this.runtime.nfcRawLink) return null;
+    this.power.nfcFrame();
     this.runtime.nfcReply = null;
     const frame = new Uint8Array(command);
     const deliver = () => this.runtime.emit("NRF.NFCrx", this.runtime.sandboxBuffer(frame));

@@ -68,6 +68,9 @@ export class EspruinoRuntime {
   consoleDevice: string | null = "Serial1";
   consoleForced = false;
   advertising: AdvertisingState | null = null;
+  /** After NRF.sleep() until NRF.wake(): nothing on air; setAdvertising keeps its data for the wake. */
+  radioAsleep = false;
+  advertisingWhileAsleep: AdvertisingState | null = null;
   nfcUri: string | null = null;
   nfcRaw: Uint8Array | null = null;
   /** True after NRF.nfcStart(): the program answers the reader's frames itself (NFCrx/nfcSend). */
@@ -77,6 +80,12 @@ export class EspruinoRuntime {
   uartEnabled = true;
   security: Record<string, unknown> = {};
   accelRateHz = 0;
+  /** Native hash calls (require("crypto").SHA*): two per HMAC, for the power model's JavaScript time. */
+  nativeDigests = 0;
+  /** How the board lies (raw accelerometer units, 8192 = 1 g): what Puck.accel() reads; move() changes it. */
+  restingAccel = { x: 0, y: 0, z: 8192 };
+  /** Single readings taken with Puck.accel() (each powers the accelerometer up once). */
+  accelSingleReads = 0;
   readonly pins: Record<string, number> = {};
   /** Boot files refused by the dialect check, with the first problem. */
   readonly refusedBootFiles: string[] = [];
@@ -284,6 +293,8 @@ export class EspruinoRuntime {
 
     const print = (...args: unknown[]) => self.writeConsole(args.map((a) => (typeof a === "string" ? a : self.repl.format(a))).join(" ") + "\r\n");
     g.print = print;
+    // echo(0): no echo, results or prompt on the console until echo(1) (uploaders use it).
+    g.echo = (on: unknown) => self.repl.setEcho(Boolean(on));
     g.console = this.nativeObject({ log: print, info: print, warn: print, error: print, debug: print });
 
     g.setTimeout = (fn: unknown, ms?: number, ...args: unknown[]) => {
@@ -349,8 +360,10 @@ export class EspruinoRuntime {
     });
     storage.onMessage = (text) => self.writeConsole(text.replace(/\n/g, "\r\n"));
 
-    const digest = (algorithm: string) => (message: unknown) =>
-      self.sandboxArrayBuffer(new Uint8Array(createHash(algorithm).update(bytesOf(message)).digest()));
+    const digest = (algorithm: string) => (message: unknown) => {
+      self.nativeDigests++;
+      return self.sandboxArrayBuffer(new Uint8Array(createHash(algorithm).update(bytesOf(message)).digest()));
+    };
     const cryptoModule = this.nativeObject(
       board.hasNativeSha256
         ? { SHA1: digest("sha1"), SHA224: digest("sha224"), SHA256: digest("sha256"), SHA384: digest("sha384"), SHA512: digest("sha512") }
@@ -399,7 +412,10 @@ export class EspruinoRuntime {
 
     const nrf: Record<string, unknown> = {
       setAdvertising: (data: unknown, options: unknown) => {
-        self.advertising = buildAdvertising(data, options as Record<string, unknown> | undefined, host.deviceName);
+        const advertising = buildAdvertising(data, options as Record<string, unknown> | undefined, host.deviceName);
+        // Asleep (NRF.sleep), the data is kept for NRF.wake but nothing goes on air.
+        if (self.radioAsleep) self.advertisingWhileAsleep = advertising;
+        else self.advertising = advertising;
         host.advertisingChanged();
       },
       setServices: (_services: unknown, options: unknown) => {
@@ -415,11 +431,22 @@ export class EspruinoRuntime {
       setTxPower: () => undefined,
       setConnectionInterval: () => undefined,
       disconnect: () => host.dropBle(),
+      // NRF.sleep: advertising stops and a connected central is dropped; NRF.wake resumes with the last data.
       sleep: () => {
+        if (self.radioAsleep) return;
+        self.radioAsleep = true;
+        self.advertisingWhileAsleep = self.advertising;
         self.advertising = null;
+        if (host.bleConnected()) host.dropBle();
         host.advertisingChanged();
       },
-      wake: () => undefined,
+      wake: () => {
+        if (!self.radioAsleep) return;
+        self.radioAsleep = false;
+        self.advertising = self.advertisingWhileAsleep;
+        self.advertisingWhileAsleep = null;
+        host.advertisingChanged();
+      },
       on: (event: string, fn: unknown) => self.on("NRF." + event, fn),
       removeListener: (event: string, fn: unknown) => self.removeListener("NRF." + event, fn),
     };
@@ -462,7 +489,10 @@ export class EspruinoRuntime {
       g.Puck = this.nativeObject({
         accelOn: (rate?: number) => void (self.accelRateHz = rate ?? 12.5),
         accelOff: () => void (self.accelRateHz = 0),
-        accel: () => ({ acc: { x: 0, y: 0, z: 8192 }, gyro: { x: 0, y: 0, z: 0 } }),
+        accel: () => {
+          self.accelSingleReads++;
+          return { acc: { ...self.restingAccel }, gyro: { x: 0, y: 0, z: 0 } };
+        },
         mag: () => ({ x: 0, y: 0, z: 0 }),
         on: (event: string, fn: unknown) => self.on("Puck." + event, fn),
         removeListener: (event: string, fn: unknown) => self.removeListener("Puck." + event, fn),
@@ -500,7 +530,7 @@ export class EspruinoRuntime {
     g.clearWatch = (id?: unknown) => {
       self.watches = id === undefined ? [] : self.watches.filter((w) => w.id !== id);
     };
-    for (const name of ["print", "atob", "btoa", "setTimeout", "setInterval", "clearTimeout", "clearInterval", "changeInterval", "getTime", "setTime", "require", "load", "reset", "digitalWrite", "digitalRead", "setWatch", "clearWatch"])
+    for (const name of ["print", "echo", "atob", "btoa", "setTimeout", "setInterval", "clearTimeout", "clearInterval", "changeInterval", "getTime", "setTime", "require", "load", "reset", "digitalWrite", "digitalRead", "setWatch", "clearWatch"])
       this.native.add(g[name] as object);
   }
 

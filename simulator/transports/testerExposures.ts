@@ -5,12 +5,15 @@
 //   --serial-baud <rate>  pace the console like the board's UART (0: pty speed, the default)
 //   --rssi <dBm>   the signal strength the HCI scanner hears (default -55)
 //   --link-fault <kind[:COMMAND]>  drop, garbage, oversized or silent on the host's next COMMAND (CHAL)
+//   --console-tcp <port>  the serial console on 127.0.0.1:<port> (0: a free port), for the
+//                  official tool: npx espruino -p tcp://127.0.0.1:<port> file.js
 // Registered in simulator/cli/deviceExposures.ts.
 import type { Command } from "commander";
 import { z } from "zod";
 import { HciExposure } from "./hciExposure.js";
 import { parseLinkFault, type LinkFault } from "./linkFault.js";
 import { SerialExposure } from "./serialExposure.js";
+import { TcpConsoleExposure } from "./tcpConsoleExposure.js";
 import type { TransportDevice } from "./transportDevice.js";
 
 export interface TesterExposure {
@@ -24,9 +27,10 @@ const exposureFlags = z.object({
   rssi: z.coerce.number().int().min(-127, "--rssi must be -127..20 dBm").max(20, "--rssi must be -127..20 dBm").default(-55),
   serialBaud: z.coerce.number().int().min(0, "--serial-baud must be 0 or a positive baud rate").default(0),
   linkFault: z.string().optional(),
+  consoleTcp: z.coerce.number().int().min(0, "--console-tcp must be a TCP port 0..65535").max(65535, "--console-tcp must be a TCP port 0..65535").optional(),
 });
 
-function parseFlags(flags: Record<string, unknown>): { hciPty?: boolean; serialPty?: boolean; rssi: number; serialBaud: number; fault: LinkFault | null } {
+function parseFlags(flags: Record<string, unknown>): { hciPty?: boolean; serialPty?: boolean; rssi: number; serialBaud: number; consoleTcp?: number; fault: LinkFault | null } {
   const parsed = exposureFlags.parse(flags);
   return { ...parsed, fault: parsed.linkFault ? parseLinkFault(parsed.linkFault) : null };
 }
@@ -69,5 +73,19 @@ export const serialPtyExposure: TesterExposure = {
     log(`serial console on ${serial.hostPath}`);
     log(`  read it: npx evv read --serial ${serial.hostPath} --check-in --provider <n> --client <nd>`);
     return () => serial.close();
+  },
+};
+
+export const tcpConsoleExposure: TesterExposure = {
+  addOptions(command) {
+    command.option("--console-tcp <port>", "expose the device's serial console on 127.0.0.1:<port> (0: a free port) for `npx espruino -p tcp://127.0.0.1:<port>`");
+  },
+  async start(device, flags, log) {
+    const f = parseFlags(flags);
+    if (f.consoleTcp === undefined) return null;
+    const tcp = await TcpConsoleExposure.open(device, { port: f.consoleTcp });
+    log(`serial console on tcp://127.0.0.1:${tcp.port}`);
+    log(`  upload to it: npx espruino -p tcp://127.0.0.1:${tcp.port} file.js`);
+    return () => tcp.close();
   },
 };

@@ -51,7 +51,8 @@ async function stockBoard(board: "puckjs" | "pixljs" | "banglejs2"): Promise<Sim
  * name the device's current address, which changes once the firmware runs. Provisioning runs
  * over serial only (the key never crosses BLE).
  */
-async function provisionAssignReadVerify(board: "puckjs" | "pixljs" | "banglejs2", link: () => string[], linkEnv: Record<string, string>, readLink: () => string[]) {
+/** press: what a person does before talking to a provisioned fob over BLE (a Puck.js is on air only after a button press). */
+async function provisionAssignReadVerify(board: "puckjs" | "pixljs" | "banglejs2", link: () => string[], linkEnv: Record<string, string>, readLink: () => string[], press: () => void = () => undefined) {
   const first = await runEvv(["device", "provision", ...link(), "--board", board, "--json"], { ...env, ...linkEnv }, 120_000);
   expect(first.stderr).toContain("uploading");
   expect(first.code).toBe(0);
@@ -59,6 +60,7 @@ async function provisionAssignReadVerify(board: "puckjs" | "pixljs" | "banglejs2
   expect(provisioned.uploaded).toBe(true);
   expect(provisioned.deviceId).toBe("00000001");
 
+  press();
   const again = await runEvv(["device", "provision", ...link(), "--board", board, "--json"], { ...env, ...linkEnv }, 60_000);
   expect(again.code).toBe(0);
   expect(JSON.parse(again.stdout)).toMatchObject({ deviceId: "00000001", alreadyProvisioned: true, uploaded: false });
@@ -71,9 +73,11 @@ async function provisionAssignReadVerify(board: "puckjs" | "pixljs" | "banglejs2
 
   const log = join(dir, "visits.jsonl");
   const visit = ["--provider", "QSP-I2002", "--client", "ND-200581", "--log", log];
+  press();
   const checkIn = await runEvv(["read", ...readLink(), "--check-in", ...visit], linkEnv);
   expect(checkIn.stderr).not.toContain("evv:");
   expect(checkIn.code).toBe(0);
+  press();
   const checkOut = await runEvv(["read", ...readLink(), "--check-out", "--tasks", "bathing,meal-preparation", ...visit], linkEnv);
   expect(checkOut.code).toBe(0);
 
@@ -130,7 +134,7 @@ describe("evv device provision", () => {
     cleanups.push(() => serial.close());
     const current = () => device.macAddress.split(" ")[0];
     const linkEnv = { BLUETOOTH_HCI_SOCKET_UART_PORT: hci.hostPath };
-    const summary = await provisionAssignReadVerify("puckjs", () => ["--serial", serial.hostPath], linkEnv, () => ["--ble", "--device", current()]);
+    const summary = await provisionAssignReadVerify("puckjs", () => ["--serial", serial.hostPath], linkEnv, () => ["--ble", "--device", current()], () => device.pressButton());
     expect(JSON.stringify(summary)).toMatch(/verified/);
     // The stock board advertised from its own address; the provisioned fob no longer does.
     expect(current()).not.toBe(stockAddress);

@@ -41,6 +41,15 @@ async function hciWith(...fobs: Array<{ fob: FobUnderTest; rssi: number }>): Pro
   for (const f of fobs) hci.addDevice(f.fob.device, { rssi: f.rssi });
   return hci;
 }
+/** A near fob (0000aaaa, -47 dBm) and a far one (0000bbbb, -82 dBm) in range; those named had their button pressed. */
+async function nearAndFarFobs(pressed: Array<"near" | "far">): Promise<{ near: FobUnderTest; far: FobUnderTest; hci: HciExposure }> {
+  const near = await fob(0x0000aaaa);
+  const far = await fob(0x0000bbbb);
+  const hci = await hciWith({ fob: far, rssi: -82 }, { fob: near, rssi: -47 });
+  if (pressed.includes("near")) near.device.pressButton();
+  if (pressed.includes("far")) far.device.pressButton();
+  return { near, far, hci };
+}
 /** The fob's BLE address now (it changes every quarter-hour): read right before it is used. */
 const addressOf = (f: FobUnderTest): string => f.device.macAddress.split(" ")[0];
 async function serialTo(f: FobUnderTest): Promise<SerialExposure> {
@@ -72,6 +81,7 @@ describe("evv read over BLE (noble over the emulated HCI controller's pseudo-ter
   it.each(["puckjs", "pixljs", "banglejs2"] as const)("logs a challenged check-in from a %s fob whose answer and frame verify with its key", async (board) => {
     const f = await fob(0x00c0ffee, board);
     const hci = await hciWith({ fob: f, rssi: -52 });
+    f.device.pressButton(); // the caregiver presses the fob's button, then reads (Puck.js is on air only then)
     const run = await runEvv(["read", "--ble", "--check-in", ...visit, "--log", log], { BLUETOOTH_HCI_SOCKET_UART_PORT: hci.hostPath });
     expect(run.stderr).not.toContain("evv:");
     expect(run.code).toBe(0);
@@ -84,21 +94,32 @@ describe("evv read over BLE (noble over the emulated HCI controller's pseudo-ter
     expect(r.rssi).toBeLessThan(-40);
   });
 
-  it("with two fobs in range reads the nearer one and says why", async () => {
-    const near = await fob(0x0000aaaa);
-    const far = await fob(0x0000bbbb);
-    const hci = await hciWith({ fob: far, rssi: -82 }, { fob: near, rssi: -47 });
+  it("with a neighbour's fob in range reads the fob whose button was pressed (the other is off air)", async () => {
+    const { near, hci } = await nearAndFarFobs(["near"]);
     const run = await runEvv(["read", "--ble", "--check-in", ...visit, "--log", log], { BLUETOOTH_HCI_SOCKET_UART_PORT: hci.hostPath });
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain(`2 fobs in range; chose ${addressOf(near)} `);
-    expect(run.stdout).toContain(`over ${addressOf(far)} `);
+    expect(run.stdout).toContain("the only fob in range");
     expect(logged()[0].challenge!.deviceId).toBe("0000aaaa");
   });
 
+  it("with two pressed fobs in range reads the first heard at once, or the nearer one when both were heard, and says why", async () => {
+    const { near, far, hci } = await nearAndFarFobs(["near", "far"]);
+    const run = await runEvv(["read", "--ble", "--check-in", ...visit, "--log", log], { BLUETOOTH_HCI_SOCKET_UART_PORT: hci.hostPath });
+    expect(run.code).toBe(0);
+    // Which fob is heard first is chance; once both were heard before the answer, the nearer one is read.
+    const read = logged()[0].challenge!.deviceId;
+    if (run.stdout.includes("2 fobs in range")) {
+      expect(run.stdout).toContain(`2 fobs in range; chose ${addressOf(near)} `);
+      expect(run.stdout).toContain(`over ${addressOf(far)} `);
+      expect(read).toBe("0000aaaa");
+    } else {
+      expect(run.stdout).toContain("the only fob in range");
+      expect(["0000aaaa", "0000bbbb"]).toContain(read);
+    }
+  });
+
   it("reads the fob picked with --device and prints JSON", async () => {
-    const near = await fob(0x0000aaaa);
-    const far = await fob(0x0000bbbb);
-    const hci = await hciWith({ fob: far, rssi: -82 }, { fob: near, rssi: -47 });
+    const { near, far, hci } = await nearAndFarFobs(["near", "far"]);
     const run = await runEvv(["read", "--ble", "--device", addressOf(far), "--check-out", "--tasks", "bathing, meal preparation", ...visit, "--log", log, "--json"], {
       BLUETOOTH_HCI_SOCKET_UART_PORT: hci.hostPath,
     });
@@ -113,6 +134,7 @@ describe("evv read over BLE (noble over the emulated HCI controller's pseudo-ter
   it("exits 4 and logs nothing when the BLE link drops mid-read", async () => {
     const f = await fob(1);
     const hci = await hciWith({ fob: f, rssi: -50 });
+    f.device.pressButton();
     hci.injectFault({ kind: "drop", onCommand: "CHAL" });
     const run = await runEvv(["read", "--ble", "--check-in", ...visit, "--log", log], { BLUETOOTH_HCI_SOCKET_UART_PORT: hci.hostPath });
     expect(run.code).toBe(4);
@@ -205,6 +227,7 @@ describe("evv read at a fob that lost power", () => {
     const f = await fob(0x0000c10c);
     f.device.powerLoss();
     const hci = await hciWith({ fob: f, rssi: -50 });
+    f.device.pressButton();
     const run = await runEvv(["read", "--ble", "--check-in", ...visit, "--log", log], { BLUETOOTH_HCI_SOCKET_UART_PORT: hci.hostPath });
     expect(run.code).toBe(4);
     expect(run.stderr).toContain("clock is not set");

@@ -21,9 +21,10 @@ describe.each(BOARD_NAMES)("visit codes from the simulated %s running its built 
     expect(decodeFrame(frame)).toEqual({ kind: FRAME_KIND_ADVERT, step, status: FRAME_STATUS_LOCKED });
   });
 
-  it("advertises a verifying frame under the Espruino company id, without its name, and rotates it at the next minute", async () => {
+  it("advertises a verifying frame under the Espruino company id, without its name, and rotates it at the next minute (Puck.js: in the read window a press opens)", async () => {
     const device = await bootBoard(board);
     provision(device, true);
+    if (board === "puckjs") device.pressButton();
     const first = device.advertising()!;
     expect(first.manufacturerId).toBe(FRAME_COMPANY_ID);
     expect(first.nameInPacket).toBe(false);

@@ -8,6 +8,7 @@ describe("SimulatedDevice as the transports see it", () => {
   it("is a TransportDevice: adverts, BLE UART in 20-byte writes and notifications, serial, events on and off", async () => {
     const simulated = await bootBoard("puckjs");
     provision(simulated, true);
+    simulated.pressButton(); // a provisioned Puck.js is on air only in the read window a press opens
     const device: TransportDevice = simulated;
     const ad = device.advertising()!;
     expect(ad.manufacturerId).toBe(FRAME_COMPANY_ID);
@@ -28,6 +29,9 @@ describe("SimulatedDevice as the transports see it", () => {
     device.on("serialData", (b: Uint8Array) => serial.push(b));
     device.serialWrite(new TextEncoder().encode("STATUS\r\n"));
     expect(Buffer.concat(serial).toString()).toMatch(/^OK STATUS - puckjs - - - - 1 /); // locked: nothing a passer-by does not see
+    // The reader got its answer and left: the Puck.js is off air until the next press.
+    expect(device.advertising()).toBeNull();
+    simulated.pressButton();
     expect(device.advertising()).not.toBeNull();
   });
 });

@@ -26,6 +26,7 @@ describe("Nordic UART pipe to a fob by its address (journal pull and time sync o
     fob = await startFob(0x00001234, "puckjs");
     hci = await HciExposure.open();
     const address = hci.addDevice(fob.device, { rssi: -50 });
+    fob.device.pressButton(); // a provisioned Puck.js is on air only after a press
     const link = new LineLink("ble", address, await openBlePipeByAddress(address.toUpperCase(), { noble: nobleOnUart(hci.hostPath) }));
     try {
       const sync = parseAnswer(syncRequestAnswerLine, "SYNCREQ", await link.request("SYNCREQ", 4000));

@@ -15,7 +15,6 @@ afterEach(async () => {
 
 const options = (port: string, extra: Partial<BleReadOptions> = {}): BleReadOptions => ({
   scanTimeoutMs: 5000,
-  gatherMs: 300,
   answerTimeoutMs: 3000,
   connectTimeoutMs: 5000,
   noble: nobleOnUart(port),
@@ -49,15 +48,40 @@ describe("BLE read through noble and the emulated HCI controller", () => {
     expect(Math.max(...device.bleWrites.map((w) => w.length))).toBeLessThanOrEqual(20);
   });
 
-  it("with two fobs in range chooses the stronger signal and says why", async () => {
+  it("connects to the first fob heard at once, and reads a stronger fob heard before the answer instead, saying why", async () => {
     hci = await HciExposure.open();
-    hci.addDevice(new FakeDevice(0x0000000a), { rssi: -80, address: "c4:7a:10:00:00:0a" });
-    hci.addDevice(new FakeDevice(0x0000000b), { rssi: -45, address: "c4:7a:10:00:00:0b" });
-    const result = await readOverBle(options(hci.hostPath));
+    const weak = new FakeDevice(0x0000000a);
+    const strong = new FakeDevice(0x0000000b);
+    strong.advertisingOn = false;
+    hci.addDevice(weak, { rssi: -80, address: "c4:7a:10:00:00:0a" });
+    hci.addDevice(strong, { rssi: -45, address: "c4:7a:10:00:00:0b" });
+    // The weaker fob answers slowly: the stronger one advertises (every 100 ms) several times meanwhile.
+    weak.bleWrite = (bytes) => void setTimeout(() => FakeDevice.prototype.bleWrite.call(weak, bytes), 400);
+    const progress: string[] = [];
+    // The stronger fob is first heard while the reader is already reading the weaker one.
+    const onProgress = (message: string) => {
+      progress.push(message);
+      if (message === "connecting to c4:7a:10:00:00:0a") strong.advertisingOn = true;
+    };
+    const result = await readOverBle(options(hci.hostPath, { onProgress }));
+    expect(progress[0]).toBe("connecting to c4:7a:10:00:00:0a");
+    expect(progress.some((m) => m.startsWith("heard c4:7a:10:00:00:0b stronger than c4:7a:10:00:00:0a"))).toBe(true);
     expect(result.choice.chosen.address).toBe("c4:7a:10:00:00:0b");
     expect(result.choice.others.map((o) => o.address)).toEqual(["c4:7a:10:00:00:0a"]);
     expect(result.choice.reason).toContain("strongest signal");
     if (result.capture.method === "challenge") expect(result.capture.challenge.deviceId).toBe("0000000b");
+  });
+
+  it("with one fob in range connects on its first frame (one connection, no second listen)", async () => {
+    const device = new FakeDevice(0x0000000c);
+    hci = await HciExposure.open();
+    hci.addDevice(device, { rssi: -50 });
+    const progress: string[] = [];
+    const result = await readOverBle(options(hci.hostPath, { onProgress: (m) => progress.push(m) }));
+    expect(progress).toEqual([`connecting to ${result.choice.chosen.address}`]);
+    expect(result.capture.method).toBe("challenge");
+    expect(result.choice.reason).toContain("the only fob in range");
+    expect(device.bleConnects).toBe(1);
   });
 
   it("reads the fob named with --device even when another is stronger", async () => {

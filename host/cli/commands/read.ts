@@ -39,7 +39,6 @@ const readOptions = z
     log: z.string().min(1),
     readerId: z.string().min(1).max(64),
     scanTimeout: positiveMs("--scan-timeout"),
-    gather: positiveMs("--gather"),
     timeout: positiveMs("--timeout"),
     json: z.boolean().optional(),
   })
@@ -70,7 +69,6 @@ export function registerReadCommand(program: Command): void {
     .option("--log <path>", "visit log to append to (JSON Lines)", DEFAULT_LOG)
     .addOption(new Option("--reader-id <id>", "this reader installation's id").env("EVV_READER_ID").default(`reader-${hostname()}`))
     .option("--scan-timeout <ms>", "give up when no fob is heard within this", "15000")
-    .option("--gather <ms>", "after the first fob is heard, listen this long for others", "1000")
     .option("--timeout <ms>", "wait this long for each answer from the device", "4000")
     .option("--json", "print the captured reading as JSON")
     .addHelpText(
@@ -125,7 +123,6 @@ async function runRead(o: ReadOptions): Promise<void> {
       progress("scanning for fobs");
       const result = await readOverBle({
         scanTimeoutMs: o.scanTimeout,
-        gatherMs: o.gather,
         answerTimeoutMs: o.timeout,
         connectTimeoutMs: Math.max(o.timeout, 8000),
         device: o.device,
