@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { z } from "zod";
-import { CliError, EXIT_BAD_INPUT, EXIT_REJECTED } from "../cliError.js";
+import { CliError, EXIT_BAD_INPUT, EXIT_REJECTED, EXIT_USAGE } from "../cliError.js";
 import { openVerifierStores, verifierStoreOptions, type VerifierStoreOptions } from "../verifierStores.js";
 import { verifierSettings, type VerifierSettings } from "../../verifier/settings.js";
 import { runVerification } from "../../verifier/verifyRun.js";
@@ -31,7 +31,7 @@ export function registerVerifyCommand(program: Command): void {
   command.action((opts: VerifyOptions) => {
     const settings = loadSettings(opts.settings);
     const workers = opts.workers === undefined ? undefined : workersOption.safeParse(opts.workers);
-    if (workers && !workers.success) throw new CliError(`--workers: expected a whole number from 0 to 64, got ${JSON.stringify(opts.workers)}`, EXIT_BAD_INPUT);
+    if (workers && !workers.success) throw new CliError(`--workers: expected a whole number from 0 to 64, got ${JSON.stringify(opts.workers)}`, EXIT_USAGE);
     const stores = openVerifierStores(opts, { needKeystore: true });
     const progress = createProgress(!opts.json);
     try {

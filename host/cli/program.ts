@@ -1,0 +1,14 @@
+// The `evv` program: every command group of host/cli/commands/ registered on one commander tree.
+import { Command } from "commander";
+import { commandGroups } from "./commandGroups.js";
+
+export function evvProgram(): Command {
+  const program = new Command();
+  program
+    .name("evv")
+    .description("Open EVV fob tool: read visit codes, provision devices, verify visits against ND rules")
+    .version("0.1.0")
+    .showHelpAfterError();
+  for (const group of commandGroups) group(program);
+  return program;
+}
