@@ -21,7 +21,7 @@ import type { ConsoleSession } from "./consoleSession.js";
 import { deviceCommand } from "./deviceCommand.js";
 import { firmwareHash, uploadBundle, type UploadProgress } from "./bundleUpload.js";
 import { evaluateOnConsole } from "./espruinoRepl.js";
-import { boardForRegistry, type FirmwareBundle } from "./firmwareBundle.js";
+import type { FirmwareBundle } from "./firmwareBundle.js";
 
 export interface ProvisionOptions {
   bundle: FirmwareBundle;
@@ -113,7 +113,7 @@ async function finishLockedDevice(
   const observedAt = options.now();
   options.registry.registerDevice({
     deviceId: status.deviceId,
-    board: boardForRegistry(options.bundle.board),
+    board: options.bundle.board,
     firmwareHash: hash,
     keyVersion,
     provisionedAt: observedAt.toISOString(),

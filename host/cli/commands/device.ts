@@ -1,5 +1,5 @@
 // `evv device ...`: HHS provisioning and the device registry.
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { z } from "zod";
 import { CliError, EXIT_BAD_INPUT, EXIT_DEVICE, EXIT_REJECTED, EXIT_USAGE } from "../cliError.js";
 import { LinkError } from "../../transport/linkError.js";
@@ -7,8 +7,10 @@ import { openVerifierStores, verifierStoreOptions, type VerifierStoreOptions } f
 import { checkDeviceLinkOptions, openDevicePipe, deviceLinkOptions, type DeviceLinkOptions } from "../devicePipe.js";
 import { ConsoleSession } from "../../provisioning/consoleSession.js";
 import { provisionDevice } from "../../provisioning/provisionDevice.js";
-import { BUILT_FIRMWARE_DIRECTORY, firmwareBoard, loadFirmwareBundle } from "../../provisioning/firmwareBundle.js";
-import { syncDeviceTime } from "../../provisioning/syncDeviceTime.js";
+import { BUILT_FIRMWARE_DIRECTORY, loadFirmwareBundle } from "../../provisioning/firmwareBundle.js";
+import { BOARD_NAMES, parseBoardArgument, type BoardName } from "../../domain/boardName.js";
+import { unknownLocationProblem } from "../../storage/serviceLocationLookup.js";
+import { syncDeviceTime, syncResultText } from "../../provisioning/syncDeviceTime.js";
 import { registrationLabel } from "../../provisioning/registrationLabel.js";
 import { deviceIdHex as deviceIdSchema, instant, locationId } from "../../domain/identifiers.js";
 import { parseDeviceIdHex } from "../../../protocol/index.js";
@@ -24,6 +26,14 @@ function parseOrUsage<T>(schema: z.ZodType<T>, value: unknown, what: string): T 
   return parsed.data;
 }
 
+/** --board: the board's name, or an earlier spelling of it with a note saying the name to use. */
+function boardArgument(text: string): BoardName {
+  const parsed = parseBoardArgument(text);
+  if ("problem" in parsed) throw new InvalidArgumentError(parsed.problem);
+  if (parsed.note) process.stderr.write(`evv: note: ${parsed.note}\n`);
+  return parsed.board;
+}
+
 function asCliError(error: unknown): never {
   if (error instanceof CliError) throw error;
   if (error instanceof LinkError) throw new CliError(error.message, EXIT_DEVICE);
@@ -35,13 +45,13 @@ export function registerDeviceCommands(program: Command): void {
 
   withStores(withLink(device.command("provision")))
     .description("upload the firmware, write the device key, set the clock, lock the device and register it; safe to run again after an interruption")
-    .addOption(new Option("--board <board>", "board the bundle is built for").choices(firmwareBoard.options).makeOptionMandatory())
+    .addOption(new Option("--board <board>", "board the bundle is built for").choices(BOARD_NAMES).argParser(boardArgument).makeOptionMandatory())
     .option("--firmware-dir <dir>", "where the built bundles are (default: this checkout's dist/firmware)", BUILT_FIRMWARE_DIRECTORY)
     .option("--device-id <hex8>", "device ID for a device that has none yet (default: next free)")
     .option("--json", "print the result as JSON")
-    .action(async (opts: VerifierStoreOptions & DeviceLinkOptions & { board: string; firmwareDir: string; deviceId?: string; json?: boolean }) => {
+    .action(async (opts: VerifierStoreOptions & DeviceLinkOptions & { board: BoardName; firmwareDir: string; deviceId?: string; json?: boolean }) => {
       checkDeviceLinkOptions(opts);
-      const board = parseOrUsage(firmwareBoard, opts.board, "--board");
+      const board = opts.board;
       const wantedId = opts.deviceId === undefined ? undefined : parseDeviceIdHex(parseOrUsage(deviceIdSchema, opts.deviceId.toLowerCase(), "--device-id"))!;
       const bundle = (() => {
         try {
@@ -89,7 +99,7 @@ export function registerDeviceCommands(program: Command): void {
       try {
         const result = await syncDeviceTime(session, { deviceId: id, keystore: stores.keystore!, registry: stores.registry, now: () => new Date() });
         if (opts.json) printJson(result);
-        else print(`Device ${id}: clock was ${result.offsetSeconds >= 0 ? "+" : ""}${result.offsetSeconds} s off; set to ${result.setTo}.`);
+        else print(syncResultText(result));
       } catch (error) {
         asCliError(error);
       } finally {
@@ -114,6 +124,8 @@ export function registerDeviceCommands(program: Command): void {
       };
       const stores = openVerifierStores(opts, { needKeystore: false });
       try {
+        const problem = unknownLocationProblem(stores.db, assignment.locationId);
+        if (problem) throw new CliError(problem, EXIT_BAD_INPUT);
         stores.registry.assignDevice(assignment);
         if (opts.json) printJson(stores.registry.getDevice(assignment.deviceId));
         else print(`Device ${assignment.deviceId} assigned to ${assignment.locationId} from ${assignment.from}${assignment.to ? ` to ${assignment.to}` : ""}.`);

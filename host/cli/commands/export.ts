@@ -30,7 +30,8 @@ function withCommon(command: Command, formats: boolean): Command {
     .option("--json", "JSON output (same as --format json)")
     .option("--from <date>", "first local date, YYYY-MM-DD")
     .option("--to <date>", "last local date, YYYY-MM-DD")
-    .option("--out <file>", "write here (atomically) instead of stdout");
+    .option("--out <file>", "write here (atomically) instead of stdout; then stdout says what was written")
+    .addHelpText("after", "\nOn success it says what it wrote (how many records, where): on stdout with --out (as JSON with --json), else on stderr.");
 }
 
 function parseOptions(raw: unknown): ExportOptions {
@@ -42,9 +43,38 @@ function parseOptions(raw: unknown): ExportOptions {
   return parsed.data;
 }
 
-function emit(text: string, out: string | undefined): void {
-  if (out) writeFileAtomic(out, text, 0o644);
-  else process.stdout.write(text);
+/** The records as they stream by, counted (the exports read them once, as a generator). */
+function counting<T>(records: Iterable<T>): Iterable<T> & { count: number } {
+  const counted = {
+    count: 0,
+    *[Symbol.iterator]() {
+      for (const record of records) {
+        counted.count++;
+        yield record;
+      }
+    },
+  };
+  return counted;
+}
+
+/** What an export wrote, said once it is written: on stdout with --out (JSON with --json), else on stderr beside the data. */
+interface Written {
+  what: string;
+  count: number;
+  format: "csv" | "json";
+  units?: number;
+}
+
+function emit(text: string, opts: ExportOptions, written: Written): void {
+  const where = opts.out ?? "standard output";
+  const sentence = `wrote ${written.count} ${written.what} (${written.format.toUpperCase()}${written.units === undefined ? "" : `, ${written.units} billable units`}) to ${where}`;
+  if (opts.out) {
+    writeFileAtomic(opts.out, text, 0o644);
+    process.stdout.write(opts.json ? JSON.stringify({ out: opts.out, ...written }, null, 2) + "\n" : sentence + "\n");
+  } else {
+    process.stdout.write(text);
+    process.stderr.write(sentence + "\n");
+  }
 }
 
 export function registerExportCommands(program: Command): void {
@@ -57,7 +87,10 @@ export function registerExportCommands(program: Command): void {
       const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false });
       try {
         const records = visitRecords(stores.db, { from: opts.from, to: opts.to, statuses: opts.status ?? BILLABLE_STATUSES });
-        emit(opts.json || opts.format === "json" ? evvRecordsJson(records) : evvRecordsCsv(records), opts.out);
+        const format = opts.json || opts.format === "json" ? "json" : "csv";
+        const counted = counting(records);
+        const text = format === "json" ? evvRecordsJson(counted) : evvRecordsCsv(counted);
+        emit(text, opts, { what: "EVV records", count: counted.count, format });
       } finally {
         stores.close();
       }
@@ -67,7 +100,9 @@ export function registerExportCommands(program: Command): void {
     const opts = parseOptions(raw);
     const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false });
     try {
-      emit(sandataVisitsJson(visitRecords(stores.db, { from: opts.from, to: opts.to, statuses: BILLABLE_STATUSES })), opts.out);
+      const counted = counting(visitRecords(stores.db, { from: opts.from, to: opts.to, statuses: BILLABLE_STATUSES }));
+      const text = sandataVisitsJson(counted);
+      emit(text, opts, { what: "Sandata FVV visits", count: counted.count, format: "json" });
     } finally {
       stores.close();
     }
@@ -78,7 +113,9 @@ export function registerExportCommands(program: Command): void {
     const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false });
     try {
       const lines = claimSummary(stores.db, opts.from, opts.to);
-      emit(opts.json || opts.format === "json" ? JSON.stringify({ lines, totals: claimTotalsByDay(lines) }, null, 2) + "\n" : claimSummaryCsv(lines), opts.out);
+      const format = opts.json || opts.format === "json" ? "json" : "csv";
+      const units = lines.reduce((sum, l) => sum + l.units, 0);
+      emit(format === "json" ? JSON.stringify({ lines, totals: claimTotalsByDay(lines) }, null, 2) + "\n" : claimSummaryCsv(lines), opts, { what: "claim lines", count: lines.length, format, units });
     } finally {
       stores.close();
     }

@@ -8,6 +8,7 @@ import { openVerifierStores, verifierStoreOptions, type VerifierStoreOptions } f
 import { verifierSettings, type VerifierSettings } from "../../verifier/settings.js";
 import { runVerification } from "../../verifier/verifyRun.js";
 import { describeIssue } from "../../domain/inputFile.js";
+import { describeJsonSyntaxProblem } from "../../domain/jsonSyntaxProblem.js";
 import { createProgress } from "../../report/progressBar.js";
 
 interface VerifyOptions extends VerifierStoreOptions {
@@ -61,11 +62,17 @@ export function registerVerifyCommand(program: Command): void {
 
 function loadSettings(file: string | undefined): VerifierSettings {
   if (!file) return verifierSettings.parse({});
+  let text: string;
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, "utf8"));
+    text = readFileSync(file, "utf8");
   } catch (error) {
-    throw new CliError(`--settings ${file}: cannot read JSON (${(error as Error).message})`, EXIT_BAD_INPUT);
+    throw new CliError(`--settings ${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, EXIT_BAD_INPUT);
+  }
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new CliError(`--settings ${describeJsonSyntaxProblem(file, text, error as Error)}`, EXIT_BAD_INPUT);
   }
   const parsed = verifierSettings.strict().safeParse(raw);
   if (!parsed.success) throw new CliError(parsed.error.issues.map((i) => describeIssue(file, i)).join("\n"), EXIT_BAD_INPUT);
