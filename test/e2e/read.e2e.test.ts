@@ -116,7 +116,7 @@ describe("evv read over BLE (noble over the emulated HCI controller's pseudo-ter
     hci.injectFault({ kind: "drop", onCommand: "CHAL" });
     const run = await runEvv(["read", "--ble", "--check-in", ...visit, "--log", log], { BLUETOOTH_HCI_SOCKET_UART_PORT: hci.hostPath });
     expect(run.code).toBe(4);
-    expect(run.stderr).toMatch(/link to the device dropped .*Nothing was logged/);
+    expect(run.stderr).toMatch(/link to the device dropped .*Nothing was recorded/);
     expect(existsSync(log)).toBe(false);
   });
 

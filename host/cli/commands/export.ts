@@ -11,6 +11,7 @@ import { sandataVisitsJson } from "../../export/sandataVisits.js";
 import { claimSummary, claimSummaryCsv, claimTotalsByDay } from "../../export/claimSummary.js";
 import { writeFileAtomic } from "../../keystore/atomicWrite.js";
 import { visitStatus } from "../../domain/visit.js";
+import { rosterFromDatabase } from "../../export/rosterExport.js";
 
 const exportOptions = z.object({
   db: z.string(),
@@ -78,7 +79,7 @@ function emit(text: string, opts: ExportOptions, written: Written): void {
 }
 
 export function registerExportCommands(program: Command): void {
-  const exportCommand = program.command("export").description("export verified visits: EVV records, Sandata-style FVV visits, daily claim summary");
+  const exportCommand = program.command("export").description("export verified visits: EVV records, Sandata-style FVV visits, daily claim summary; the readers' roster");
 
   withCommon(exportCommand.command("records").description("EVV records: the six federal elements and ND's service-record elements, one a visit"), true)
     .option("--status <status...>", "statuses to include (default: verified, verified-with-flags)")
@@ -116,6 +117,41 @@ export function registerExportCommands(program: Command): void {
       const format = opts.json || opts.format === "json" ? "json" : "csv";
       const units = lines.reduce((sum, l) => sum + l.units, 0);
       emit(format === "json" ? JSON.stringify({ lines, totals: claimTotalsByDay(lines) }, null, 2) + "\n" : claimSummaryCsv(lines), opts, { what: "claim lines", count: lines.length, format, units });
+    } finally {
+      stores.close();
+    }
+  });
+  registerRosterExport(exportCommand);
+}
+
+/** `evv export roster`: what a reader checks a caregiver's entries against (host/reader/roster.ts). */
+export function registerRosterExport(exportCommand: Command): void {
+  const command = exportCommand
+    .command("roster")
+    .description("the roster readers check provider and client numbers against (evv read --roster): numbers, names, authorized pairs; no key")
+    .option("--provider-format <regex>", "a format every provider number must have, e.g. 'QSP-[AI][0-9]{4}' (none by default)")
+    .option("--client-format <regex>", "a format every client ND number must have, e.g. 'ND-[0-9]{6}' (none by default)")
+    .option("--json", "say what was written as JSON")
+    .option("--out <file>", "write here (atomically) instead of stdout; then stdout says what was written");
+  for (const option of verifierStoreOptions()) if (option.long === "--db") command.addOption(option);
+  command.action((raw: { db: string; providerFormat?: string; clientFormat?: string; json?: boolean; out?: string }) => {
+    for (const [flag, value] of [["--provider-format", raw.providerFormat], ["--client-format", raw.clientFormat]] as const) {
+      if (value === undefined) continue;
+      try {
+        new RegExp(value);
+      } catch {
+        throw new CliError(`${flag}: ${JSON.stringify(value)} is not a regular expression`, EXIT_USAGE);
+      }
+    }
+    const stores = openVerifierStores({ db: raw.db, keystore: "" }, { needKeystore: false });
+    try {
+      const built = rosterFromDatabase(stores.db, { providerNumber: raw.providerFormat, clientNdNumber: raw.clientFormat }, new Date());
+      const badProvider = raw.providerFormat ? built.providers.find((p) => !new RegExp(`^(?:${raw.providerFormat})$`).test(p.providerNumber)) : undefined;
+      const badClient = raw.clientFormat ? built.clients.find((c) => !new RegExp(`^(?:${raw.clientFormat})$`).test(c.ndNumber)) : undefined;
+      if (badProvider) throw new CliError(`--provider-format: provider ${badProvider.providerNumber} (${badProvider.name}) does not have that format; nothing written`, EXIT_USAGE);
+      if (badClient) throw new CliError(`--client-format: client ${badClient.ndNumber} (${badClient.name}) does not have that format; nothing written`, EXIT_USAGE);
+      const what = `roster entries (${built.providers.length} providers, ${built.clients.length} clients, ${built.authorizedPairs.length} authorized pairs)`;
+      emit(JSON.stringify(built, null, 2) + "\n", { db: raw.db, out: raw.out, json: raw.json }, { what, count: built.providers.length + built.clients.length, format: "json" });
     } finally {
       stores.close();
     }
