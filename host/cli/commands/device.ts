@@ -10,6 +10,8 @@ import { provisionDevice } from "../../provisioning/provisionDevice.js";
 import { BUILT_FIRMWARE_DIRECTORY, loadFirmwareBundle } from "../../provisioning/firmwareBundle.js";
 import { BOARD_NAMES, parseBoardArgument, type BoardName } from "../../domain/boardName.js";
 import { unknownLocationProblem } from "../../storage/serviceLocationLookup.js";
+import { openBluetoothAdapter } from "../../transport/bluetoothAdapter.js";
+import { scanDevices, scanText } from "../../provisioning/deviceScan.js";
 import { syncDeviceTime, syncResultText } from "../../provisioning/syncDeviceTime.js";
 import { registrationLabel } from "../../provisioning/registrationLabel.js";
 import { deviceIdHex as deviceIdSchema, instant, locationId } from "../../domain/identifiers.js";
@@ -105,6 +107,32 @@ export function registerDeviceCommands(program: Command): void {
       } finally {
         await session.close();
         stores.close();
+      }
+    });
+
+  device
+    .command("scan")
+    .description("list the fobs and stock Espruino boards in BLE range with the address each advertises from now (for --ble)")
+    .option("--duration <ms>", "listen this long", "4000")
+    .option("--json", "print the list as JSON")
+    .addHelpText("after", "\nBLE uses the system adapter, or an HCI controller on a UART with BLUETOOTH_HCI_SOCKET_UART_PORT=<path>.")
+    .action(async (opts: { duration: string; json?: boolean }) => {
+      const duration = Number(opts.duration);
+      if (!Number.isInteger(duration) || duration < 500 || duration > 120_000) throw new CliError(`--duration: expected whole milliseconds from 500 to 120000, got ${opts.duration}`, EXIT_USAGE);
+      let adapter;
+      try {
+        adapter = await openBluetoothAdapter();
+      } catch (error) {
+        throw new CliError(`${(error as Error).message}`, EXIT_DEVICE);
+      }
+      try {
+        const devices = await scanDevices(adapter.noble, duration);
+        if (opts.json) printJson(devices);
+        else process.stdout.write(scanText(devices, duration));
+      } catch (error) {
+        throw new CliError(`scan failed: ${(error as Error).message}`, EXIT_DEVICE);
+      } finally {
+        adapter.release();
       }
     });
 
