@@ -23,3 +23,13 @@ function duration(ms: number): string {
   const hours = Math.floor(minutes / 60);
   return hours > 0 ? `${hours} h ${minutes % 60} min` : `${minutes} min`;
 }
+
+/**
+ * A visit the verifier gave no times (it was rejected before its times were trusted): when the
+ * reader recorded its check-in and check-out, by the reader's own clock, said as such.
+ */
+export function readerSpan(readerInMs: number | null, readerOutMs: number | null, timeZone: string): string {
+  const inText = readerInMs === null ? "no check-in recorded" : `check-in read ${localDateTime(readerInMs, timeZone)}`;
+  const outText = readerOutMs === null ? "no check-out recorded" : `check-out read ${localDateTime(readerOutMs, timeZone)}`;
+  return `${inText}; ${outText} (the reader's clock: these times were not verified)`;
+}

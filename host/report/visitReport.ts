@@ -3,7 +3,7 @@ import type { EvvDatabase } from "../storage/database.js";
 import type { StoredVisitRow } from "../storage/storedVisitRow.js";
 import { sentenceOf, type Reason } from "../verifier/reasonCodes.js";
 import type { Visit, VisitStatus } from "../domain/visit.js";
-import { localDateTime, localSpan } from "./localTime.js";
+import { localDateTime, localSpan, readerSpan } from "./localTime.js";
 
 export interface StatusSummary {
   byStatus: Record<string, number>;
@@ -57,7 +57,7 @@ export type ReportedVisit = Visit & {
   endLocal: string | null;
 };
 
-type ReportRow = StoredVisitRow & { provider_name: string | null; client_name: string | null; zone: string | null };
+type ReportRow = StoredVisitRow & { provider_name: string | null; client_name: string | null; zone: string | null; reader_in_ms: number | null; reader_out_ms: number | null };
 
 const PRESENCE_WORDS: Record<string, string> = { challenge: "fob challenged", nfc: "NFC tap", advert: "fob heard", typed: "code typed" };
 
@@ -65,14 +65,24 @@ export function visitReport(db: EvvDatabase, status: VisitStatus | undefined, li
   const rows = (
     db
       .prepare(
-        `SELECT v.*, p.name AS provider_name, c.name AS client_name, coalesce(v.time_zone, l.time_zone) AS zone
+        `SELECT v.*, p.name AS provider_name, c.name AS client_name, coalesce(v.time_zone, l.time_zone) AS zone,
+                ri.reader_ms AS reader_in_ms, ro.reader_ms AS reader_out_ms
          FROM visits v LEFT JOIN providers p ON p.provider_number = v.provider_number
+         LEFT JOIN readings ri ON ri.reading_id = v.check_in_reading LEFT JOIN readings ro ON ro.reading_id = v.check_out_reading
          LEFT JOIN clients c ON c.nd_number = v.client_nd_number LEFT JOIN service_locations l ON l.location_id = c.location_id
          ${status ? "WHERE v.status = ?" : ""} ORDER BY v.begin_ms, v.visit_id LIMIT ?`,
       )
       .all(...(status ? [status, limit] : [limit])) as ReportRow[]
-  ).map((r): ReportedVisit => {
+  );
+  const spans = new Map<string, string>();
+  const reported = rows.map((r): ReportedVisit => {
     const timeZone = r.zone ?? "UTC";
+    spans.set(
+      r.visit_id,
+      r.begin_ms === null && r.end_ms === null && (r.reader_in_ms !== null || r.reader_out_ms !== null)
+        ? readerSpan(r.check_in_reading === null ? null : r.reader_in_ms, r.check_out_reading === null ? null : r.reader_out_ms, timeZone)
+        : localSpan(r.begin_ms, r.end_ms, timeZone),
+    );
     return {
       visitId: r.visit_id,
       providerNumber: r.provider_number,
@@ -98,8 +108,7 @@ export function visitReport(db: EvvDatabase, status: VisitStatus | undefined, li
       reasons: (JSON.parse(r.reasons) as Reason[]).map((x) => ({ code: x.code, sentence: sentenceOf(x) })),
     };
   });
-  const spans = new Map(rows.map((r) => [r.visitId, localSpan(r.begin === null ? null : Date.parse(r.begin), r.end === null ? null : Date.parse(r.end), r.timeZone)]));
-  const text = rows
+  const text = reported
     .map(
       (r) =>
         `${named(r.providerName, "provider", r.providerNumber)} for ${named(r.clientName, "client", r.clientNdNumber)}\n` +
@@ -108,7 +117,7 @@ export function visitReport(db: EvvDatabase, status: VisitStatus | undefined, li
         r.reasons.map((x) => `    ${x.code}: ${x.sentence}\n`).join(""),
     )
     .join("");
-  return { rows, text: text || "no visits\n" };
+  return { rows: reported, text: text || "no visits\n" };
 }
 
 function named(name: string | null, what: string, number: string): string {
