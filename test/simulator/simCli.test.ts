@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { deriveDeviceKey, displayCodeMatches, stepOf } from "../../protocol/index.js";
 import { nodeSha256 } from "../../host/crypto/nodeSha256.js";
 import { builtBundle } from "../firmware/firmwareHarness.js";
@@ -87,10 +87,24 @@ describe("the tester's view says what happened, in words", () => {
 
   it("the view printed by itself at each minute shows that minute's code and status", async () => {
     await builtBundle("pixljs");
-    // Realtime at 120x: a minute passes every half second; stdin stays open for 2.5 s.
-    const run = spawnSync("bash", ["-c", `(sleep 2.5; echo quit) | ${process.execPath} bin/evv-sim.js ${provisioned("pixljs").join(" ")} --speed 120`], { encoding: "utf8", timeout: 60_000 });
-    const views = run.stdout.split("\n\n").slice(1).filter((v) => v.includes("advert 0x"));
-    expect(views.length).toBeGreaterThan(1);
+    // Realtime at 120x: a minute passes every half second; quit once three views were printed by themselves.
+    const child = spawn(process.execPath, ["bin/evv-sim.js", ...provisioned("pixljs"), "--speed", "120"], { stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`fewer than three views in 60 s:\n${stdout}`)), 60_000);
+      child.stdout.on("data", (d: Buffer) => {
+        stdout += d.toString();
+        if (stdout.split("\n\n").length > 4) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.stdin.end("quit\n");
+    await exited;
+    const views = stdout.split("\n\n").slice(1).filter((v) => v.includes("advert 0x"));
+    expect(views.length).toBeGreaterThan(2);
     for (const view of views) {
       const codeStep = /code \d{4} \d{4} \d{4}  \(step (\d+)\)/.exec(view);
       const advertStep = /advert 0x[0-9a-f]+ [0-9a-f]+ step (\d+)/.exec(view);
