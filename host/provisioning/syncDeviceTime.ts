@@ -14,17 +14,21 @@ export interface SyncResult {
   deviceId: string;
   deviceTimeBefore: number;
   setTo: string;
-  /** False when the device had no time (it lost power): then there is no offset to speak of. */
+  /** False when the device flagged its clock as not set (after a power loss, or a clock that went back). */
   clockWasSet: boolean;
-  /** How far the device clock was off, in seconds; null when it was not set. */
+  /** How far the device clock was off, in seconds; null when it had no time at all (it restarted at 1970 after a power loss). */
   offsetSeconds: number | null;
 }
 
+/** A device clock before this (2000-01-01) has never been set since it restarted at 1970. */
+const NO_TIME_BEFORE_SECONDS = 946_684_800;
+
 /** The line `evv device sync-time` prints for a result. */
 export function syncResultText(result: SyncResult): string {
-  if (!result.clockWasSet) return `Device ${result.deviceId}: the clock was not set (the device had lost power); set to ${result.setTo}.`;
-  const offset = result.offsetSeconds!;
-  return `Device ${result.deviceId}: clock was ${offset >= 0 ? "+" : ""}${offset} s off; set to ${result.setTo}.`;
+  if (result.offsetSeconds === null) return `Device ${result.deviceId}: the clock was not set (the device had lost power); set to ${result.setTo}.`;
+  const offset = `${result.offsetSeconds >= 0 ? "+" : ""}${result.offsetSeconds} s off`;
+  if (!result.clockWasSet) return `Device ${result.deviceId}: the clock was not trusted (it had gone back) and was ${offset}; set to ${result.setTo}.`;
+  return `Device ${result.deviceId}: clock was ${offset}; set to ${result.setTo}.`;
 }
 
 export async function syncDeviceTime(
@@ -53,6 +57,6 @@ export async function syncDeviceTime(
     deviceTimeBefore: request.deviceTime,
     setTo: new Date(newTime * 1000).toISOString(),
     clockWasSet,
-    offsetSeconds: clockWasSet ? request.deviceTime - newTime : null,
+    offsetSeconds: !clockWasSet && request.deviceTime < NO_TIME_BEFORE_SECONDS ? null : request.deviceTime - newTime,
   };
 }

@@ -12,6 +12,13 @@ export interface EntryCheck {
   warnings: string[];
   providerName: string | null;
   clientName: string | null;
+  /** The tasks as the task list writes them ("Meal preparation" becomes "meal-preparation"). */
+  tasks: string[] | undefined;
+}
+
+/** A task as typed, in the task list's spelling: lower case, words joined by dashes. */
+export function taskListSpelling(task: string): string {
+  return task.trim().toLowerCase().replace(/[\s_]+/g, "-");
 }
 
 export function checkVisitEntry(entry: { provider: string; client: string; tasks: string[] | undefined; roster: string | undefined }): EntryCheck {
@@ -19,7 +26,8 @@ export function checkVisitEntry(entry: { provider: string; client: string; tasks
   const warnings: string[] = [];
   let providerName: string | null = null;
   let clientName: string | null = null;
-  const unknownTasks = (entry.tasks ?? []).filter((t) => categoryOfTask(t) === null);
+  const tasks = entry.tasks?.map(taskListSpelling);
+  const unknownTasks = (entry.tasks ?? []).filter((t) => categoryOfTask(taskListSpelling(t)) === null);
   if (unknownTasks.length > 0)
     problems.push(`--tasks: ${unknownTasks.map((t) => JSON.stringify(t)).join(", ")} ${unknownTasks.length === 1 ? "is not a task" : "are not tasks"} of the task list; use ${knownTaskNames().join(", ")}`);
   const rosterPath = entry.roster ?? (existsSync(DEFAULT_ROSTER) ? DEFAULT_ROSTER : undefined);
@@ -37,5 +45,5 @@ export function checkVisitEntry(entry: { provider: string; client: string; tasks
       problems.push(error.message);
     }
   }
-  return { problems, warnings, providerName, clientName };
+  return { problems, warnings, providerName, clientName, tasks };
 }

@@ -105,7 +105,7 @@ describe("evv read over BLE (noble over the emulated HCI controller's pseudo-ter
     expect(run.code).toBe(0);
     const out = JSON.parse(run.stdout) as { reading: Reading; choice: { reason: string } };
     expect(out.reading.challenge!.deviceId).toBe("0000bbbb");
-    expect(out.reading.tasks).toEqual(["bathing", "meal preparation"]);
+    expect(out.reading.tasks).toEqual(["bathing", "meal-preparation"]);
     expect(out.choice.reason).toContain("--device");
     expect(logged()).toEqual([out.reading]);
   });

@@ -72,5 +72,8 @@ describe("sync-time after a power loss", () => {
       "Device 00000001: the clock was not set (the device had lost power); set to 2026-11-24T15:05:00.000Z.",
     );
     expect(syncResultText({ deviceId: "00000001", deviceTimeBefore: 0, setTo, clockWasSet: true, offsetSeconds: -90 })).toBe("Device 00000001: clock was -90 s off; set to 2026-11-24T15:05:00.000Z.");
+    expect(syncResultText({ deviceId: "00000001", deviceTimeBefore: 0, setTo, clockWasSet: false, offsetSeconds: -90 })).toBe(
+      "Device 00000001: the clock was not trusted (it had gone back) and was -90 s off; set to 2026-11-24T15:05:00.000Z.",
+    );
   });
 });

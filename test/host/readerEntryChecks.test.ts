@@ -46,6 +46,9 @@ describe("tasks against the task list, and the roster file", () => {
     expect(check.problems).toHaveLength(1);
     expect(check.problems[0]).toMatch(/^--tasks: "cooking" is not a task of the task list; use bathing, dressing, .*meal-preparation/);
   });
+  it("a task is recorded as the list writes it", () => {
+    expect(checkVisitEntry({ provider: "QSP-I2002", client: "ND-200581", tasks: ["Bathing", "meal preparation"], roster: undefined })).toMatchObject({ problems: [], tasks: ["bathing", "meal-preparation"] });
+  });
   it("without a roster the numbers are not checked, and the reader says so", () => {
     const check = checkVisitEntry({ provider: "QSP-I2002", client: "ND-200581", tasks: ["bathing"], roster: undefined });
     expect(check.problems).toEqual([]);

@@ -105,7 +105,7 @@ async function runRead(o: ReadOptions): Promise<void> {
     providerNumber: o.provider,
     clientNdNumber: o.client,
     event: o.checkIn ? "check-in" : "check-out",
-    tasks,
+    tasks: entry.tasks,
   };
   const progress = (message: string) => {
     if (!o.json) process.stderr.write(`· ${message}\n`);
