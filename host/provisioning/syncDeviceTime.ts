@@ -21,7 +21,7 @@ export interface SyncResult {
 }
 
 /** A device clock before this (2000-01-01) has never been set since it restarted at 1970. */
-const NO_TIME_BEFORE_SECONDS = 946_684_800;
+export const NO_TIME_BEFORE_SECONDS = 946_684_800;
 
 /** The line `evv device sync-time` prints for a result. */
 export function syncResultText(result: SyncResult): string {

@@ -113,6 +113,10 @@ describe("the HHS analyst's walkthrough (README)", () => {
     expect(sync.code).toBe(0);
     expect(sync.stdout).toMatch(/^Device 00000001: the clock was not set \(the device had lost power\); set to \d{4}-\d\d-\d\dT[\d:.]+Z\.$/m);
     expect(sync.stdout).not.toMatch(/-\d{6,} s off/);
+    const show = await runEvv(["device", "show", "00000001"], env);
+    expect(show.stdout).toMatch(/^ {4}dickinson-olson from \w{3} \d{4}-\d\d-\d\d \d\d:\d\d M[SD]T$/m);
+    expect(show.stdout).toMatch(/^ {4}\w{3} [\d-]+ [\d:]+ M[SD]T: device clock not set \(time-sync\)$/m);
+    expect(show.stdout).not.toMatch(/\d\d:\d\d:\d\d\.\d{3}Z/);
 
     // Readings in, verified, reported in the location's local time and in words.
     expect((await runEvv(["import", "readings", log], env)).code).toBe(0);

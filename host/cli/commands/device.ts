@@ -12,7 +12,9 @@ import { BOARD_NAMES, parseBoardArgument, type BoardName } from "../../domain/bo
 import { unknownLocationProblem } from "../../storage/serviceLocationLookup.js";
 import { openBluetoothAdapter } from "../../transport/bluetoothAdapter.js";
 import { scanDevices, scanText } from "../../provisioning/deviceScan.js";
-import { syncDeviceTime, syncResultText } from "../../provisioning/syncDeviceTime.js";
+import { deviceTimeZone } from "../../report/deviceReport.js";
+import { localDateTime } from "../../report/localTime.js";
+import { NO_TIME_BEFORE_SECONDS, syncDeviceTime, syncResultText } from "../../provisioning/syncDeviceTime.js";
 import { registrationLabel } from "../../provisioning/registrationLabel.js";
 import { deviceIdHex as deviceIdSchema, instant, locationId } from "../../domain/identifiers.js";
 import { parseDeviceIdHex } from "../../../protocol/index.js";
@@ -156,7 +158,11 @@ export function registerDeviceCommands(program: Command): void {
         if (problem) throw new CliError(problem, EXIT_BAD_INPUT);
         stores.registry.assignDevice(assignment);
         if (opts.json) printJson(stores.registry.getDevice(assignment.deviceId));
-        else print(`Device ${assignment.deviceId} assigned to ${assignment.locationId} from ${assignment.from}${assignment.to ? ` to ${assignment.to}` : ""}.`);
+        else {
+          const zone = deviceTimeZone(stores.db, assignment.locationId);
+          const local = (at: string) => localDateTime(Date.parse(at), zone);
+          print(`Device ${assignment.deviceId} assigned to ${assignment.locationId} from ${local(assignment.from)}${assignment.to ? ` to ${local(assignment.to)}` : ""}.`);
+        }
       } catch (error) {
         asCliError(error);
       } finally {
@@ -193,12 +199,15 @@ export function registerDeviceCommands(program: Command): void {
         const record = stores.registry.getDevice(id);
         if (!record) throw new CliError(`device ${id} is not registered`, EXIT_REJECTED);
         if (opts.json) return printJson(record);
-        print(`Device ${record.deviceId}\n  board ${record.board}\n  key version ${record.keyVersion}\n  firmware ${record.firmwareHash}\n  provisioned ${record.provisionedAt}${record.retiredAt ? `\n  retired ${record.retiredAt}` : ""}`);
+        // Times in the time zone of the device's latest location (else this computer's).
+        const zone = deviceTimeZone(stores.db, record.assignments.at(-1)?.locationId ?? null);
+        const local = (ms: number) => localDateTime(ms, zone);
+        print(`Device ${record.deviceId}\n  board ${record.board}\n  key version ${record.keyVersion}\n  firmware ${record.firmwareHash}\n  provisioned ${local(Date.parse(record.provisionedAt))}${record.retiredAt ? `\n  retired ${local(Date.parse(record.retiredAt))}` : ""}`);
         print(`  assignments:${record.assignments.length === 0 ? " none" : ""}`);
-        for (const a of record.assignments) print(`    ${a.locationId} from ${new Date(a.fromMs).toISOString()}${a.toMs === null ? "" : ` to ${new Date(a.toMs).toISOString()}`}`);
+        for (const a of record.assignments) print(`    ${a.locationId} from ${local(a.fromMs)}${a.toMs === null ? "" : ` to ${local(a.toMs)}`}`);
         print(`  clock observations: ${record.clockObservations.length}`);
         for (const o of record.clockObservations.slice(-5))
-          print(`    ${new Date(o.observedMs).toISOString()} device ${new Date(o.deviceTime * 1000).toISOString()} (${o.source})`);
+          print(`    ${local(o.observedMs)}: device clock ${o.deviceTime < NO_TIME_BEFORE_SECONDS ? "not set" : `${o.deviceTime - Math.round(o.observedMs / 1000)} s off`} (${o.source})`);
       } finally {
         stores.close();
       }
