@@ -171,7 +171,7 @@ async function runRead(o: ReadOptions): Promise<void> {
   }
   const frame = record.frame ? decodeFrame(fromHex(record.frame)!) : null;
   if (o.json) {
-    process.stdout.write(JSON.stringify({ reading: record, status, statusProblem, choice, timings, log: appended }, null, 2) + "\n");
+    process.stdout.write(JSON.stringify({ reading: record, status, statusProblem, choice, timings, log: appended, warnings: entry.warnings }, null, 2) + "\n");
     return;
   }
   const lines = summaryLines({ reading: record, status, frameStep: frame?.step, frameStatus: frame?.status, choiceReason, statusProblem });
