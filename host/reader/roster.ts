@@ -68,10 +68,20 @@ export function checkAgainstRoster(r: Roster, providerNumber: string, clientNdNu
   const clientFormat = formatProblem(clientNdNumber, r.formats.clientNdNumber, "client ND number", "--client");
   if (providerFormat) problems.push(providerFormat);
   if (clientFormat) problems.push(clientFormat);
-  const provider = r.providers.find((p) => p.providerNumber.toLowerCase() === providerNumber.toLowerCase());
-  const client = r.clients.find((c) => c.ndNumber.toLowerCase() === clientNdNumber.toLowerCase());
-  if (!providerFormat && !provider) problems.push(`--provider ${providerNumber}: no provider has this number in the roster; check your provider number`);
-  if (!clientFormat && !client) problems.push(`--client ${clientNdNumber}: no client has this ND number in the roster; check the client's ND number`);
+  // Exact matches only (the verifier matches numbers exactly); a difference in case is pointed out.
+  const provider = r.providers.find((p) => p.providerNumber === providerNumber);
+  const client = r.clients.find((c) => c.ndNumber === clientNdNumber);
+  const meant = (known: string | undefined) => (known === undefined ? "" : ` (did you mean ${known}?)`);
+  if (!providerFormat && !provider)
+    problems.push(
+      `--provider ${providerNumber}: no provider has this number in the roster; check your provider number` +
+        meant(r.providers.find((p) => p.providerNumber.toLowerCase() === providerNumber.toLowerCase())?.providerNumber),
+    );
+  if (!clientFormat && !client)
+    problems.push(
+      `--client ${clientNdNumber}: no client has this ND number in the roster; check the client's ND number` +
+        meant(r.clients.find((c) => c.ndNumber.toLowerCase() === clientNdNumber.toLowerCase())?.ndNumber),
+    );
   if (provider && client && !r.authorizedPairs.some((a) => a.providerNumber === provider.providerNumber && a.clientNdNumber === client.ndNumber))
     warnings.push(`${provider.name} (${provider.providerNumber}) has no authorization for ${client.name} (${client.ndNumber}) in the roster; the visit is recorded, but HHS may not pay it`);
   return { problems, warnings, providerName: provider?.name ?? null, clientName: client?.name ?? null };

@@ -30,6 +30,9 @@ describe("provider and client against the roster", () => {
     expect(checkAgainstRoster(known, "QSP-I2020", "ND-200581").problems).toEqual(["--provider QSP-I2020: no provider has this number in the roster; check your provider number"]);
     expect(checkAgainstRoster(known, "QSP-I2002", "ND-200518").problems).toEqual(["--client ND-200518: no client has this ND number in the roster; check the client's ND number"]);
   });
+  it("a number typed in another case is refused, naming the number meant (the verifier matches exactly)", () => {
+    expect(checkAgainstRoster(known, "qsp-i2002", "ND-200581").problems).toEqual(["--provider qsp-i2002: no provider has this number in the roster; check your provider number (did you mean QSP-I2002?)"]);
+  });
   it("a number that breaks HHS's format says so and shows the format", () => {
     expect(checkAgainstRoster(known, "QSP-I2002", "200581").problems).toEqual(["--client 200581: not a client ND number as HHS writes them (the roster's format is ND-[0-9]{6})"]);
   });
