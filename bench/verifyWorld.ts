@@ -55,7 +55,7 @@ export function setUpWorld(dir: string, visits: number) {
     });
     devices.push({
       deviceId: deviceIdHex(0x20000000 + i),
-      board: "puck-js-2" as const,
+      board: "puckjs" as const,
       firmwareHash: "ab".repeat(32),
       keyVersion: 1,
       provisionedAt: "2025-11-01T00:00:00Z",

@@ -1,28 +1,40 @@
 // Runs the parsed program and turns failures into a clear message and a meaningful exit code.
 import type { Command } from "commander";
-import { CliError, EXIT_ENVIRONMENT, EXIT_FAILURE, storageFailure } from "./cliError.js";
+import { CliError, EXIT_ENVIRONMENT, EXIT_FAILURE, EXIT_USAGE, storageFailure } from "./cliError.js";
+import { reportFailure, takeOverUsageErrors, wantsJson } from "./errorOutput.js";
 
 export async function runCli(program: Command, argv: string[]): Promise<void> {
-  program.exitOverride();
+  const json = wantsJson(argv.slice(2));
+  takeOverUsageErrors(program, json);
   try {
     await program.parseAsync(argv);
   } catch (error) {
     const e = error as { code?: string; exitCode?: number; message?: string };
-    if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") {
+    if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || (e.code === "commander.help" && !e.exitCode)) {
       process.exitCode = 0;
       return;
     }
+    if (e.code === "commander.help") {
+      // A command group called without a subcommand: its help went to stderr.
+      if (json) reportFailure("a subcommand is needed (see --help)", EXIT_USAGE, true);
+      process.exitCode = EXIT_USAGE;
+      return;
+    }
     if (typeof e.code === "string" && e.code.startsWith("commander.")) {
-      process.exitCode = e.exitCode ?? 2;
+      // Every error commander raises is a usage error (unknown option or command, missing
+      // argument or required option, a value outside its choices): exit 2, whatever commander says.
+      if (json) reportFailure((e.message ?? "").replace(/^error: /, ""), EXIT_USAGE, true);
+      process.exitCode = EXIT_USAGE;
       return;
     }
     if (error instanceof CliError) {
-      process.stderr.write(`evv: ${error.message}\n`);
+      reportFailure(error.message, error.exitCode, json);
       process.exitCode = error.exitCode;
       return;
     }
     const storage = storageFailure(error);
-    process.stderr.write(`evv: ${storage ?? e.message ?? String(error)}\n`);
-    process.exitCode = storage ? EXIT_ENVIRONMENT : EXIT_FAILURE;
+    const exitCode = storage ? EXIT_ENVIRONMENT : EXIT_FAILURE;
+    reportFailure(storage ?? e.message ?? String(error), exitCode, json);
+    process.exitCode = exitCode;
   }
 }

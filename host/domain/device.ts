@@ -1,9 +1,10 @@
 // A fob as the registry knows it: identity, board, firmware, key version, where it hangs and when.
 import { z } from "zod";
 import { deviceIdHex, instant, locationId } from "./identifiers.js";
+import { board, type BoardName } from "./boardName.js";
 
-export const board = z.enum(["puck-js-2", "pixl-js", "bangle-js-2"]);
-export type Board = z.infer<typeof board>;
+export { board };
+export type Board = BoardName;
 
 export const deviceRegistration = z.object({
   deviceId: deviceIdHex,

@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import type { z } from "zod";
+import { describeJsonSyntaxProblem } from "./jsonSyntaxProblem.js";
 
 export class InputFileError extends Error {}
 
@@ -31,7 +32,7 @@ export function readJsonFile<S extends z.ZodType>(path: string, schema: S): { da
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new InputFileError(`${path}: not valid JSON (${(error as Error).message})`);
+    throw new InputFileError(describeJsonSyntaxProblem(path, text, error as Error));
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw new InputFileError(parsed.error.issues.slice(0, 5).map((i) => describeIssue(path, i)).join("\n"));
@@ -48,7 +49,7 @@ export function readJsonLinesFile<S extends z.ZodType>(path: string, schema: S):
     try {
       raw = JSON.parse(text);
     } catch (error) {
-      throw new InputFileError(`${path}: not valid JSON (${(error as Error).message})`);
+      throw new InputFileError(describeJsonSyntaxProblem(path, text, error as Error));
     }
     if (!Array.isArray(raw)) throw new InputFileError(`${path}: must be a JSON array or JSON Lines`);
     items = raw.map((r, i) => ({ raw: r, label: `${path}[${i}]` }));
@@ -61,7 +62,7 @@ export function readJsonLinesFile<S extends z.ZodType>(path: string, schema: S):
       try {
         items.push({ raw: JSON.parse(line), label: `${path}:${i + 1}` });
       } catch (error) {
-        throw new InputFileError(`${path}:${i + 1}: not valid JSON (${(error as Error).message})`);
+        throw new InputFileError(describeJsonSyntaxProblem(path, lines[i], error as Error, i + 1));
       }
     }
   }

@@ -36,3 +36,10 @@ const TASK_CATEGORY_BY_NAME: Record<string, TaskCategory> = {
 export function categoryOfTask(task: string): TaskCategory | null {
   return TASK_CATEGORY_BY_NAME[task.trim().toLowerCase()] ?? null;
 }
+
+/** The task names a caregiver may record, for messages and help. */
+export function knownTaskNames(): string[] {
+  // The run-together spellings are read for older logs but not offered.
+  const runTogether = ["medicationassistance", "mealpreparation", "laundryshoppinghousekeeping"];
+  return Object.keys(TASK_CATEGORY_BY_NAME).filter((name) => !runTogether.includes(name));
+}

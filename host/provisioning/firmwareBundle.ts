@@ -4,17 +4,11 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import type { Board } from "../domain/device.js";
+import { boardName, type BoardName } from "../domain/boardName.js";
 
-/** Board names as the firmware reports them in STATUS and names its bundles. */
-export const firmwareBoard = z.enum(["puckjs", "pixljs", "banglejs2"]);
-export type FirmwareBoard = z.infer<typeof firmwareBoard>;
-
-const REGISTRY_BOARD: Record<FirmwareBoard, Board> = { puckjs: "puck-js-2", pixljs: "pixl-js", banglejs2: "bangle-js-2" };
-
-export function boardForRegistry(board: FirmwareBoard): Board {
-  return REGISTRY_BOARD[board];
-}
+/** Board names as the firmware reports them in STATUS and names its bundles (the registry's too). */
+export const firmwareBoard = boardName;
+export type FirmwareBoard = BoardName;
 
 /** Where `npm run build:firmware` writes the bundles in this checkout. */
 export const BUILT_FIRMWARE_DIRECTORY = fileURLToPath(new URL("../../dist/firmware", import.meta.url));

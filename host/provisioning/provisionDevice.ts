@@ -27,7 +27,7 @@ import type { ConsoleSession } from "./consoleSession.js";
 import { deviceCommand } from "./deviceCommand.js";
 import { firmwareHash, uploadBundle, type UploadProgress } from "./bundleUpload.js";
 import { evaluateOnConsole } from "./espruinoRepl.js";
-import { boardForRegistry, type FirmwareBundle } from "./firmwareBundle.js";
+import type { FirmwareBundle } from "./firmwareBundle.js";
 
 export interface ProvisionOptions {
   /** The link the session runs over: provisioning writes the device key, so only "serial" is accepted. */
@@ -125,7 +125,7 @@ async function finishLockedDevice(session: ConsoleSession, hash: string, uploade
   const observedAt = options.now();
   options.registry.registerDevice({
     deviceId: answer.deviceId,
-    board: boardForRegistry(options.bundle.board),
+    board: options.bundle.board,
     firmwareHash: hash,
     keyVersion,
     provisionedAt: observedAt.toISOString(),

@@ -11,6 +11,7 @@ import {
   type DeviceRegistration,
 } from "../domain/device.js";
 import { ClockHistory, type ClockSample } from "./clockModel.js";
+import { board } from "../domain/boardName.js";
 
 export interface AssignmentRecord {
   deviceId: string;
@@ -27,7 +28,7 @@ export interface DeviceRecord extends DeviceRegistration {
 
 interface DeviceRow {
   device_id: string;
-  board: DeviceRegistration["board"];
+  board: string;
   firmware_hash: string;
   key_version: number;
   provisioned_at: string;
@@ -156,7 +157,7 @@ export class DeviceRegistry {
     ).map((o) => ({ observedMs: o.observed_ms, deviceTime: o.device_time, source: o.source }));
     return {
       deviceId: row.device_id,
-      board: row.board,
+      board: board.parse(row.board),
       firmwareHash: row.firmware_hash,
       keyVersion: row.key_version,
       provisionedAt: row.provisioned_at,

@@ -4,7 +4,7 @@
 // page (no scripts, no external files) that `evv report timeline` writes.
 import { DateTime } from "luxon";
 import type { EvvDatabase } from "../storage/database.js";
-import type { VisitStatus } from "../verifier/reasonCodes.js";
+import { sentenceOf, type Reason, type VisitStatus } from "../verifier/reasonCodes.js";
 
 interface TimelineVisit {
   visitId: string;
@@ -23,7 +23,7 @@ interface TimelineVisit {
   presenceOut: string | null;
   status: VisitStatus;
   units: number;
-  reasons: { code: string; detail?: string }[];
+  reasons: Reason[];
 }
 
 const STATUS_COLOURS: Record<VisitStatus, string> = {
@@ -68,7 +68,7 @@ function loadVisits(db: EvvDatabase): TimelineVisit[] {
     presenceOut: r.presence_out as string | null,
     status: r.status as VisitStatus,
     units: r.units as number,
-    reasons: JSON.parse(r.reasons as string) as { code: string; detail?: string }[],
+    reasons: JSON.parse(r.reasons as string) as Reason[],
   }));
 }
 
@@ -101,7 +101,7 @@ function clientSection(visits: TimelineVisit[]): string {
     for (const bar of dayBars(v)) {
       const left = (bar.startMinute / 1440) * 100;
       const width = Math.max(((bar.endMinute - bar.startMinute) / 1440) * 100, 0.6);
-      const title = `${v.providerName}: ${v.status}${v.reasons.length ? " — " + v.reasons.map((r) => r.code).join(", ") : ""}`;
+      const title = `${v.providerName}: ${v.status}${v.reasons.length ? " — " + v.reasons.map((r) => `${r.code}: ${sentenceOf(r)}`).join("; ") : ""}`;
       const list = byDate.get(bar.date) ?? [];
       list.push(`<span class="bar" style="left:${left.toFixed(2)}%;width:${width.toFixed(2)}%;background:${STATUS_COLOURS[v.status]}" title="${escapeHtml(title)}"></span>`);
       byDate.set(bar.date, list);
@@ -122,7 +122,7 @@ function clientSection(visits: TimelineVisit[]): string {
   <td>${escapeHtml(v.deviceId ?? "—")}</td>
   <td class="num">${v.units}</td>
   <td><span class="status" style="background:${STATUS_COLOURS[v.status]}">${v.status}</span></td>
-  <td>${v.reasons.map((r) => `<b>${escapeHtml(r.code)}</b>${r.detail ? ` <small>${escapeHtml(r.detail)}</small>` : ""}`).join("<br>")}</td>
+  <td>${v.reasons.map((r) => `<b>${escapeHtml(r.code)}</b> ${escapeHtml(sentenceOf(r))}`).join("<br>")}</td>
 </tr>`,
     )
     .join("\n");

@@ -89,24 +89,28 @@ const finish = async (code: number) => {
 
 if (options.script !== undefined) {
   console.log(session.show());
+  // A command that fails says why and the script goes on; the exit code is 1 when any failed.
+  let failed = false;
   for (const command of options.script.split(";")) {
     console.log(`> ${command.trim()}`);
     let result: string | null;
     try {
       result = session.run(command);
     } catch (error) {
-      console.error(`evv-sim: ${(error as Error).message}`);
-      await finish(1);
-      result = null;
+      console.error(`evv-sim: ${command.trim()}: ${(error as Error).message}`);
+      failed = true;
+      result = "";
     }
     if (result === null) break;
     if (result) console.log(result);
   }
-  await finish(0);
+  await finish(failed ? 1 : 0);
 } else {
   console.log(session.show());
   console.log("type help for commands; the code is shown again at every rotation");
-  device.on("advertising", () => console.log("\n" + session.show()));
+  // Shown once the device has finished its rotation (the event fires in the middle of it: the
+  // screen and the CODE answer would still be the previous minute's).
+  device.on("advertising", () => setImmediate(() => console.log("\n" + session.show())));
   device.runRealtime(options.speed);
   const input = createInterface({ input: process.stdin, output: process.stdout, prompt: "evv-sim> " });
   input.prompt();

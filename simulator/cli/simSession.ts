@@ -7,24 +7,25 @@ import {
 import type { SimulatedDevice } from "../device/simulatedDevice.js";
 import { parseDuration } from "./durationText.js";
 import type { SimOptions } from "./simOptions.js";
+import { answerWithLabels, labelAnswer, type ClockEvent } from "./answerLabels.js";
 
 const sha256: HashFunction = (m) => new Uint8Array(createHash("sha256").update(m).digest());
 
 export const SESSION_HELP = `commands:
   show                 screen, code, advert, status
-  screen               the framebuffer as pixels (display boards)
+  screen               the framebuffer as pixels (Pixl.js, Bangle.js 2)
   press [ms]           press the button (default 100 ms)
-  move                 shake the device (Puck.js, Bangle.js 2)
+  move                 shake the device (Puck.js, Bangle.js 2; a Pixl.js has no accelerometer)
   battery <percent>    set the battery level (below 15% is low)
   skew <duration>      jump the device clock, e.g. skew 90s, skew -2m
   drift <ppm>          set the clock's drift, e.g. drift 500
   advance <duration>   let time pass now, e.g. advance 5m (virtual time)
   power-loss           remove the battery and put it back (clock restarts at 1970)
   reboot               soft reboot (clock kept)
-  send <line>          send one UART command line over serial, e.g. send STATUS
+  send <line>          send one UART command line over serial, e.g. send STATUS (answers labelled)
   ble <line>           the same over the BLE Nordic UART
   sync                 authenticated time sync from the world clock (needs the key)
-  png <path>           save the screen as a PNG
+  png <path>           save the screen as a PNG (Pixl.js, Bangle.js 2)
   jsvars               estimated JsVars in use, peak, budget
   help                 this list
   quit                 stop`;
@@ -35,9 +36,14 @@ export class SimSession {
   readonly deviceKey: Uint8Array | null;
   /** Set once a transport exposes the device's links to a host (the tester then stays off them). */
   linksExposed = false;
+  /** A stock board runs no firmware: its console is Espruino's REPL, not the fob's commands. */
+  readonly stock: boolean;
+  /** What this session last did that leaves the device distrusting its clock (sync clears it). */
+  private lastClockEvent: ClockEvent = null;
 
   constructor(device: SimulatedDevice, options: SimOptions) {
     this.device = device;
+    this.stock = options.stock;
     this.deviceId = options.id ? parseInt(options.id, 16) >>> 0 : null;
     this.deviceKey = options.key
       ? fromHex(options.key)
@@ -88,11 +94,14 @@ export class SimSession {
     if (this.linksExposed) {
       // The host owns the links now: asking STATUS or CODE here would put answers on its line.
       out.push("  (links exposed to the host: status from the advert; `send STATUS` / `send CODE` ask the device, and the host's link sees the answer)");
+    } else if (this.stock) {
+      out.push("  stock board: no firmware yet. Provision it first (start with --serial-pty or --hci-pty, then evv device provision ... --board " + d.facts.name + "); then it shows its codes");
     } else {
-      out.push(`  ${this.send("serial", "STATUS")}`);
+      const status = this.send("serial", "STATUS");
+      out.push(`  status: ${labelAnswer(status, this.lastClockEvent) ?? (status || "no answer from the device")}`);
       const code = this.send("serial", "CODE");
       const words = code.split(" ");
-      out.push(words[0] === "OK" ? `  code ${groupDisplayCode(words[2])}  (step ${words[3]})` : `  code: ${code}`);
+      out.push(words[0] === "OK" ? `  code ${groupDisplayCode(words[2])}  (step ${words[3]})` : `  code: ${labelAnswer(code, this.lastClockEvent) ?? (code || "no answer from the device")}`);
     }
     const ad = d.advertising();
     if (ad === null) out.push("  advertising: none");
@@ -131,10 +140,12 @@ export class SimSession {
   private sync(): string {
     if (this.deviceId === null || this.deviceKey === null) return "sync needs the device key: start with --id and --key or --master-key";
     const request = this.send("serial", "SYNCREQ").split(" ");
-    if (request[0] !== "OK") return request.join(" ");
+    if (request[0] !== "OK") return answerWithLabels(request.join(" "), this.lastClockEvent);
     const now = Math.floor(this.device.worldNowMs() / 1000);
     const mac = timeSyncMac(sha256, this.deviceKey, this.deviceId, fromHex(request[3])!, now);
-    return this.send("serial", `SYNC ${now} ${toHex(mac)}`);
+    const answer = this.send("serial", `SYNC ${now} ${toHex(mac)}`);
+    if (answer.startsWith("OK")) this.lastClockEvent = null;
+    return answerWithLabels(answer, this.lastClockEvent) + "\n" + this.show();
   }
 
   /** Runs one typed command; returns what to print, or null to quit. */
@@ -158,17 +169,21 @@ export class SimSession {
         d.pressButton(arg ? parseDuration(arg.endsWith("s") ? arg : arg + "ms") : 100);
         return this.show();
       case "move":
+        if (d.facts.motion === null) return `${d.facts.title} has no accelerometer: move changes nothing on it (the moved flag is for Puck.js and Bangle.js 2)`;
         d.move();
-        return this.show();
+        return `moved the ${d.facts.title}: the firmware sets the moved flag (status 02)\n` + this.show();
       case "battery": {
         const percent = Number(arg);
         if (!(percent >= 0 && percent <= 100)) return "battery needs a percent 0..100";
         d.setBattery(percent);
         return `battery ${percent}% (the device reads it at its next rotation)`;
       }
-      case "skew":
-        d.skewClock(parseDuration(arg));
-        return `device clock now ${this.clockText(d.deviceNowMs())}`;
+      case "skew": {
+        const ms = parseDuration(arg);
+        d.skewClock(ms);
+        if (ms < 0) this.lastClockEvent = { kind: "set-back", by: `skew ${arg}` };
+        return `device clock now ${this.clockText(d.deviceNowMs())}${ms < 0 ? " (set back: the firmware stops trusting a clock that goes back; `sync` sets it again)" : ""}`;
+      }
       case "drift": {
         const ppm = Number(arg);
         if (!Number.isFinite(ppm)) return "drift needs a number of ppm, e.g. drift 500";
@@ -180,18 +195,20 @@ export class SimSession {
         return this.show();
       case "power-loss":
         d.powerLoss();
+        this.lastClockEvent = { kind: "power-loss" };
         return this.show();
       case "reboot":
         d.reboot();
         return this.show();
       case "send":
-        return this.send("serial", arg);
+        return answerWithLabels(this.send("serial", arg), this.lastClockEvent);
       case "ble":
-        return this.send("ble", arg);
+        return answerWithLabels(this.send("ble", arg), this.lastClockEvent);
       case "sync":
         return this.sync();
       case "png":
         if (!arg) return "png needs a file path";
+        if (d.facts.screen === null) return `${d.facts.title} has no display: png works on Pixl.js and Bangle.js 2 (nothing saved)`;
         d.saveScreenPng(arg);
         return `saved ${arg}`;
       case "jsvars":

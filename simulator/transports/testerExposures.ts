@@ -49,7 +49,9 @@ export const hciPtyExposure: TesterExposure = {
     const address = hci.addDevice(device, { rssi: f.rssi });
     if (f.fault) hci.injectFault(f.fault);
     log(`HCI controller on ${hci.hostPath}, device ${address} at ${f.rssi} dBm`);
-    log(`  read it: BLUETOOTH_HCI_SOCKET_UART_PORT=${hci.hostPath} npx evv read --ble --check-in --provider <n> --client <nd>`);
+    if (flags.stock === true)
+      log(`  a stock board: provision it first: BLUETOOTH_HCI_SOCKET_UART_PORT=${hci.hostPath} npx evv device provision --ble ${address} --board ${String(flags.board)}`);
+    else log(`  read it: BLUETOOTH_HCI_SOCKET_UART_PORT=${hci.hostPath} npx evv read --ble --check-in --provider <n> --client <nd>`);
     // The firmware changes its address every quarter-hour: say where it is heard now.
     const onAddress = (now: string) => log(`device now advertises from ${now.split(" ")[0]}`);
     device.on("address", onAddress);
@@ -71,7 +73,8 @@ export const serialPtyExposure: TesterExposure = {
     if (!f.serialPty) return null;
     const serial = await SerialExposure.open(device, { fault: f.fault, baudRate: f.serialBaud });
     log(`serial console on ${serial.hostPath}`);
-    log(`  read it: npx evv read --serial ${serial.hostPath} --check-in --provider <n> --client <nd>`);
+    if (flags.stock === true) log(`  a stock board: provision it first: npx evv device provision --serial ${serial.hostPath} --board ${String(flags.board)}`);
+    else log(`  read it: npx evv read --serial ${serial.hostPath} --check-in --provider <n> --client <nd>`);
     return () => serial.close();
   },
 };

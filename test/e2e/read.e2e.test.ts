@@ -126,7 +126,7 @@ describe("evv read over BLE (noble over the emulated HCI controller's pseudo-ter
     expect(run.code).toBe(0);
     const out = JSON.parse(run.stdout) as { reading: Reading; choice: { reason: string } };
     expect(out.reading.challenge!.deviceId).toBe("0000bbbb");
-    expect(out.reading.tasks).toEqual(["bathing", "meal preparation"]);
+    expect(out.reading.tasks).toEqual(["bathing", "meal-preparation"]);
     expect(out.choice.reason).toContain("--device");
     expect(logged()).toEqual([out.reading]);
   });
@@ -138,7 +138,7 @@ describe("evv read over BLE (noble over the emulated HCI controller's pseudo-ter
     hci.injectFault({ kind: "drop", onCommand: "CHAL" });
     const run = await runEvv(["read", "--ble", "--check-in", ...visit, "--log", log], { BLUETOOTH_HCI_SOCKET_UART_PORT: hci.hostPath });
     expect(run.code).toBe(4);
-    expect(run.stderr).toMatch(/link to the device dropped .*Nothing was logged/);
+    expect(run.stderr).toMatch(/link to the device dropped .*Nothing was recorded/);
     expect(existsSync(log)).toBe(false);
   });
 

@@ -210,7 +210,7 @@ describe("the verifier's command line, end to end", () => {
     const summaryReport = evv(["report", "summary", ...stores, "--json"]);
     expect(JSON.parse(summaryReport.stdout)).toMatchObject({ byStatus: { verified: 2 }, units: 5 });
     const visitsReport = evv(["report", "visits", ...stores]);
-    expect(visitsReport.stdout).toContain("verified 3 units");
+    expect(visitsReport.stdout).toContain("verified, 3 units");
     const visitsJson = visit.array().parse(JSON.parse(evv(["report", "visits", ...stores, "--json"]).stdout));
     expect(visitsJson[1]).toMatchObject({ presenceCheckIn: "typed", days: [{ date: "2026-04-15", minutes: 30, paidMinutes: 30, units: 2 }] });
 
@@ -228,7 +228,7 @@ describe("the verifier's command line, end to end", () => {
     world = new VisitWorld();
     world.close();
     const result = evv(["verify", "--db", world.dbPath, "--keystore", world.keystorePath, "--workers", "two"]);
-    expect(result.code).toBe(EXIT_BAD_INPUT);
+    expect(result.code).toBe(EXIT_USAGE);
     expect(result.stderr).toContain("--workers");
   });
 

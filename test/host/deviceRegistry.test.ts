@@ -13,7 +13,7 @@ function registry() {
   return { db, registry: new DeviceRegistry(db) };
 }
 
-const device = { deviceId: "0000abcd", board: "puck-js-2" as const, firmwareHash: "cd".repeat(32), keyVersion: 1, provisionedAt: "2026-01-01T00:00:00Z" };
+const device = { deviceId: "0000abcd", board: "puckjs" as const, firmwareHash: "cd".repeat(32), keyVersion: 1, provisionedAt: "2026-01-01T00:00:00Z" };
 
 describe("device registry", () => {
   it("records a device, its assignments over time, its retirement, and audits each change", () => {

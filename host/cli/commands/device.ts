@@ -1,5 +1,5 @@
 // `evv device ...`: HHS provisioning and the device registry.
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { z } from "zod";
 import { CliError, EXIT_BAD_INPUT, EXIT_DEVICE, EXIT_REJECTED, EXIT_USAGE } from "../cliError.js";
 import { LinkError } from "../../transport/linkError.js";
@@ -7,9 +7,15 @@ import { openVerifierStores, verifierStoreOptions, type VerifierStoreOptions } f
 import { checkDeviceLinkOptions, openDevicePipe, deviceLinkOptions, type DeviceLinkOptions } from "../devicePipe.js";
 import { ConsoleSession } from "../../provisioning/consoleSession.js";
 import { provisionDevice, UnencryptedLinkError } from "../../provisioning/provisionDevice.js";
-import { BUILT_FIRMWARE_DIRECTORY, firmwareBoard, loadFirmwareBundle } from "../../provisioning/firmwareBundle.js";
-import { syncDeviceTime } from "../../provisioning/syncDeviceTime.js";
+import { BUILT_FIRMWARE_DIRECTORY, loadFirmwareBundle } from "../../provisioning/firmwareBundle.js";
 import { readDeviceJournal } from "../../provisioning/deviceJournal.js";
+import { BOARD_NAMES, parseBoardArgument, type BoardName } from "../../domain/boardName.js";
+import { unknownLocationProblem } from "../../storage/serviceLocationLookup.js";
+import { openBluetoothAdapter } from "../../transport/bluetoothAdapter.js";
+import { scanDevices, scanText } from "../../provisioning/deviceScan.js";
+import { deviceTimeZone } from "../../report/deviceReport.js";
+import { localDateTime } from "../../report/localTime.js";
+import { NO_TIME_BEFORE_SECONDS, syncDeviceTime, syncResultText } from "../../provisioning/syncDeviceTime.js";
 import { registrationLabel } from "../../provisioning/registrationLabel.js";
 import { deviceIdHex as deviceIdSchema, instant, locationId } from "../../domain/identifiers.js";
 import { parseDeviceIdHex } from "../../../protocol/index.js";
@@ -25,6 +31,14 @@ function parseOrUsage<T>(schema: z.ZodType<T>, value: unknown, what: string): T 
   return parsed.data;
 }
 
+/** --board: the board's name, or an earlier spelling of it with a note saying the name to use. */
+function boardArgument(text: string): BoardName {
+  const parsed = parseBoardArgument(text);
+  if ("problem" in parsed) throw new InvalidArgumentError(parsed.problem);
+  if (parsed.note) process.stderr.write(`evv: note: ${parsed.note}\n`);
+  return parsed.board;
+}
+
 function asCliError(error: unknown): never {
   if (error instanceof CliError) throw error;
   if (error instanceof LinkError) throw new CliError(error.message, EXIT_DEVICE);
@@ -36,14 +50,14 @@ export function registerDeviceCommands(program: Command): void {
 
   withStores(withLink(device.command("provision")))
     .description("upload the firmware (always, other boot code erased first), write the device key, set the clock, lock the device and register it; over --serial only (the key never crosses BLE); safe to run again after an interruption")
-    .addOption(new Option("--board <board>", "board the bundle is built for").choices(firmwareBoard.options).makeOptionMandatory())
+    .addOption(new Option("--board <board>", "board the bundle is built for").choices(BOARD_NAMES).argParser(boardArgument).makeOptionMandatory())
     .option("--firmware-dir <dir>", "where the built bundles are (default: this checkout's dist/firmware)", BUILT_FIRMWARE_DIRECTORY)
     .option("--device-id <hex8>", "device ID for a device that has none yet (default: next free)")
     .option("--json", "print the result as JSON")
-    .action(async (opts: VerifierStoreOptions & DeviceLinkOptions & { board: string; firmwareDir: string; deviceId?: string; json?: boolean }) => {
+    .action(async (opts: VerifierStoreOptions & DeviceLinkOptions & { board: BoardName; firmwareDir: string; deviceId?: string; json?: boolean }) => {
       checkDeviceLinkOptions(opts);
       if (opts.ble !== undefined) throw new CliError(new UnencryptedLinkError().message, EXIT_USAGE);
-      const board = parseOrUsage(firmwareBoard, opts.board, "--board");
+      const board = opts.board;
       const wantedId = opts.deviceId === undefined ? undefined : parseDeviceIdHex(parseOrUsage(deviceIdSchema, opts.deviceId.toLowerCase(), "--device-id"))!;
       const bundle = (() => {
         try {
@@ -92,7 +106,7 @@ export function registerDeviceCommands(program: Command): void {
       try {
         const result = await syncDeviceTime(session, { deviceId: id, keystore: stores.keystore!, registry: stores.registry, now: () => new Date() });
         if (opts.json) printJson(result);
-        else print(`Device ${id}: clock was ${result.offsetSeconds >= 0 ? "+" : ""}${result.offsetSeconds} s off; set to ${result.setTo}.`);
+        else print(syncResultText(result));
       } catch (error) {
         asCliError(error);
       } finally {
@@ -126,6 +140,32 @@ export function registerDeviceCommands(program: Command): void {
       }
     });
 
+  device
+    .command("scan")
+    .description("list the fobs and stock Espruino boards in BLE range with the address each advertises from now (for `evv read --ble --device`, `device sync-time --ble`)")
+    .option("--duration <ms>", "listen this long", "4000")
+    .option("--json", "print the list as JSON")
+    .addHelpText("after", "\nBLE uses the system adapter, or an HCI controller on a UART with BLUETOOTH_HCI_SOCKET_UART_PORT=<path>.")
+    .action(async (opts: { duration: string; json?: boolean }) => {
+      const duration = Number(opts.duration);
+      if (!Number.isInteger(duration) || duration < 500 || duration > 120_000) throw new CliError(`--duration: expected whole milliseconds from 500 to 120000, got ${opts.duration}`, EXIT_USAGE);
+      let adapter;
+      try {
+        adapter = await openBluetoothAdapter();
+      } catch (error) {
+        throw new CliError(`${(error as Error).message}`, EXIT_DEVICE);
+      }
+      try {
+        const devices = await scanDevices(adapter.noble, duration);
+        if (opts.json) printJson(devices);
+        else process.stdout.write(scanText(devices, duration));
+      } catch (error) {
+        throw new CliError(`scan failed: ${(error as Error).message}`, EXIT_DEVICE);
+      } finally {
+        adapter.release();
+      }
+    });
+
   withStores(device.command("assign"))
     .description("hang a device at a service location from a moment on (ends its previous assignment)")
     .argument("<deviceId>", "device ID, 8 hex digits")
@@ -142,9 +182,15 @@ export function registerDeviceCommands(program: Command): void {
       };
       const stores = openVerifierStores(opts, { needKeystore: true });
       try {
+        const problem = unknownLocationProblem(stores.db, assignment.locationId);
+        if (problem) throw new CliError(problem, EXIT_BAD_INPUT);
         stores.registry.assignDevice(assignment);
         if (opts.json) printJson(stores.registry.getDevice(assignment.deviceId));
-        else print(`Device ${assignment.deviceId} assigned to ${assignment.locationId} from ${assignment.from}${assignment.to ? ` to ${assignment.to}` : ""}.`);
+        else {
+          const zone = deviceTimeZone(stores.db, assignment.locationId);
+          const local = (at: string) => localDateTime(Date.parse(at), zone);
+          print(`Device ${assignment.deviceId} assigned to ${assignment.locationId} from ${local(assignment.from)}${assignment.to ? ` to ${local(assignment.to)}` : ""}.`);
+        }
       } catch (error) {
         asCliError(error);
       } finally {
@@ -181,12 +227,15 @@ export function registerDeviceCommands(program: Command): void {
         const record = stores.registry.getDevice(id);
         if (!record) throw new CliError(`device ${id} is not registered`, EXIT_REJECTED);
         if (opts.json) return printJson(record);
-        print(`Device ${record.deviceId}\n  board ${record.board}\n  key version ${record.keyVersion}\n  firmware ${record.firmwareHash}\n  provisioned ${record.provisionedAt}${record.retiredAt ? `\n  retired ${record.retiredAt}` : ""}`);
+        // Times in the time zone of the device's latest location (else this computer's).
+        const zone = deviceTimeZone(stores.db, record.assignments.at(-1)?.locationId ?? null);
+        const local = (ms: number) => localDateTime(ms, zone);
+        print(`Device ${record.deviceId}\n  board ${record.board}\n  key version ${record.keyVersion}\n  firmware ${record.firmwareHash}\n  provisioned ${local(Date.parse(record.provisionedAt))}${record.retiredAt ? `\n  retired ${local(Date.parse(record.retiredAt))}` : ""}`);
         print(`  assignments:${record.assignments.length === 0 ? " none" : ""}`);
-        for (const a of record.assignments) print(`    ${a.locationId} from ${new Date(a.fromMs).toISOString()}${a.toMs === null ? "" : ` to ${new Date(a.toMs).toISOString()}`}`);
+        for (const a of record.assignments) print(`    ${a.locationId} from ${local(a.fromMs)}${a.toMs === null ? "" : ` to ${local(a.toMs)}`}`);
         print(`  clock observations: ${record.clockObservations.length}`);
         for (const o of record.clockObservations.slice(-5))
-          print(`    ${new Date(o.observedMs).toISOString()} device ${new Date(o.deviceTime * 1000).toISOString()} (${o.source})`);
+          print(`    ${local(o.observedMs)}: device clock ${o.deviceTime < NO_TIME_BEFORE_SECONDS ? "not set" : `${o.deviceTime - Math.round(o.observedMs / 1000)} s off`} (${o.source})`);
       } finally {
         stores.close();
       }

@@ -17,6 +17,7 @@ import { InputFileError } from "../../domain/inputFile.js";
 import { claimSummary, claimSummaryCsv, claimTotalsByDay } from "../../export/claimSummary.js";
 import { writeFileAtomic } from "../../keystore/atomicWrite.js";
 import { visitStatus } from "../../domain/visit.js";
+import { rosterFromDatabase } from "../../export/rosterExport.js";
 
 const exportOptions = z.object({
   db: z.string(),
@@ -36,7 +37,8 @@ function withCommon(command: Command, formats: boolean): Command {
     .option("--json", "JSON output (same as --format json)")
     .option("--from <date>", "first local date, YYYY-MM-DD")
     .option("--to <date>", "last local date, YYYY-MM-DD")
-    .option("--out <file>", "write here (atomically) instead of stdout");
+    .option("--out <file>", "write here (atomically) instead of stdout; then stdout says what was written")
+    .addHelpText("after", "\nOn success it says what it wrote (how many records, where): on stdout with --out (as JSON with --json), else on stderr.");
 }
 
 function parseOptions(raw: unknown): ExportOptions {
@@ -48,13 +50,42 @@ function parseOptions(raw: unknown): ExportOptions {
   return parsed.data;
 }
 
-function emit(text: string, out: string | undefined): void {
-  if (out) writeFileAtomic(out, text, 0o644);
-  else process.stdout.write(text);
+/** The records as they stream by, counted (the exports read them once, as a generator). */
+function counting<T>(records: Iterable<T>): Iterable<T> & { count: number } {
+  const counted = {
+    count: 0,
+    *[Symbol.iterator]() {
+      for (const record of records) {
+        counted.count++;
+        yield record;
+      }
+    },
+  };
+  return counted;
+}
+
+/** What an export wrote, said once it is written: on stdout with --out (JSON with --json), else on stderr beside the data. */
+interface Written {
+  what: string;
+  count: number;
+  format: "csv" | "json";
+  units?: number;
+}
+
+function emit(text: string, opts: ExportOptions, written: Written): void {
+  const where = opts.out ?? "standard output";
+  const sentence = `wrote ${written.count} ${written.what} (${written.format.toUpperCase()}${written.units === undefined ? "" : `, ${written.units} billable units`}) to ${where}`;
+  if (opts.out) {
+    writeFileAtomic(opts.out, text, 0o644);
+    process.stdout.write(opts.json ? JSON.stringify({ out: opts.out, ...written }, null, 2) + "\n" : sentence + "\n");
+  } else {
+    process.stdout.write(text);
+    process.stderr.write(sentence + "\n");
+  }
 }
 
 export function registerExportCommands(program: Command): void {
-  const exportCommand = program.command("export").description("export verified visits: EVV records, Sandata Alternate-EVV records, daily claim summary, device clock history");
+  const exportCommand = program.command("export").description("export verified visits: EVV records, Sandata Alternate-EVV records, daily claim summary, device clock history; the readers' roster");
 
   withCommon(exportCommand.command("records").description("EVV records: the six federal elements and ND's service-record elements, one a visit"), true)
     .option("--status <status...>", "statuses to include (default: verified, verified-with-flags)")
@@ -63,7 +94,10 @@ export function registerExportCommands(program: Command): void {
       const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false });
       try {
         const records = visitRecords(stores.db, { from: opts.from, to: opts.to, statuses: opts.status ?? BILLABLE_STATUSES });
-        emit(opts.json || opts.format === "json" ? evvRecordsJson(records) : evvRecordsCsv(records), opts.out);
+        const format = opts.json || opts.format === "json" ? "json" : "csv";
+        const counted = counting(records);
+        const text = format === "json" ? evvRecordsJson(counted) : evvRecordsCsv(counted);
+        emit(text, opts, { what: "EVV records", count: counted.count, format });
       } finally {
         stores.close();
       }
@@ -113,13 +147,15 @@ export function registerExportCommands(program: Command): void {
     .command("clock-history")
     .description("device clock observations and syncs, for `evv import clock-history` on another verifier (same drift corrections, same decisions)")
     .option("--device <id>", "only this device (8 hex digits)")
-    .option("--out <file>", "write here (atomically) instead of stdout");
+    .option("--out <file>", "write here (atomically) instead of stdout")
+    .option("--json", "with --out, say what was written as JSON");
   for (const option of verifierStoreOptions()) if (option.long === "--db") clock.addOption(option);
-  clock.action((opts: { db: string; device?: string; out?: string }) => {
+  clock.action((opts: { db: string; device?: string; out?: string; json?: boolean }) => {
     if (opts.device !== undefined && !/^[0-9a-f]{8}$/.test(opts.device)) throw new CliError("--device must be 8 lower-case hex digits", EXIT_USAGE);
-    const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false });
+    const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false, readOnly: true });
     try {
-      emit(JSON.stringify(clockHistoryRecords(stores.db, opts.device), null, 2) + "\n", opts.out);
+      const history = clockHistoryRecords(stores.db, opts.device);
+      emit(JSON.stringify(history, null, 2) + "\n", { db: opts.db, out: opts.out, json: opts.json }, { what: "clock observations", count: history.length, format: "json" });
     } finally {
       stores.close();
     }
@@ -130,7 +166,44 @@ export function registerExportCommands(program: Command): void {
     const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false });
     try {
       const lines = claimSummary(stores.db, opts.from, opts.to);
-      emit(opts.json || opts.format === "json" ? JSON.stringify({ lines, totals: claimTotalsByDay(lines) }, null, 2) + "\n" : claimSummaryCsv(lines), opts.out);
+      const format = opts.json || opts.format === "json" ? "json" : "csv";
+      const units = lines.reduce((sum, l) => sum + l.units, 0);
+      emit(format === "json" ? JSON.stringify({ lines, totals: claimTotalsByDay(lines) }, null, 2) + "\n" : claimSummaryCsv(lines), opts, { what: "claim lines", count: lines.length, format, units });
+    } finally {
+      stores.close();
+    }
+  });
+  registerRosterExport(exportCommand);
+}
+
+/** `evv export roster`: what a reader checks a caregiver's entries against (host/reader/roster.ts). */
+export function registerRosterExport(exportCommand: Command): void {
+  const command = exportCommand
+    .command("roster")
+    .description("the roster readers check provider and client numbers against (evv read --roster): numbers, names, authorized pairs; no key")
+    .option("--provider-format <regex>", "a format every provider number must have, e.g. 'QSP-[AI][0-9]{4}' (none by default)")
+    .option("--client-format <regex>", "a format every client ND number must have, e.g. 'ND-[0-9]{6}' (none by default)")
+    .option("--json", "say what was written as JSON")
+    .option("--out <file>", "write here (atomically) instead of stdout; then stdout says what was written");
+  for (const option of verifierStoreOptions()) if (option.long === "--db") command.addOption(option);
+  command.action((raw: { db: string; providerFormat?: string; clientFormat?: string; json?: boolean; out?: string }) => {
+    for (const [flag, value] of [["--provider-format", raw.providerFormat], ["--client-format", raw.clientFormat]] as const) {
+      if (value === undefined) continue;
+      try {
+        new RegExp(value);
+      } catch {
+        throw new CliError(`${flag}: ${JSON.stringify(value)} is not a regular expression`, EXIT_USAGE);
+      }
+    }
+    const stores = openVerifierStores({ db: raw.db, keystore: "" }, { needKeystore: false });
+    try {
+      const built = rosterFromDatabase(stores.db, { providerNumber: raw.providerFormat, clientNdNumber: raw.clientFormat }, new Date());
+      const badProvider = raw.providerFormat ? built.providers.find((p) => !new RegExp(`^(?:${raw.providerFormat})$`).test(p.providerNumber)) : undefined;
+      const badClient = raw.clientFormat ? built.clients.find((c) => !new RegExp(`^(?:${raw.clientFormat})$`).test(c.ndNumber)) : undefined;
+      if (badProvider) throw new CliError(`--provider-format: provider ${badProvider.providerNumber} (${badProvider.name}) does not have that format; nothing written`, EXIT_USAGE);
+      if (badClient) throw new CliError(`--client-format: client ${badClient.ndNumber} (${badClient.name}) does not have that format; nothing written`, EXIT_USAGE);
+      const what = `roster entries (${built.providers.length} providers, ${built.clients.length} clients, ${built.authorizedPairs.length} authorized pairs)`;
+      emit(JSON.stringify(built, null, 2) + "\n", { db: raw.db, out: raw.out, json: raw.json }, { what, count: built.providers.length + built.clients.length, format: "json" });
     } finally {
       stores.close();
     }

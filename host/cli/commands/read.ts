@@ -17,6 +17,9 @@ import { buildReading, type Capture, type VisitContext } from "../../reader/read
 import { appendToVisitLog } from "../../reader/visitLog.js";
 import { summaryLines } from "../../reader/readingSummary.js";
 import type { StatusAnswerLine } from "../../transport/uartAnswers.js";
+import { DEFAULT_ROSTER, checkVisitEntry } from "../../reader/entryChecks.js";
+import { linkAdvice } from "../../reader/linkAdvice.js";
+import { knownTaskNames } from "../../domain/taskCategory.js";
 
 const DEFAULT_LOG = "evv-visits.jsonl";
 
@@ -40,6 +43,7 @@ const readOptions = z
     readerId: z.string().min(1).max(64),
     scanTimeout: positiveMs("--scan-timeout"),
     timeout: positiveMs("--timeout"),
+    roster: z.string().min(1, "--roster needs a file path").optional(),
     json: z.boolean().optional(),
   })
   .superRefine((o, ctx) => {
@@ -54,7 +58,7 @@ type ReadOptions = z.infer<typeof readOptions>;
 export function registerReadCommand(program: Command): void {
   program
     .command("read")
-    .description("read a fob (BLE or serial challenge, or a typed display code) and log a check-in or check-out; no key needed")
+    .description("read a fob (BLE or serial challenge, or a typed display code) and record a check-in or check-out for HHS to verify; no key needed")
     .option("--ble", "scan for fobs over Bluetooth LE, choose the nearest, connect and challenge it")
     .option("--serial <path>", "challenge a fob on this serial console (e.g. /dev/ttyACM0)")
     .option("--typed <code>", 'a display code as typed, e.g. "1234 5678 9012"')
@@ -63,7 +67,8 @@ export function registerReadCommand(program: Command): void {
     .requiredOption("--provider <number>", "your QSP provider number")
     .requiredOption("--client <ndNumber>", "the client's ND number")
     .option("--caregiver <id>", "your caregiver ID (an agency's employee ID; an individual QSP may leave it out: it is the provider number)")
-    .option("--tasks <list>", "tasks performed, comma-separated (check-out only)")
+    .option("--tasks <list>", `tasks performed, comma-separated (check-out only): ${knownTaskNames().join(", ")}`)
+    .addOption(new Option("--roster <file>", `the providers and clients HHS exported for this reader (evv export roster); default ${DEFAULT_ROSTER} when present`).env("EVV_ROSTER"))
     .option("--device <address>", "with --ble: read this fob (BLE address) instead of the nearest")
     .option("--baud <rate>", "serial baud rate", String(DEFAULT_SERIAL_BAUD))
     .option("--log <path>", "visit log to append to (JSON Lines)", DEFAULT_LOG)
@@ -73,7 +78,8 @@ export function registerReadCommand(program: Command): void {
     .option("--json", "print the captured reading as JSON")
     .addHelpText(
       "after",
-      "\nExit codes: 0 logged; 2 usage; 3 typed code failed its check digit (nothing logged); 4 device or link failed (nothing logged).\n" +
+      "\nA recorded reading is not an approval: HHS verifies the visit later.\n" +
+        "Exit codes: 0 recorded; 2 usage; 3 a typed code failed its check digit, or a provider, client or task is not known (nothing recorded); 4 device or link failed (nothing recorded; the message says what to try).\n" +
         "BLE uses the system adapter, or an HCI controller on a UART with BLUETOOTH_HCI_SOCKET_UART_PORT=<path>.",
     )
     .action(async (raw: Record<string, unknown>) => {
@@ -87,16 +93,20 @@ export function registerReadCommand(program: Command): void {
 }
 
 async function runRead(o: ReadOptions): Promise<void> {
+  const tasks = o.tasks
+    ?.split(",")
+    .map((t) => t.trim())
+    .filter((t) => t.length > 0);
+  const entry = checkVisitEntry({ provider: o.provider, client: o.client, tasks, roster: o.roster });
+  if (entry.problems.length > 0) throw new CliError(`${entry.problems.join("\n")}\nNothing was recorded.`, EXIT_BAD_INPUT);
+  if (!o.json) for (const warning of entry.warnings) process.stderr.write(`· note: ${warning}\n`);
   const context: VisitContext = {
     readerId: o.readerId,
     providerNumber: o.provider,
     caregiverId: o.caregiver,
     clientNdNumber: o.client,
     event: o.checkIn ? "check-in" : "check-out",
-    tasks: o.tasks
-      ?.split(",")
-      .map((t) => t.trim())
-      .filter((t) => t.length > 0),
+    tasks: entry.tasks,
   };
   const progress = (message: string) => {
     if (!o.json) process.stderr.write(`· ${message}\n`);
@@ -111,7 +121,7 @@ async function runRead(o: ReadOptions): Promise<void> {
     if (o.typed !== undefined) {
       const code = normalizeDisplayCode(o.typed.trim());
       const problem = displayCodeProblem(code);
-      if (problem) throw new CliError(`${JSON.stringify(o.typed)} is not a visit code: ${problem}. Nothing was logged; check the fob's display and type it again.`, EXIT_BAD_INPUT);
+      if (problem) throw new CliError(`${JSON.stringify(o.typed)} is not a visit code: ${problem}. Nothing was recorded; check the fob's display and type it again.`, EXIT_BAD_INPUT);
       capture = { method: "typed", transport: "keyboard", typedCode: code };
     } else if (o.serial !== undefined) {
       progress(`challenging the fob on ${o.serial} at ${o.baud} baud`);
@@ -143,12 +153,13 @@ async function runRead(o: ReadOptions): Promise<void> {
     if (error instanceof CliError) throw error;
     if (error instanceof LinkError && error.fault === "refused" && error.message.includes(`: ${ERR_CLOCK}`)) {
       throw new CliError(
-        "read failed: the fob's clock is not set (it lost power), so it cannot prove a visit until HHS syncs its time (evv device sync-time). Nothing was logged; note the visit by hand and report the fob.",
+        "read failed: the fob's clock is not set (it lost power), so it cannot prove a visit until HHS syncs its time (evv device sync-time). Nothing was recorded; note the visit by hand and report the fob to HHS.",
         EXIT_DEVICE,
       );
     }
-    if (error instanceof LinkError) throw new CliError(`read failed: ${error.message}. Nothing was logged.`, EXIT_DEVICE);
-    throw new CliError(`read failed: ${(error as Error).message}. Nothing was logged.`, EXIT_FAILURE);
+    if (error instanceof LinkError)
+      throw new CliError(`read failed: ${error.message}. Nothing was recorded.\nWhat to do: ${linkAdvice(error.fault, o.serial !== undefined ? "serial" : "ble")}.`, EXIT_DEVICE);
+    throw new CliError(`read failed: ${(error as Error).message}. Nothing was recorded.`, EXIT_FAILURE);
   }
 
   const record = buildReading(context, capture);
@@ -160,12 +171,14 @@ async function runRead(o: ReadOptions): Promise<void> {
   }
   const frame = record.frame ? decodeFrame(fromHex(record.frame)!) : null;
   if (o.json) {
-    process.stdout.write(JSON.stringify({ reading: record, status, statusProblem, choice, timings, log: appended }, null, 2) + "\n");
+    process.stdout.write(JSON.stringify({ reading: record, status, statusProblem, choice, timings, log: appended, warnings: entry.warnings }, null, 2) + "\n");
     return;
   }
   const lines = summaryLines({ reading: record, status, frameStep: frame?.step, frameStatus: frame?.status, choiceReason, statusProblem });
   if (record.typedCode) lines.unshift(`Code      ${groupDisplayCode(record.typedCode)} (check digit correct; the verifier checks the rest)`);
-  lines.push(`Logged    ${record.event} for client ${record.clientNdNumber} by provider ${record.providerNumber} in ${appended.path} (reading ${record.readingId})`);
+  const who = (name: string | null, number: string) => (name ? `${name} (${number})` : number);
+  lines.push(`Recorded  ${record.event} for client ${who(entry.clientName, record.clientNdNumber)} by provider ${who(entry.providerName, record.providerNumber)} in ${appended.path} (reading ${record.readingId})`);
+  lines.push("          Not yet approved: HHS will verify this visit.");
   if (appended.partialLineFound) lines.push(`Warning   ${appended.path} ended in a partial line (an earlier interrupted write); this record starts on a new line`);
   process.stdout.write(lines.join("\n") + "\n");
 }

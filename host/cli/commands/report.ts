@@ -118,7 +118,7 @@ export function registerReportCommands(program: Command): void {
   withDb(report.command("devices").description("registered devices: key version, location, retirement, clock drift")).action((opts: ReportOptions) => {
     const stores = openVerifierStores({ db: opts.db, keystore: "" }, { needKeystore: false, readOnly: true });
     try {
-      const devices = deviceReport(stores.registry);
+      const devices = deviceReport(stores.registry, stores.db);
       write(opts, devices.rows, devices.text);
     } finally {
       stores.close();

@@ -3,11 +3,12 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { z } from "zod";
-import { CliError, EXIT_BAD_INPUT, EXIT_REJECTED } from "../cliError.js";
+import { CliError, EXIT_BAD_INPUT, EXIT_REJECTED, EXIT_USAGE } from "../cliError.js";
 import { openVerifierStores, verifierStoreOptions, type VerifierStoreOptions } from "../verifierStores.js";
 import { verifierSettings, type VerifierSettings } from "../../verifier/settings.js";
 import { runVerification } from "../../verifier/verifyRun.js";
 import { describeIssue } from "../../domain/inputFile.js";
+import { describeJsonSyntaxProblem } from "../../domain/jsonSyntaxProblem.js";
 import { createProgress } from "../../report/progressBar.js";
 
 interface VerifyOptions extends VerifierStoreOptions {
@@ -31,7 +32,7 @@ export function registerVerifyCommand(program: Command): void {
   command.action((opts: VerifyOptions) => {
     const settings = loadSettings(opts.settings);
     const workers = opts.workers === undefined ? undefined : workersOption.safeParse(opts.workers);
-    if (workers && !workers.success) throw new CliError(`--workers: expected a whole number from 0 to 64, got ${JSON.stringify(opts.workers)}`, EXIT_BAD_INPUT);
+    if (workers && !workers.success) throw new CliError(`--workers: expected a whole number from 0 to 64, got ${JSON.stringify(opts.workers)}`, EXIT_USAGE);
     const stores = openVerifierStores(opts, { needKeystore: true });
     const progress = createProgress(!opts.json);
     try {
@@ -61,11 +62,17 @@ export function registerVerifyCommand(program: Command): void {
 
 function loadSettings(file: string | undefined): VerifierSettings {
   if (!file) return verifierSettings.parse({});
+  let text: string;
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, "utf8"));
+    text = readFileSync(file, "utf8");
   } catch (error) {
-    throw new CliError(`--settings ${file}: cannot read JSON (${(error as Error).message})`, EXIT_BAD_INPUT);
+    throw new CliError(`--settings ${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, EXIT_BAD_INPUT);
+  }
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new CliError(`--settings ${describeJsonSyntaxProblem(file, text, error as Error)}`, EXIT_BAD_INPUT);
   }
   const parsed = verifierSettings.strict().safeParse(raw);
   if (!parsed.success) throw new CliError(parsed.error.issues.map((i) => describeIssue(file, i)).join("\n"), EXIT_BAD_INPUT);
