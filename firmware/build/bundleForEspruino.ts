@@ -1,6 +1,7 @@
 // Bundles a TypeScript entry point into one minified ES2015 script for Espruino and runs the
 // dialect check on the result: the one path every bundle (firmware and protocol) goes through.
 import { build } from "esbuild";
+import { splitLongLines } from "./shortLines.js";
 import { checkEspruinoDialect, type DialectProblem } from "./espruinoDialect.js";
 
 export interface EspruinoBundle {
@@ -23,6 +24,8 @@ export async function bundleForEspruino(entryPoint: string, options: { minify: b
   });
   // firmware/espruino/espruinoGlobals.ts calls the interpreter's require through this name so
   // that esbuild does not wrap it in its dynamic-require shim (which needs Proxy).
-  const code = result.outputFiles[0].text.replace(/\bespruinoRequire\(/g, "require(");
+  const bundled = result.outputFiles[0].text.replace(/\bespruinoRequire\(/g, "require(");
+  // Short lines, so that an uncaught error's report (which holds its source line) stays small.
+  const code = options.minify ? splitLongLines(bundled) : bundled;
   return { code, problems: checkEspruinoDialect(code, entryPoint) };
 }

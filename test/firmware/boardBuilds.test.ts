@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SimulatedDevice } from "../../simulator/device/simulatedDevice.js";
 import { BOARD_FACTS, BOARD_NAMES } from "../../firmware/build/boardFacts.js";
 import { bundleForEspruino } from "../../firmware/build/bundleForEspruino.js";
-import { ask, bootBoard, provision, START_MS } from "./firmwareHarness.js";
+import { ask, bootBoard, builtBundle, provision, START_MS } from "./firmwareHarness.js";
 import { repl, stockDevice } from "../simulator/stockDevice.js";
 
 async function bootEntry(board: "pixljs" | "puckjs", entry: string): Promise<SimulatedDevice> {
@@ -45,5 +45,26 @@ describe("each board's build: fonts and modules", () => {
     expect(repl(puck, 'typeof require("crypto").SHA512')).toContain('="undefined"');
     const bangle = stockDevice("banglejs2");
     expect(repl(bangle, 'g.setFont("6x8",2).stringWidth("12")')).toContain("=24");
+  });
+});
+
+describe("an uncaught error", () => {
+  it("the built bundles have short lines, so an error report (which holds its source line) stays small", async () => {
+    for (const board of BOARD_NAMES) {
+      const code = readFileSync(await builtBundle(board), "utf8");
+      const longest = Math.max(...code.split("\n").map((line) => line.length));
+      expect(longest, board).toBeLessThanOrEqual(200);
+    }
+  });
+
+  it("at boot on a Puck.js (2,630 JsVars) is reported on the console, and the fob keeps running and answering", async () => {
+    const device = await bootEntry("puckjs", "test/firmware/fixtures/puckjsErrorAtBootEntry.ts");
+    expect(device.jsVarBudget).toBe(2630);
+    expect(device.uncaughtErrors.join("\n")).toContain("planted boot error");
+    expect(device.failure).toBeNull();
+    provision(device, true);
+    device.advance(10 * 60 * 1000);
+    expect(ask(device, "serial", "CODE")).toMatch(/^OK CODE \d{12} /);
+    expect(device.failure).toBeNull();
   });
 });
