@@ -1,7 +1,8 @@
 // Bundles a TypeScript entry point into one minified ES2015 script for Espruino and runs the
 // dialect check on the result: the one path every bundle (firmware and protocol) goes through.
-import { build } from "esbuild";
+import { build, transform } from "esbuild";
 import { splitLongLines } from "./shortLines.js";
+import { inlineConstants } from "./inlineConstants.js";
 import { checkEspruinoDialect, type DialectProblem } from "./espruinoDialect.js";
 
 export interface EspruinoBundle {
@@ -17,7 +18,8 @@ export async function bundleForEspruino(entryPoint: string, options: { minify: b
     format: "iife",
     target: "es2015",
     platform: "neutral",
-    minify: options.minify,
+    // Minified after the constants are inlined (inlineConstants reads the readable names).
+    minify: false,
     legalComments: "none",
     define: options.define ?? {},
     logLevel: "silent",
@@ -25,7 +27,10 @@ export async function bundleForEspruino(entryPoint: string, options: { minify: b
   // firmware/espruino/espruinoGlobals.ts calls the interpreter's require through this name so
   // that esbuild does not wrap it in its dynamic-require shim (which needs Proxy).
   const bundled = result.outputFiles[0].text.replace(/\bespruinoRequire\(/g, "require(");
-  // Short lines, so that an uncaught error's report (which holds its source line) stays small.
-  const code = options.minify ? splitLongLines(bundled) : bundled;
+  if (!options.minify) return { code: bundled, problems: checkEspruinoDialect(bundled, entryPoint) };
+  // Constants inlined (fewer JsVars held), minified, then cut into short lines, so that an
+  // uncaught error's report (which holds its source line) stays small.
+  const minified = await transform(inlineConstants(bundled), { minify: true, target: "es2015", legalComments: "none", logLevel: "silent" });
+  const code = splitLongLines(minified.code.trimEnd());
   return { code, problems: checkEspruinoDialect(code, entryPoint) };
 }
