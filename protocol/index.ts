@@ -14,3 +14,4 @@ export * from "./timeSync.js";
 export * from "./journal.js";
 export * from "./nfcForm.js";
 export * from "./uartCommands.js";
+export * from "./localTime.js";

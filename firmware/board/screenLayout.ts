@@ -48,8 +48,13 @@ export function drawScreen(g: EspruinoGraphics, view: ScreenView, geometry: Scre
     }
     g.setFont(geometry.font, 1);
   } else if (view.notice !== null) {
-    centred(g, view.notice, Math.floor((g.getHeight() - h) / 2));
+    const lines = view.notice.split("\n");
+    let y = Math.floor((g.getHeight() - lines.length * (h + 2)) / 2);
+    for (const line of lines) {
+      centred(g, line, y);
+      y += h + 2;
+    }
   }
-  centred(g, view.clockTrusted ? (view.moved ? "MOVED" : "UTC CLOCK OK") : "NEEDS TIME SYNC", bottom);
+  centred(g, view.clockTrusted ? (view.moved ? "MOVED" : view.localTime ? "LOCAL TIME" : "TIME IS UTC") : "NO CODES UNTIL SET", bottom);
   g.flip();
 }
