@@ -1,4 +1,4 @@
-// Local time of the fob's service location (SPEC.md section 9): a standard offset from UTC and
+// Local time of the fob's service location (SPEC.md section 8.1): a standard offset from UTC and
 // a daylight-saving rule, delivered by the key holder with the ZONE command (MAC'd with a
 // fresh SYNCREQ nonce, like the time sync). The device only shows local time; every code,
 // frame and record stays in UTC.

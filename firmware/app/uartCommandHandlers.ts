@@ -156,7 +156,7 @@ function sync(ctx: FirmwareContext, words: string[]): CommandOutcome {
   return ok([CMD_SYNC, String(newTime)]);
 }
 
-/** ZONE: the local time of the service location, from the key holder (SPEC.md section 9). */
+/** ZONE: the local time of the service location, from the key holder (SPEC.md section 8.1). */
 function zone(ctx: FirmwareContext, words: string[]): CommandOutcome {
   const usage = arity(words, 4, "ZONE <standard offset minutes> <US|NONE> <mac: 32 hex digits>");
   if (usage !== null) return usage;

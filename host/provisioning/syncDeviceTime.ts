@@ -1,7 +1,7 @@
 // Authenticated time sync (SPEC.md section 8) from the key holder's side: ask the device for a
 // nonce, answer with the time and its MAC, and record the clock observation in the registry.
 // When the device is assigned to a service location, the location's time zone follows with a
-// second nonce (ZONE, SPEC.md section 9), so the fob's screen shows local time.
+// second nonce (ZONE, SPEC.md section 8.1), so the fob's screen shows local time.
 import { fromHex, parseDeviceIdHex, timeSyncMac, toHex, zoneMac } from "../../protocol/index.js";
 import { zoneSettingFor, type ZoneSetting } from "./zoneSetting.js";
 import { nodeSha256 } from "../crypto/nodeSha256.js";

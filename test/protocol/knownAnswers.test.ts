@@ -12,6 +12,7 @@ import {
   makeDisplayCode,
   sealJournalRecord,
   timeSyncMac,
+  zoneMac,
   verifyJournal,
 } from "../../protocol/index.js";
 import { hashFunctions, hex, unhex } from "./hashFunctions.js";
@@ -55,6 +56,12 @@ describe.each(hashFunctions)("known answers with %s", (_name, hash) => {
   it("computes each time-sync MAC", () => {
     for (const v of vectors.timeSyncs) {
       expect(hex(timeSyncMac(hash, keyOf(v.deviceId, v.keyVersion), v.deviceId, unhex(v.deviceNonce), v.newTime))).toBe(v.mac);
+    }
+  });
+
+  it("computes each local-time (ZONE) MAC", () => {
+    for (const v of vectors.zones) {
+      expect(hex(zoneMac(hash, keyOf(v.deviceId, v.keyVersion), v.deviceId, unhex(v.deviceNonce), v.standardOffsetMinutes, v.rule))).toBe(v.mac);
     }
   });
 
