@@ -2,7 +2,7 @@
 // dialect check on the result: the one path every bundle (firmware and protocol) goes through.
 import { build, transform } from "esbuild";
 import { splitLongLines } from "./shortLines.js";
-import { inlineConstants } from "./inlineConstants.js";
+import { inlineConstants, unwrapBundle } from "./inlineConstants.js";
 import { checkEspruinoDialect, type DialectProblem } from "./espruinoDialect.js";
 
 export interface EspruinoBundle {
@@ -28,9 +28,11 @@ export async function bundleForEspruino(entryPoint: string, options: { minify: b
   // that esbuild does not wrap it in its dynamic-require shim (which needs Proxy).
   const bundled = result.outputFiles[0].text.replace(/\bespruinoRequire\(/g, "require(");
   if (!options.minify) return { code: bundled, problems: checkEspruinoDialect(bundled, entryPoint) };
-  // Constants inlined (fewer JsVars held), minified, then cut into short lines, so that an
-  // uncaught error's report (which holds its source line) stays small.
-  const minified = await transform(inlineConstants(bundled), { minify: true, target: "es2015", legalComments: "none", logLevel: "silent" });
+  // Constants inlined and the IIFE unwrapped (fewer JsVars held: the bundle's functions live in
+  // Espruino's global scope), minified as a module so that its top-level names are shortened
+  // (esbuild never gives one the name of a global the code uses: E, NRF, g ...), then cut into
+  // short lines, so that an uncaught error's report (which holds its source line) stays small.
+  const minified = await transform(unwrapBundle(inlineConstants(bundled)), { minify: true, format: "esm", target: "es2015", legalComments: "none", logLevel: "silent" });
   const code = splitLongLines(minified.code.trimEnd());
   return { code, problems: checkEspruinoDialect(code, entryPoint) };
 }

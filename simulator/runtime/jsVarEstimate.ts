@@ -38,6 +38,9 @@ function textBlocks(length: number): number {
 
 type ScopeProbe = (fn: Function) => object[];
 
+/** Scopes the inspector called "Script": the top level of the bundle, Espruino's global scope. */
+const scriptScopes = new WeakSet<object>();
+
 function makeScopeProbe(): ScopeProbe {
   const session = new inspector.Session();
   session.connect();
@@ -58,7 +61,11 @@ function makeScopeProbe(): ScopeProbe {
     holder.__evvJsVarSink = (descriptor: unknown) => {
       // The inspector hands each scope as { description: "Closure" | "Block" | "Script" | "Global", object }.
       const d = descriptor as { description?: string; object?: object };
-      if (d && d.object && d.description !== "Global") scopes.push(d.object);
+      // The script's top level ("Script": its let/const) is Espruino's global scope too.
+      if (d && d.object && d.description !== "Global") {
+        if (d.description === "Script") scriptScopes.add(d.object);
+        scopes.push(d.object);
+      }
     };
     try {
       const handle = post("Runtime.evaluate", { expression: "globalThis.__evvJsVarProbe", objectGroup: "evvJsVar" });
@@ -186,9 +193,12 @@ export class JsVarEstimator {
       if (type === "function") {
         const fn = object as Function;
         if (this.isNativeFunction(fn)) continue;
-        blocks += FUNCTION_BLOCKS + fn.length;
+        const scopes = this.scopesOf(fn);
+        // A function of the global scope holds no scope link (1 block less, measured).
+        const closure = scopes.some((scope) => !scriptScopes.has(scope));
+        blocks += FUNCTION_BLOCKS - (closure ? 0 : 1) + fn.length;
         properties(fn, (key) => key === "prototype" || key === "length" || key === "name" || key === "arguments" || key === "caller");
-        for (const scope of this.scopesOf(fn)) {
+        for (const scope of scopes) {
           const signature = this.scopeSignature(scope);
           if (seenScopes.has(signature)) continue;
           seenScopes.add(signature);
