@@ -26,10 +26,11 @@ export const INTERPRETER_BASE_BLOCKS = 195;
 export const FUNCTION_BLOCKS = 4;
 /**
  * Blocks the work of one event takes on top of what is held (HMAC buffers, answer strings, the
- * journal record being written), measured on Espruino 2v29 for the firmware's heaviest events
- * (PROV CLOCK, a challenge with a button press): the peak of an event is what is held plus this.
+ * journal record being written), calibrated on Espruino 2v29 against the firmware's peaks over
+ * every command and a day (PROV CLOCK, a challenge with the NFC form served): the peak of an
+ * event is what is held plus this (simulator/README.md).
  */
-export const EVENT_WORK_BLOCKS = 300;
+export const EVENT_WORK_BLOCKS = 250;
 const REPROBE_EVERY = 720;
 
 function textBlocks(length: number): number {
