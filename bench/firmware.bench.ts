@@ -18,7 +18,7 @@ async function provisionedDevice(board: BoardName): Promise<SimulatedDevice> {
 }
 
 export default async function firmwareBench(): Promise<void> {
-  console.log("board      bundle bytes / Storage      device-day, 3 runs                                   JsVars peak / budget   journal flash per busy day");
+  console.log("board      bundle bytes / Storage      device-day (1,440 rotations), 3 runs                 JsVars est. peak / budget   journal flash per busy day");
   for (const board of BOARD_NAMES) {
     const facts = BOARD_FACTS[board];
     const bytes = statSync(await builtBundle(board)).size;

@@ -7,5 +7,6 @@ export const DOMAIN_CHALLENGE = 0x43; // 'C'
 export const DOMAIN_TIME_SYNC = 0x54; // 'T'
 export const DOMAIN_JOURNAL = 0x4a; // 'J'
 export const DOMAIN_KEYED_READ = 0x52; // 'R' a key holder's STATUS or JOURNAL request to a locked device
+export const DOMAIN_ZONE = 0x5a; // 'Z' local time zone setting
 
 export const PROTOCOL_VERSION = 1;

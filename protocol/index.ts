@@ -15,3 +15,4 @@ export * from "./keyedRead.js";
 export * from "./journal.js";
 export * from "./nfcForm.js";
 export * from "./uartCommands.js";
+export * from "./localTime.js";

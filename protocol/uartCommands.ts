@@ -13,6 +13,7 @@ export const CMD_JOURNAL = "JOURNAL";
 export const CMD_SYNC_REQUEST = "SYNCREQ";
 export const CMD_SYNC = "SYNC";
 export const CMD_PROVISION = "PROV";
+export const CMD_ZONE = "ZONE";
 
 export const PROV_ID = "ID";
 export const PROV_KEY = "KEY";

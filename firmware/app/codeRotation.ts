@@ -4,7 +4,8 @@
 // tick, so timer error never accumulates (no setInterval).
 import { encodeFrame, FRAME_COMPANY_ID, FRAME_KIND_ADVERT, FRAME_KIND_NFC } from "../../protocol/frame.js";
 import { groupDisplayCode, makeDisplayCode } from "../../protocol/displayCode.js";
-import { stepOf } from "../../protocol/timeStep.js";
+import { millisToNextStep, stepOf } from "../../protocol/timeStep.js";
+import { localOffsetMinutes } from "../../protocol/localTime.js";
 import { nfcUri } from "../../protocol/nfcForm.js";
 import { tagMemory } from "./nfcTag.js";
 import { JOURNAL_EVENT_BATTERY_LOW, JOURNAL_EVENT_MOVED } from "../../protocol/journal.js";
@@ -79,19 +80,26 @@ function twoDigits(value: number): string {
   return String(value).padStart(2, "0");
 }
 
+/** What the screen says when the clock is not trusted: plain words for a caregiver. */
+export const CLOCK_NOT_SET_NOTICE = "CLOCK NOT SET\nCall your agency\nto set the time.";
+
 function drawScreen(ctx: FirmwareContext): void {
   const show = ctx.board.show;
   if (show === null) return;
   const code = currentDisplayCode(ctx);
   const now = deviceUnixSeconds();
-  const minuteOfDay = Math.floor((now % 86400) / 60);
+  const zoneOffset = ctx.config.zoneOffset;
+  // Local time of the service location when the key holder gave it (ZONE), else UTC.
+  const local = now + (zoneOffset === null ? 0 : localOffsetMinutes(zoneOffset, ctx.config.zoneRule, now) * 60);
+  const minuteOfDay = Math.floor((((local % 86400) + 86400) % 86400) / 60);
   show({
     groupedCode: code === null ? null : groupDisplayCode(code),
-    notice: !isProvisioned(ctx.config) ? "NOT PROVISIONED" : code === null ? "CLOCK NOT SET" : null,
+    notice: !isProvisioned(ctx.config) ? "NOT PROVISIONED" : code === null ? CLOCK_NOT_SET_NOTICE : null,
     batteryPercent: batteryPercent(ctx),
     batteryLow: ctx.batteryLow,
     clockTrusted: clockTrusted(ctx.clock),
     moved: ctx.movedTicksLeft > 0,
+    localTime: zoneOffset !== null,
     clockText: twoDigits(Math.floor(minuteOfDay / 60)) + ":" + twoDigits(minuteOfDay % 60),
   });
 }

@@ -11,6 +11,10 @@ export interface ProvisionedConfig {
   keyVersion: number;
   deviceKey: Uint8Array | null;
   locked: boolean;
+  /** Standard offset of the service location, minutes east of UTC (ZONE command); null: not given, the screen shows UTC. */
+  zoneOffset: number | null;
+  /** Daylight-saving rule of the service location (protocol/localTime.ts ZONE_RULE_*). */
+  zoneRule: number;
 }
 
 interface StoredConfig {
@@ -18,11 +22,13 @@ interface StoredConfig {
   kv: number;
   key: string | null;
   locked: boolean;
+  zo?: number | null;
+  zr?: number;
 }
 
 export function loadConfig(): ProvisionedConfig {
   const text = storage().read(CONFIG_FILE);
-  const empty: ProvisionedConfig = { deviceId: null, keyVersion: 0, deviceKey: null, locked: false };
+  const empty: ProvisionedConfig = { deviceId: null, keyVersion: 0, deviceKey: null, locked: false, zoneOffset: null, zoneRule: 0 };
   if (text === undefined) return empty;
   let stored: StoredConfig;
   try {
@@ -35,6 +41,8 @@ export function loadConfig(): ProvisionedConfig {
     keyVersion: typeof stored.kv === "number" ? stored.kv : 0,
     deviceKey: typeof stored.key === "string" ? fromHex(stored.key) : null,
     locked: stored.locked === true,
+    zoneOffset: typeof stored.zo === "number" ? stored.zo : null,
+    zoneRule: typeof stored.zr === "number" ? stored.zr : 0,
   };
 }
 
@@ -44,6 +52,8 @@ export function saveConfig(config: ProvisionedConfig): void {
     kv: config.keyVersion,
     key: config.deviceKey === null ? null : toHex(config.deviceKey),
     locked: config.locked,
+    zo: config.zoneOffset,
+    zr: config.zoneRule,
   };
   storage().write(CONFIG_FILE, JSON.stringify(stored));
 }

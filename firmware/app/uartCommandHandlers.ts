@@ -1,13 +1,14 @@
 // The UART command protocol (firmware/README.md "UART command protocol"): one request line in,
 // one answer line out. Nothing here ever puts the device key into an answer.
 import {
-  CMD_CHALLENGE, CMD_CODE, CMD_JOURNAL, CMD_PROVISION, CMD_STATUS, CMD_SYNC, CMD_SYNC_REQUEST,
+  CMD_CHALLENGE, CMD_CODE, CMD_JOURNAL, CMD_PROVISION, CMD_STATUS, CMD_SYNC, CMD_SYNC_REQUEST, CMD_ZONE,
   ERR_AUTH, ERR_CLOCK, ERR_LOCKED, ERR_NOT_PROVISIONED, ERR_SYNTAX, ERR_UNKNOWN,
   PROV_CLOCK, PROV_CONSOLE, PROV_ID, PROV_KEY, PROV_LOCK, UART_JOURNAL_MAX_RECORDS,
   parseU32, uartWords,
 } from "../../protocol/uartCommands.js";
 import { bytesEqual, deviceIdHex, fromHex, parseDeviceIdHex, toHex, u32be } from "../../protocol/bytes.js";
 import { KEYED_READ_MAC_LENGTH, keyedReadMac } from "../../protocol/keyedRead.js";
+import { ZONE_MAC_LENGTH, ZONE_OFFSET_MAX, ZONE_OFFSET_MIN, ZONE_RULE_NAMES, zoneMac } from "../../protocol/localTime.js";
 import { answerChallenge, CHALLENGE_NONCE_LENGTH } from "../../protocol/challenge.js";
 import { judgeTimeSync, SYNC_MAC_LENGTH, SYNC_NONCE_LENGTH } from "../../protocol/timeSync.js";
 import { DEVICE_KEY_LENGTH } from "../../protocol/deviceKey.js";
@@ -165,6 +166,35 @@ function sync(ctx: FirmwareContext, words: string[]): CommandOutcome {
   return ok([CMD_SYNC, String(newTime)]);
 }
 
+/** ZONE: the local time of the service location, from the key holder (SPEC.md section 8.1). */
+function zone(ctx: FirmwareContext, words: string[]): CommandOutcome {
+  const usage = arity(words, 4, "ZONE <standard offset minutes> <US|NONE> <mac: 32 hex digits>");
+  if (usage !== null) return usage;
+  const negative = words[1][0] === "-";
+  const magnitude = parseU32(negative ? words[1].slice(1) : words[1]);
+  const offset = magnitude === null ? null : negative ? -magnitude : magnitude;
+  const rule = ZONE_RULE_NAMES.indexOf(words[2]);
+  const mac = fromHex(words[3]);
+  if (offset === null || offset < ZONE_OFFSET_MIN || offset > ZONE_OFFSET_MAX) return fail(ERR_SYNTAX, "offset must be minutes " + ZONE_OFFSET_MIN + ".." + ZONE_OFFSET_MAX);
+  if (rule < 0) return fail(ERR_SYNTAX, "rule must be US or NONE");
+  if (mac === null || mac.length !== ZONE_MAC_LENGTH) return fail(ERR_SYNTAX, "mac must be 32 hex digits");
+  const key = ctx.config.deviceKey;
+  const id = ctx.config.deviceId;
+  if (key === null || id === null) return unprovisioned();
+  const nonce = ctx.pendingSyncNonce;
+  ctx.pendingSyncNonce = null;
+  const verdict = nonce === null ? "no-pending-nonce" : bytesEqual(zoneMac(ctx.board.hash, key, id, nonce, offset, rule), mac) ? "accepted" : "bad-mac";
+  if (verdict !== "accepted") {
+    journalEvent(ctx, JOURNAL_EVENT_SYNC_REFUSED, REFUSAL_CODES[verdict]);
+    return fail(ERR_AUTH, verdict);
+  }
+  ctx.config.zoneOffset = offset;
+  ctx.config.zoneRule = rule;
+  saveConfig(ctx.config);
+  refreshOutputs(ctx);
+  return ok([CMD_ZONE, String(offset), words[2]]);
+}
+
 function restartJournalAfterProvisioning(ctx: FirmwareContext): void {
   clearJournal(ctx.journal);
   ctx.lastJournaledStep = {};
@@ -266,5 +296,6 @@ export function answerCommand(ctx: FirmwareContext, line: string): CommandOutcom
   if (command === CMD_SYNC_REQUEST) return syncRequest(ctx, words);
   if (command === CMD_SYNC) return sync(ctx, words);
   if (command === CMD_PROVISION) return provision(ctx, words);
+  if (command === CMD_ZONE) return zone(ctx, words);
   return fail(ERR_UNKNOWN, "unknown command " + (command.length > 16 ? command.slice(0, 16) + "..." : command));
 }

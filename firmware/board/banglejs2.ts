@@ -16,7 +16,7 @@ export function banglejs2Board(): Board {
     show: function (view: ScreenView): void {
       bangle().setLCDTimeout(0);
       bangle().setLCDPower(true);
-      drawScreen(screen(), view, { digitScale: 4, groupsPerLine: 1 });
+      drawScreen(screen(), view, { font: "6x8", fontHeight: 8, digitScale: 4, groupsPerLine: 1 });
     },
     startMotionSensing: function (onMoved: () => void): void {
       bangle().on("accel", function (reading: BangleAccelReading) {

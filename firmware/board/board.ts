@@ -6,13 +6,15 @@ import type { HashFunction } from "../../protocol/hashFunction.js";
 export interface ScreenView {
   /** "1234 5678 9012", or null when no valid code can be shown. */
   groupedCode: string | null;
-  /** One short line saying why there is no code ("CLOCK NOT SET", "NOT PROVISIONED"). */
+  /** Why there is no code, in short lines separated by "\n" ("NOT PROVISIONED", the clock-not-set instruction). */
   notice: string | null;
   batteryPercent: number;
   batteryLow: boolean;
   clockTrusted: boolean;
   moved: boolean;
-  /** "HH:MM" UTC of the device clock. */
+  /** True when clockText is the service location's local time (ZONE given), false when it is UTC. */
+  localTime: boolean;
+  /** "HH:MM" of the device clock: local time of the service location, or UTC before ZONE. */
   clockText: string;
 }
 

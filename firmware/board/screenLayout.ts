@@ -1,11 +1,16 @@
-// Draws a ScreenView with the built-in 6x8 font at integer scales: the code in large digits,
-// battery and clock state on the lines around it. Shared by Pixl.js (128x64) and
-// Bangle.js 2 (176x176); the board says how large the digits are.
+// Draws a ScreenView with a bitmap font the board's Espruino build has (Pixl.js: 4x6 only,
+// besides Vector; Bangle.js 2: 6x8 and more), at integer scales: the code in large digits,
+// battery and clock state on the lines around it. Shared by Pixl.js (128x64) and Bangle.js 2
+// (176x176); the board says which font and how large.
 import type { ScreenView } from "./board.js";
 import type { EspruinoGraphics } from "../espruino/espruinoGlobals.js";
 
 export interface ScreenGeometry {
-  /** Scale of the 6x8 font for the code digits. */
+  /** A bitmap font of the board's build: "4x6" on Pixl.js, "6x8" on Bangle.js 2. */
+  font: string;
+  /** Height of one character of that font at scale 1, pixels. */
+  fontHeight: number;
+  /** Scale of the font for the code digits. */
   digitScale: number;
   /** Groups of the code per line: 2 on the Pixl.js ("1234 5678" / "9012"), 1 on Bangle.js 2. */
   groupsPerLine: number;
@@ -24,28 +29,32 @@ function codeLines(groupedCode: string, groupsPerLine: number): string[] {
 }
 
 export function drawScreen(g: EspruinoGraphics, view: ScreenView, geometry: ScreenGeometry): void {
+  const h = geometry.fontHeight;
   g.clear();
-  g.setFont("6x8", 1);
+  g.setFont(geometry.font, 1);
   const battery = "BAT " + view.batteryPercent + "%" + (view.batteryLow ? " LOW" : "");
   g.drawString(battery, 0, 0);
   const clock = view.clockTrusted ? view.clockText : "--:--";
   g.drawString(clock, g.getWidth() - g.stringWidth(clock), 0);
-  const bottom = g.getHeight() - 8;
+  const bottom = g.getHeight() - h;
   if (view.groupedCode !== null) {
     const lines = codeLines(view.groupedCode, geometry.groupsPerLine);
-    const lineHeight = 8 * geometry.digitScale + 2;
+    const lineHeight = h * geometry.digitScale + 2;
     let y = Math.floor((g.getHeight() - lines.length * lineHeight) / 2) + 2;
-    g.setFont("6x8", geometry.digitScale);
+    g.setFont(geometry.font, geometry.digitScale);
     for (const line of lines) {
       centred(g, line, y);
       y += lineHeight;
     }
-    g.setFont("6x8", 1);
+    g.setFont(geometry.font, 1);
   } else if (view.notice !== null) {
-    g.setFont("6x8", 1);
-    centred(g, view.notice, Math.floor(g.getHeight() / 2) - 4);
+    const lines = view.notice.split("\n");
+    let y = Math.floor((g.getHeight() - lines.length * (h + 2)) / 2);
+    for (const line of lines) {
+      centred(g, line, y);
+      y += h + 2;
+    }
   }
-  g.setFont("6x8", 1);
-  centred(g, view.clockTrusted ? (view.moved ? "MOVED" : "UTC CLOCK OK") : "NEEDS TIME SYNC", bottom);
+  centred(g, view.clockTrusted ? (view.moved ? "MOVED" : view.localTime ? "LOCAL TIME" : "TIME IS UTC") : "NO CODES UNTIL SET", bottom);
   g.flip();
 }

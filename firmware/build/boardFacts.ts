@@ -15,6 +15,12 @@ export interface BoardFacts {
   /** Flash page size: the unit an erase works on. */
   flashPageBytes: number;
   hasNativeSha256: boolean;
+  /** Fonts the board's Espruino 2v29 build has (g.getFonts() of a build with its boards/*.py libraries). */
+  fonts: readonly string[];
+  /** Modules require() finds in the board's build (process.env.MODULES). */
+  modules: readonly string[];
+  /** Functions of require("crypto") in the board's build (its CRYPTO/SHA256/SHA512/AES libraries). */
+  cryptoFunctions: readonly string[];
   screen: { width: number; height: number } | null;
   hasNfc: boolean;
   /** "puck": Puck.accelOn/Puck.on('accel'); "bangle": Bangle.on('accel'); null: none. */
@@ -33,6 +39,9 @@ export const BOARD_FACTS: Record<BoardName, BoardFacts> = {
     storageBytes: 40 * 1024,
     flashPageBytes: 4096,
     hasNativeSha256: true,
+    fonts: ["4x6", "Vector"],
+    modules: ["timer", "Flash", "Storage", "heatshrink", "crypto"],
+    cryptoFunctions: ["SHA1", "SHA224", "SHA256", "AES"],
     screen: null,
     hasNfc: true,
     motion: "puck",
@@ -46,6 +55,9 @@ export const BOARD_FACTS: Record<BoardName, BoardFacts> = {
     storageBytes: 36 * 1024,
     flashPageBytes: 4096,
     hasNativeSha256: false,
+    fonts: ["4x6", "Vector"],
+    modules: ["timer", "Flash", "Storage", "heatshrink", "crypto"],
+    cryptoFunctions: ["SHA1"],
     screen: { width: 128, height: 64 },
     hasNfc: true,
     motion: null,
@@ -59,6 +71,9 @@ export const BOARD_FACTS: Record<BoardName, BoardFacts> = {
     storageBytes: 8 * 1024 * 1024,
     flashPageBytes: 4096,
     hasNativeSha256: true,
+    fonts: ["4x6", "6x8", "12x20", "14", "17", "22", "28", "6x15", "Vector"],
+    modules: ["timer", "Flash", "Storage", "heatshrink", "crypto"],
+    cryptoFunctions: ["SHA1", "SHA224", "SHA256", "SHA384", "SHA512"],
     screen: { width: 176, height: 176 },
     hasNfc: false,
     motion: "bangle",

@@ -1,6 +1,8 @@
 // Bundles a TypeScript entry point into one minified ES2015 script for Espruino and runs the
 // dialect check on the result: the one path every bundle (firmware and protocol) goes through.
-import { build } from "esbuild";
+import { build, transform } from "esbuild";
+import { splitLongLines } from "./shortLines.js";
+import { inlineConstants, unwrapBundle } from "./inlineConstants.js";
 import { checkEspruinoDialect, type DialectProblem } from "./espruinoDialect.js";
 
 export interface EspruinoBundle {
@@ -16,13 +18,21 @@ export async function bundleForEspruino(entryPoint: string, options: { minify: b
     format: "iife",
     target: "es2015",
     platform: "neutral",
-    minify: options.minify,
+    // Minified after the constants are inlined (inlineConstants reads the readable names).
+    minify: false,
     legalComments: "none",
     define: options.define ?? {},
     logLevel: "silent",
   });
   // firmware/espruino/espruinoGlobals.ts calls the interpreter's require through this name so
   // that esbuild does not wrap it in its dynamic-require shim (which needs Proxy).
-  const code = result.outputFiles[0].text.replace(/\bespruinoRequire\(/g, "require(");
+  const bundled = result.outputFiles[0].text.replace(/\bespruinoRequire\(/g, "require(");
+  if (!options.minify) return { code: bundled, problems: checkEspruinoDialect(bundled, entryPoint) };
+  // Constants inlined and the IIFE unwrapped (fewer JsVars held: the bundle's functions live in
+  // Espruino's global scope), minified as a module so that its top-level names are shortened
+  // (esbuild never gives one the name of a global the code uses: E, NRF, g ...), then cut into
+  // short lines, so that an uncaught error's report (which holds its source line) stays small.
+  const minified = await transform(unwrapBundle(inlineConstants(bundled)), { minify: true, format: "esm", target: "es2015", legalComments: "none", logLevel: "silent" });
+  const code = splitLongLines(minified.code.trimEnd());
   return { code, problems: checkEspruinoDialect(code, entryPoint) };
 }

@@ -1,8 +1,11 @@
 // Authenticated time sync (SPEC.md section 8) from the key holder's side: ask the device for a
 // nonce, answer with the time and its MAC, and record the clock observation in the registry.
-import { fromHex, parseDeviceIdHex, timeSyncMac, toHex } from "../../protocol/index.js";
+// When the device is assigned to a service location, the location's time zone follows with a
+// second nonce (ZONE, SPEC.md section 8.1), so the fob's screen shows local time.
+import { fromHex, parseDeviceIdHex, timeSyncMac, toHex, zoneMac } from "../../protocol/index.js";
 import { FRAME_STATUS_CLOCK_NOT_SET } from "../../protocol/frame.js";
 import { CMD_STATUS } from "../../protocol/uartCommands.js";
+import { zoneSettingFor, type ZoneSetting } from "./zoneSetting.js";
 import { nodeSha256 } from "../crypto/nodeSha256.js";
 import type { Keystore } from "../keystore/keystore.js";
 import type { DeviceRegistry } from "../registry/deviceRegistry.js";
@@ -18,6 +21,8 @@ export interface SyncResult {
   clockWasSet: boolean;
   /** How far the device clock was off, in seconds; null when it had no time at all (it restarted at 1970 after a power loss). */
   offsetSeconds: number | null;
+  /** The local time given to the fob, or null when the device is not assigned to a location now. */
+  zone: ZoneSetting | null;
 }
 
 /** A device clock before this (2000-01-01) has never been set since it restarted at 1970. */
@@ -49,9 +54,25 @@ export async function syncDeviceTime(
   const numericId = parseDeviceIdHex(options.deviceId)!;
   const key = options.keystore.deviceKey(record.keyVersion, numericId);
   const mac = timeSyncMac(nodeSha256, key, numericId, fromHex(request.nonce)!, newTime);
-  key.fill(0);
   const answer = parseAnswer(syncAnswerLine, "SYNC", await deviceCommand(session, `SYNC ${newTime} ${toHex(mac)}`));
-  if (answer.time !== newTime) throw new Error(`the device confirmed ${answer.time}, not ${newTime}`);
+  if (answer.time !== newTime) {
+    key.fill(0);
+    throw new Error(`the device confirmed ${answer.time}, not ${newTime}`);
+  }
+  const timeZone = options.registry.timeZoneAt(options.deviceId, observedAt.getTime());
+  let zone: ZoneSetting | null = null;
+  try {
+    if (timeZone !== null) {
+      zone = zoneSettingFor(timeZone, observedAt);
+      const zoneRequest = parseAnswer(syncRequestAnswerLine, "SYNCREQ", await deviceCommand(session, "SYNCREQ"));
+      const zoneTag = zoneMac(nodeSha256, key, numericId, fromHex(zoneRequest.nonce)!, zone.standardOffsetMinutes, zone.rule);
+      const expected = `OK ZONE ${zone.standardOffsetMinutes} ${zone.ruleName}`;
+      const zoneAnswer = (await deviceCommand(session, `ZONE ${zone.standardOffsetMinutes} ${zone.ruleName} ${toHex(zoneTag)}`)).trim();
+      if (zoneAnswer !== expected) throw new Error(`the device answered ZONE with "${zoneAnswer}", not "${expected}"`);
+    }
+  } finally {
+    key.fill(0);
+  }
   // The clock as it was before the sync is the drift evidence.
   options.registry.recordClockObservation({ deviceId: options.deviceId, observedAt: observedAt.toISOString(), deviceTime: request.deviceTime, source: "time-sync" });
   return {
@@ -60,5 +81,6 @@ export async function syncDeviceTime(
     setTo: new Date(newTime * 1000).toISOString(),
     clockWasSet,
     offsetSeconds: !clockWasSet && request.deviceTime < NO_TIME_BEFORE_SECONDS ? null : request.deviceTime - newTime,
+    zone,
   };
 }

@@ -94,6 +94,16 @@ export class DeviceRegistry {
       .run(observation.deviceId, Date.parse(observation.observedAt), observation.deviceTime, observation.source);
   }
 
+  /** The time zone of the service location a device hangs at, at an instant; null when it is not assigned then. */
+  timeZoneAt(deviceId: string, atMs: number): string | null {
+    const row = this.db
+      .prepare(
+        "SELECT l.time_zone AS time_zone FROM device_assignments a JOIN service_locations l ON l.location_id = a.location_id WHERE a.device_id = ? AND a.from_ms <= ? AND (a.to_ms IS NULL OR a.to_ms > ?)",
+      )
+      .get(deviceId, atMs, atMs) as { time_zone: string } | undefined;
+    return row ? row.time_zone : null;
+  }
+
   getDevice(deviceId: string): DeviceRecord | null {
     const row = this.db.prepare("SELECT * FROM devices WHERE device_id = ?").get(deviceId) as DeviceRow | undefined;
     return row ? this.toRecord(row) : null;

@@ -143,6 +143,18 @@ const keyedReads = [
   return { deviceId: d.deviceId, keyVersion: d.keyVersion, deviceNonce: r.deviceNonce, request: r.request, mac: hmac(deviceKey(d.deviceId, d.keyVersion), msg).subarray(0, 16).toString("hex") };
 });
 
+// Local-time settings (SPEC.md section 8.1): 'Z' || id || nonce || offset (int16, two's complement) || rule.
+const zones = [
+  { deviceIndex: 0, deviceNonce: "0102030405060708", standardOffsetMinutes: -360, rule: 1 },
+  { deviceIndex: 2, deviceNonce: "a5a5a5a5a5a5a5a5", standardOffsetMinutes: -420, rule: 0 },
+].map((z) => {
+  const d = devices[z.deviceIndex];
+  const offset = Buffer.alloc(2);
+  offset.writeInt16BE(z.standardOffsetMinutes, 0);
+  const msg = Buffer.concat([Buffer.from([0x5a]), u32(d.deviceId), Buffer.from(z.deviceNonce, "hex"), offset, Buffer.from([z.rule])]);
+  return { deviceId: d.deviceId, keyVersion: d.keyVersion, deviceNonce: z.deviceNonce, standardOffsetMinutes: z.standardOffsetMinutes, rule: z.rule, mac: hmac(deviceKey(d.deviceId, d.keyVersion), msg).subarray(0, 16).toString("hex") };
+});
+
 const journalDevice = devices[1];
 const journalEntries = [
   { seq: 0, time: 0, event: 1, status: 0x01, arg: 0 },
@@ -177,6 +189,7 @@ const vectors = {
   challenges,
   timeSyncs,
   keyedReads,
+  zones,
   journal: { deviceId: journalDevice.deviceId, keyVersion: journalDevice.keyVersion, anchor: "00".repeat(16), records: journalRecords },
 };
 

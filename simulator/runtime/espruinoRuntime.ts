@@ -92,7 +92,7 @@ export class EspruinoRuntime {
 
   constructor(host: RuntimeHost) {
     this.host = host;
-    this.graphics = host.board.screen ? new GraphicsEmulation(host.board.screen.width, host.board.screen.height) : null;
+    this.graphics = host.board.screen ? new GraphicsEmulation(host.board.screen.width, host.board.screen.height, host.board.fonts) : null;
     if (this.graphics) this.graphics.onFlip = () => host.screenChanged();
     this.context = vm.createContext({});
     applyPrelude(this.context, () => host.clock.deviceNowMs());
@@ -315,9 +315,12 @@ export class EspruinoRuntime {
     g.setTime = (seconds: unknown) => clock.setDeviceTimeMs(Number(seconds) * 1000);
 
     g.require = (name: unknown) => {
+      // Only what the board's build has (BoardFacts.modules): a module another board has is
+      // refused here as it would be on this board.
+      if (!board.modules.includes(String(name))) throw new Error(`Module ${String(name)} not found`);
       if (name === "Storage") return storageModule;
       if (name === "crypto") return cryptoModule;
-      throw new Error(`Module ${String(name)} not found`);
+      throw new Error(`Module ${String(name)} is in the ${board.title} build but not emulated`);
     };
     const storage = host.storage;
     const storageModule = this.nativeObject({
@@ -364,11 +367,15 @@ export class EspruinoRuntime {
       self.nativeDigests++;
       return self.sandboxArrayBuffer(new Uint8Array(createHash(algorithm).update(bytesOf(message)).digest()));
     };
-    const cryptoModule = this.nativeObject(
-      board.hasNativeSha256
-        ? { SHA1: digest("sha1"), SHA224: digest("sha224"), SHA256: digest("sha256"), SHA384: digest("sha384"), SHA512: digest("sha512") }
-        : { SHA1: digest("sha1") },
-    );
+    const hashes: Record<string, unknown> = { SHA1: digest("sha1"), SHA224: digest("sha224"), SHA256: digest("sha256"), SHA384: digest("sha384"), SHA512: digest("sha512") };
+    const cryptoFunctions: Record<string, unknown> = {};
+    for (const name of board.cryptoFunctions)
+      cryptoFunctions[name] =
+        hashes[name] ??
+        (() => {
+          throw new Error(`crypto.${name} is in the ${board.title} build but not emulated`);
+        });
+    const cryptoModule = this.nativeObject(cryptoFunctions);
 
     g.E = this.nativeObject({
       hwRand: () => randomBytes(4).readInt32BE(0),

@@ -1,5 +1,7 @@
-// The Graphics object `g` of display boards: a 1-bit framebuffer with the 6x8 font at integer
-// scales ("Vector" sizes map to the nearest scale). Besides the pixels it keeps the strings
+// The Graphics object `g` of display boards: a 1-bit framebuffer. It has exactly the fonts of
+// the board's Espruino build (BoardFacts.fonts); any other name throws `Unknown font "<name>"`
+// as Espruino 2v29 does. Every bitmap font is drawn with the 6x8 glyphs resampled to its cell
+// (4x6, 6x8, 6x15, 12x20 ...), at integer scales; "Vector" sizes give a cell of that height. Besides the pixels it keeps the strings
 // currently drawn, so tests and the tester's command can read the screen as text; the pixels
 // go to a PNG with pngjs.
 import { writeFileSync } from "node:fs";
@@ -18,14 +20,18 @@ export class GraphicsEmulation {
   readonly width: number;
   readonly height: number;
   readonly pixels: Uint8Array;
+  private readonly fonts: readonly string[];
   private scale = 1;
+  private cellWidth = FONT_CELL_WIDTH;
+  private cellHeight = FONT_CELL_HEIGHT;
   private color = 1;
   private texts: DrawnText[] = [];
   /** Number of g.flip() calls: what reached the LCD. */
   flips = 0;
   onFlip: () => void = () => {};
 
-  constructor(width: number, height: number) {
+  constructor(width: number, height: number, fonts: readonly string[]) {
+    this.fonts = fonts;
     this.width = width;
     this.height = height;
     this.pixels = new Uint8Array(width * height);
@@ -57,7 +63,8 @@ export class GraphicsEmulation {
         self.setFont("Vector", size);
         return g;
       },
-      stringWidth: (text: string) => String(text).length * FONT_CELL_WIDTH * self.scale,
+      stringWidth: (text: string) => String(text).length * self.cellWidth * self.scale,
+      getFonts: () => [...self.fonts],
       drawString: (text: string, x: number, y: number) => {
         self.drawString(String(text), Math.round(x), Math.round(y));
         return g;
@@ -94,9 +101,19 @@ export class GraphicsEmulation {
   }
 
   private setFont(name: string, scale: number | undefined): void {
-    if (name === "Vector") this.scale = Math.max(1, Math.round((scale ?? 8) / FONT_CELL_HEIGHT));
-    else if (name === "6x8" || name === "4x6") this.scale = Math.max(1, Math.round(scale ?? 1));
-    else throw new Error(`Font ${name} not found`);
+    if (!this.fonts.includes(name)) throw new Error(`Unknown font ${JSON.stringify(name)}`);
+    if (name === "Vector") {
+      const height = Math.max(4, Math.round(scale ?? 8));
+      this.scale = 1;
+      this.cellHeight = height;
+      this.cellWidth = Math.max(3, Math.round(height * 0.6));
+      return;
+    }
+    const cell = /^(\d+)x(\d+)$/.exec(name);
+    const height = cell ? Number(cell[2]) : Number(name);
+    this.cellHeight = height;
+    this.cellWidth = cell ? Number(cell[1]) : Math.round(height * 0.6);
+    this.scale = Math.max(1, Math.round(scale ?? 1));
   }
 
   private plot(x: number, y: number, value: number): void {
@@ -112,14 +129,20 @@ export class GraphicsEmulation {
 
   private drawString(text: string, x: number, y: number): void {
     const s = this.scale;
+    const w = this.cellWidth;
+    const h = this.cellHeight;
     for (let i = 0; i < text.length; i++) {
       const columns = glyphColumns(text[i]);
-      for (let cx = 0; cx < columns.length; cx++)
-        for (let cy = 0; cy < 8; cy++)
-          if ((columns[cx] >> cy) & 1)
-            for (let dy = 0; dy < s; dy++) for (let dx = 0; dx < s; dx++) this.plot(x + (i * FONT_CELL_WIDTH + cx) * s + dx, y + cy * s + dy, this.color);
+      // Resample the 5x7 glyph (in its 6x8 cell) to this font's cell.
+      for (let px = 0; px < w; px++)
+        for (let py = 0; py < h; py++) {
+          const cx = Math.floor((px * FONT_CELL_WIDTH) / w);
+          const cy = Math.floor((py * FONT_CELL_HEIGHT) / h);
+          if (cx < columns.length && (columns[cx] >> cy) & 1)
+            for (let dy = 0; dy < s; dy++) for (let dx = 0; dx < s; dx++) this.plot(x + (i * w + px) * s + dx, y + py * s + dy, this.color);
+        }
     }
-    const drawn: DrawnText = { x, y, width: text.length * FONT_CELL_WIDTH * s, height: FONT_CELL_HEIGHT * s, text };
+    const drawn: DrawnText = { x, y, width: text.length * w * s, height: h * s, text };
     this.texts = this.texts.filter((t) => t.x >= drawn.x + drawn.width || t.x + t.width <= drawn.x || t.y >= drawn.y + drawn.height || t.y + t.height <= drawn.y);
     this.texts.push(drawn);
   }

@@ -6,16 +6,31 @@
 //  - a string: 1 block holding up to 4 characters, then 1 per 12 more;
 //  - a typed array: 1 for the view, 1 for the ArrayBuffer, 1 per 12 bytes of data (a buffer
 //    shared by several views counted once);
-//  - a function: 1 + 1 per parameter + 1 for its code; code loaded from a Storage file stays
-//    in flash (Espruino keeps a pointer to it), so its text costs no RAM;
+//  - a function: 4 (the function, its code's name and flash pointer, its scope link) + 1 per
+//    parameter; code loaded from a Storage file stays in flash, so its text costs no RAM;
+//  - a number in a closure scope: 1 more than in an object (Espruino packs a small number
+//    into an object property's name block, not into a scope variable's);
 //  - the interpreter's own objects (NRF, E, Storage, g ...) are native: 0.
 // Closure scopes are read through node:inspector ([[Scopes]] of every function the walk
 // meets), cached per function and re-read every REPROBE_EVERY (720) estimates, so a rebinding of a
 // captured `let` shows up at the latest then.
 import inspector from "node:inspector";
 
-/** Blocks a freshly booted interpreter uses before any application code (root, hidden state, console). */
-export const INTERPRETER_BASE_BLOCKS = 100;
+/**
+ * Blocks outside the walk: a freshly booted Espruino 2v29 holds 42 (root, hidden state), and the
+ * firmware's hooks on native objects (NRF/Serial1/Bluetooth event lists, the timers, the button
+ * watch) about 150 more; calibrated against the real interpreter (simulator/README.md).
+ */
+export const INTERPRETER_BASE_BLOCKS = 195;
+/** Blocks of a function besides its parameters, measured on Espruino 2v29 (simulator/README.md). */
+export const FUNCTION_BLOCKS = 4;
+/**
+ * Blocks the work of one event takes on top of what is held (HMAC buffers, answer strings, the
+ * journal record being written), calibrated on Espruino 2v29 against the firmware's peaks over
+ * every command and a day (PROV CLOCK, a challenge with the NFC form served): the peak of an
+ * event is what is held plus this (simulator/README.md).
+ */
+export const EVENT_WORK_BLOCKS = 250;
 const REPROBE_EVERY = 720;
 
 function textBlocks(length: number): number {
@@ -23,6 +38,9 @@ function textBlocks(length: number): number {
 }
 
 type ScopeProbe = (fn: Function) => object[];
+
+/** Scopes the inspector called "Script": the top level of the bundle, Espruino's global scope. */
+const scriptScopes = new WeakSet<object>();
 
 function makeScopeProbe(): ScopeProbe {
   const session = new inspector.Session();
@@ -44,7 +62,11 @@ function makeScopeProbe(): ScopeProbe {
     holder.__evvJsVarSink = (descriptor: unknown) => {
       // The inspector hands each scope as { description: "Closure" | "Block" | "Script" | "Global", object }.
       const d = descriptor as { description?: string; object?: object };
-      if (d && d.object && d.description !== "Global") scopes.push(d.object);
+      // The script's top level ("Script": its let/const) is Espruino's global scope too.
+      if (d && d.object && d.description !== "Global") {
+        if (d.description === "Script") scriptScopes.add(d.object);
+        scopes.push(d.object);
+      }
     };
     try {
       const handle = post("Runtime.evaluate", { expression: "globalThis.__evvJsVarProbe", objectGroup: "evvJsVar" });
@@ -172,14 +194,18 @@ export class JsVarEstimator {
       if (type === "function") {
         const fn = object as Function;
         if (this.isNativeFunction(fn)) continue;
-        blocks += 2 + fn.length;
+        const scopes = this.scopesOf(fn);
+        // A function of the global scope holds no scope link (1 block less, measured).
+        const closure = scopes.some((scope) => !scriptScopes.has(scope));
+        blocks += FUNCTION_BLOCKS - (closure ? 0 : 1) + fn.length;
         properties(fn, (key) => key === "prototype" || key === "length" || key === "name" || key === "arguments" || key === "caller");
-        for (const scope of this.scopesOf(fn)) {
+        for (const scope of scopes) {
           const signature = this.scopeSignature(scope);
           if (seenScopes.has(signature)) continue;
           seenScopes.add(signature);
           blocks += 1;
           properties(scope, null);
+          for (const key of Object.getOwnPropertyNames(scope)) if (typeof (scope as Record<string, unknown>)[key] === "number") blocks += 1;
         }
         continue;
       }

@@ -105,6 +105,10 @@ describe("evv device provision", () => {
     const sync = await runEvv(["device", "sync-time", "00000001", "--serial", serial.hostPath, "--json"], env);
     expect(sync.code).toBe(0);
     expect(JSON.parse(sync.stdout).offsetSeconds).toBeLessThanOrEqual(-89);
+    // The device hangs at a location: its time zone went to the fob with the sync.
+    const zone = JSON.parse(sync.stdout).zone as { timeZone: string; ruleName: string } | null;
+    expect(zone).not.toBeNull();
+    expect(device.screenText()).toContain("LOCAL TIME");
     const show = JSON.parse((await runEvv(["device", "show", "00000001", "--json"], env)).stdout) as { clockObservations: { source: string }[]; assignments: unknown[] };
     expect(show.clockObservations.map((o) => o.source)).toEqual(["provisioning", "time-sync"]);
     expect(show.assignments).toHaveLength(1);

@@ -56,7 +56,7 @@ describe("display boards", () => {
     const screen = device.screenText();
     expect(screen.replace(/\s+/g, " ")).toContain(groupDisplayCode(code).split(" ").join(" "));
     expect(screen).toMatch(/BAT 100%/);
-    expect(screen).toMatch(/UTC CLOCK OK/);
+    expect(screen).toMatch(/TIME IS UTC/);
     expect(device.screenAscii()).toContain("#");
     device.advance(60_000);
     const nextCode = ask(device, "serial", "CODE").split(" ")[2];

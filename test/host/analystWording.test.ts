@@ -68,11 +68,11 @@ describe("one spelling of each board", () => {
 describe("sync-time after a power loss", () => {
   it("says the clock was not set instead of a huge offset", () => {
     const setTo = "2026-11-24T15:05:00.000Z";
-    expect(syncResultText({ deviceId: "00000001", deviceTimeBefore: 120, setTo, clockWasSet: false, offsetSeconds: null })).toBe(
+    expect(syncResultText({ deviceId: "00000001", deviceTimeBefore: 120, setTo, clockWasSet: false, offsetSeconds: null, zone: null })).toBe(
       "Device 00000001: the clock was not set (the device had lost power); set to 2026-11-24T15:05:00.000Z.",
     );
-    expect(syncResultText({ deviceId: "00000001", deviceTimeBefore: 0, setTo, clockWasSet: true, offsetSeconds: -90 })).toBe("Device 00000001: clock was -90 s off; set to 2026-11-24T15:05:00.000Z.");
-    expect(syncResultText({ deviceId: "00000001", deviceTimeBefore: 0, setTo, clockWasSet: false, offsetSeconds: -90 })).toBe(
+    expect(syncResultText({ deviceId: "00000001", deviceTimeBefore: 0, setTo, clockWasSet: true, offsetSeconds: -90, zone: null })).toBe("Device 00000001: clock was -90 s off; set to 2026-11-24T15:05:00.000Z.");
+    expect(syncResultText({ deviceId: "00000001", deviceTimeBefore: 0, setTo, clockWasSet: false, offsetSeconds: -90, zone: null })).toBe(
       "Device 00000001: the clock was not trusted (it had gone back) and was -90 s off; set to 2026-11-24T15:05:00.000Z.",
     );
   });

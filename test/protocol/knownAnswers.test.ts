@@ -13,6 +13,7 @@ import {
   sealJournalRecord,
   timeSyncMac,
   keyedReadMac,
+  zoneMac,
   verifyJournal,
 } from "../../protocol/index.js";
 import { hashFunctions, hex, unhex } from "./hashFunctions.js";
@@ -59,6 +60,12 @@ describe.each(hashFunctions)("known answers with %s", (_name, hash) => {
     }
     for (const v of vectors.keyedReads) {
       expect(hex(keyedReadMac(hash, keyOf(v.deviceId, v.keyVersion), v.deviceId, unhex(v.deviceNonce), v.request))).toBe(v.mac);
+    }
+  });
+
+  it("computes each local-time (ZONE) MAC", () => {
+    for (const v of vectors.zones) {
+      expect(hex(zoneMac(hash, keyOf(v.deviceId, v.keyVersion), v.deviceId, unhex(v.deviceNonce), v.standardOffsetMinutes, v.rule))).toBe(v.mac);
     }
   });
 

@@ -149,7 +149,7 @@ describe("the device around the interpreter", () => {
 
   it("draws on the display board's framebuffer and saves it as a PNG", () => {
     const device = stockDevice("pixljs");
-    repl(device, 'g.clear(); g.setFont("6x8", 2); g.drawString("1234", 0, 0); g.flip();');
+    repl(device, 'g.clear(); g.setFont("4x6", 2); g.drawString("1234", 0, 0); g.flip();');
     expect(device.screenText()).toBe("1234");
     expect(device.screenAscii().split("\n")).toHaveLength(64);
     const path = join(tmp, "screen.png");

@@ -95,7 +95,7 @@ export function registerDeviceCommands(program: Command): void {
     });
 
   withLink(withStores(device.command("sync-time")))
-    .description("set a device's clock with an authenticated, replay-proof sync (needs the keystore)")
+    .description("set a device's clock with an authenticated, replay-proof sync, and the local time zone of the location it is assigned to (needs the keystore)")
     .argument("<deviceId>", "device ID, 8 hex digits")
     .option("--json", "print the result as JSON")
     .action(async (deviceId: string, opts: VerifierStoreOptions & DeviceLinkOptions & { json?: boolean }) => {
@@ -106,7 +106,14 @@ export function registerDeviceCommands(program: Command): void {
       try {
         const result = await syncDeviceTime(session, { deviceId: id, keystore: stores.keystore!, registry: stores.registry, now: () => new Date() });
         if (opts.json) printJson(result);
-        else print(syncResultText(result));
+        else {
+          print(syncResultText(result));
+          print(
+            result.zone === null
+              ? `Device ${id} is not assigned to a service location: its screen shows UTC (assign it, then sync again).`
+              : `Device ${id} shows local time of ${result.zone.timeZone} (UTC${result.zone.standardOffsetMinutes / 60 >= 0 ? "+" : ""}${result.zone.standardOffsetMinutes / 60}, daylight saving ${result.zone.ruleName}).`,
+          );
+        }
       } catch (error) {
         asCliError(error);
       } finally {
