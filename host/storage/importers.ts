@@ -9,6 +9,7 @@ import type { Authorization } from "../domain/authorization.js";
 import type { DeviceFileEntry } from "../domain/device.js";
 import type { Reading } from "../capture/reading.js";
 import { DeviceRegistry } from "../registry/deviceRegistry.js";
+import { ReadingStore } from "./readingStore.js";
 
 export interface ImportResult {
   kind: string;
@@ -161,44 +162,37 @@ export function importDevices(db: EvvDatabase, file: string, sha256: string, dev
   return out;
 }
 
-export function importReadings(db: EvvDatabase, file: string, sha256: string, readings: Reading[], onProgress?: (done: number, total: number) => void): ImportResult {
+/**
+ * A file's readings are received when they are imported (issue 11): that, not the reader's
+ * clock, is their receipt time, unless HHS states when it received the file (`receivedAt`, as
+ * `evv import readings --received-at`; recorded in the audit entry). Tests and the bench give
+ * each reading its own receipt (a function), as if each had been submitted to the service.
+ */
+export function importReadings(
+  db: EvvDatabase,
+  file: string,
+  sha256: string,
+  readings: Reading[],
+  onProgress?: (done: number, total: number) => void,
+  receivedAt: number | ((r: Reading) => number) = Date.now(),
+): ImportResult {
   const out = result("readings", file, readings.length);
-  const insert = db.prepare(`
-    INSERT OR IGNORE INTO readings (reading_id, reader_id, provider_number, client_nd_number, event, reader_time, reader_ms, method, transport,
-      typed_code, frame, rssi, challenge_nonce, challenge_device_id, challenge_device_time, challenge_status, challenge_journal_seq, challenge_mac, tasks, imported_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const importedAt = new Date().toISOString();
+  const store = new ReadingStore(db);
+  const receiptOf = typeof receivedAt === "number" ? () => receivedAt : receivedAt;
+  // In the order of receipt (a stable sort keeps the file's order within one receipt time).
+  const ordered = typeof receivedAt === "number" ? readings : readings.map((r) => [receiptOf(r), r] as const).sort((x, y) => x[0] - y[0]).map(([, r]) => r);
   db.transaction(() => {
+    let seq = store.lastReceiptSeq();
     let done = 0;
-    for (const r of readings) {
-      const c = r.challenge;
-      const info = insert.run(
-        r.readingId,
-        r.readerId,
-        r.providerNumber,
-        r.clientNdNumber,
-        r.event,
-        r.readerTime,
-        Date.parse(r.readerTime),
-        r.method,
-        r.transport,
-        r.typedCode ?? null,
-        r.frame ?? null,
-        r.rssi ?? null,
-        c?.nonce ?? null,
-        c?.deviceId ?? null,
-        c?.deviceTime ?? null,
-        c?.status ?? null,
-        c?.journalSeq ?? null,
-        c?.mac ?? null,
-        r.tasks ? JSON.stringify(r.tasks) : null,
-        importedAt,
-      );
-      if (info.changes === 1) out.inserted++;
-      else out.duplicates++;
+    for (const r of ordered) {
+      if (store.store(r, receiptOf(r), seq + 1)) {
+        seq++;
+        out.inserted++;
+      } else out.duplicates++;
       if (onProgress && ++done % 10_000 === 0) onProgress(done, readings.length);
     }
-    new AuditAppender(db).append("import.readings", file, { file, sha256, inserted: out.inserted, duplicates: out.duplicates });
+    const receipt = typeof receivedAt === "number" ? { receivedAt: new Date(receivedAt).toISOString() } : {};
+    new AuditAppender(db).append("import.readings", file, { file, sha256, inserted: out.inserted, duplicates: out.duplicates, ...receipt });
   })();
   onProgress?.(readings.length, readings.length);
   return out;

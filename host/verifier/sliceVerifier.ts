@@ -9,6 +9,7 @@ import type { ProviderWeek } from "./rules/weeklyAudit.js";
 import { VerificationContext } from "./verificationContext.js";
 import { LocalCalendar } from "./localCalendar.js";
 import { ReadingEvidence, type ReadingVerdict } from "./readingEvidence.js";
+import { loadIntakeFacts } from "./intakeFacts.js";
 import { READING_ROW_COLUMNS, type ReadingRow } from "./readingRow.js";
 import { pairReadings } from "./visitPairing.js";
 import { isBillableCandidate, type VisitDraft } from "./visitDraft.js";
@@ -51,16 +52,16 @@ export class SliceVerifier {
     private readonly onPair: () => void = () => {},
   ) {
     this.ctx = new VerificationContext(db, keys);
-    this.evidence = new ReadingEvidence(this.ctx, settings);
+    this.evidence = new ReadingEvidence(this.ctx, settings, loadIntakeFacts(db));
     this.maxVisitMs = settings.maxVisitHours * 3600_000;
-    this.selectPair = db.prepare(`SELECT ${READING_ROW_COLUMNS} FROM readings WHERE provider_number = ? AND client_nd_number = ? ORDER BY reader_ms`).raw();
+    this.selectPair = db.prepare(`SELECT ${READING_ROW_COLUMNS} FROM readings WHERE provider_number = ? AND client_nd_number = ? ORDER BY received_seq`).raw();
   }
 
   verify(slice: Slice): SliceOutcome {
     const out: SliceOutcome = { records: [], visits: 0, auditEntry: null, readings: 0, auditWeeks: [], readingsMs: 0, rulesMs: 0 };
     const decisions: string[] = [];
     for (const component of slice) {
-      // Evidence and pairing, pair by pair in reader-time order (the typed-code throttle counts in that order).
+      // Evidence and pairing, pair by pair in the order of receipt (the typed-code throttle counts in that order).
       const t0 = performance.now();
       const visits: VisitDraft[] = [];
       for (const [providerNumber, clientNdNumber] of component) {

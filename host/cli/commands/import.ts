@@ -23,6 +23,7 @@ interface ImportOptions {
   db: string;
   keystore: string;
   json?: boolean;
+  receivedAt?: string;
 }
 
 export function registerImportCommand(program: Command): void {
@@ -31,7 +32,8 @@ export function registerImportCommand(program: Command): void {
     .description("import clients, providers, authorizations, devices (JSON arrays; clients and authorizations also as .csv) or readings (a reader's JSON Lines visit log); all or nothing")
     .argument("<kind>", "clients | providers | authorizations | devices | readings")
     .argument("<file>", "the file to import")
-    .option("--json", "print the result as JSON");
+    .option("--json", "print the result as JSON")
+    .option("--received-at <time>", "readings: when HHS received the file (ISO 8601, not in the future; recorded in the audit log); default now, the import time");
   for (const option of verifierStoreOptions()) if (option.long === "--db") command.addOption(option);
   command.addOption(new Option("--keystore <path>").hideHelp().default(""));
   command.action((kindArgument: string, file: string, opts: ImportOptions) => {
@@ -60,6 +62,7 @@ function runImport(kind: z.infer<typeof importKind>, file: string, opts: ImportO
   // Validate the whole file before the database is even opened.
   const csv = file.toLowerCase().endsWith(".csv");
   if (csv && kind !== "clients" && kind !== "authorizations") throw new InputFileError(`${file}: CSV is read for clients and authorizations; ${kind} come as JSON`);
+  const receivedAt = receivedAtOption(opts.receivedAt, kind);
   const validated =
     kind === "clients"
       ? { kind, ...asRecords(csv ? readCsvFile(file, CLIENT_CSV_COLUMNS, clientFromCsv, clientFile) : readJsonFile(file, clientFile)) }
@@ -83,10 +86,21 @@ function runImport(kind: z.infer<typeof importKind>, file: string, opts: ImportO
       case "devices":
         return importDevices(stores.db, file, validated.sha256, validated.records);
       case "readings":
-        return importReadings(stores.db, file, validated.sha256, validated.records, (done, total) => progress.update(done, total, "importing readings"));
+        return importReadings(stores.db, file, validated.sha256, validated.records, (done, total) => progress.update(done, total, "importing readings"), receivedAt);
     }
   } finally {
     progress.stop();
     stores.close();
   }
+}
+
+/** `--received-at`: for readings only, an instant not in the future; the import time when absent. */
+function receivedAtOption(text: string | undefined, kind: z.infer<typeof importKind>): number {
+  if (text === undefined) return Date.now();
+  if (kind !== "readings") throw new CliError("--received-at is for readings", EXIT_USAGE);
+  const parsed = z.string().datetime({ offset: true }).safeParse(text);
+  if (!parsed.success) throw new CliError(`--received-at must be an ISO 8601 time with offset, e.g. 2026-11-30T09:00:00Z (got ${JSON.stringify(text)})`, EXIT_USAGE);
+  const ms = Date.parse(text);
+  if (ms > Date.now()) throw new CliError(`--received-at ${text} is in the future`, EXIT_USAGE);
+  return ms;
 }
