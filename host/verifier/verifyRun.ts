@@ -142,7 +142,7 @@ export function runVerification(db: EvvDatabase, keystore: Keystore, settings: V
   db.pragma(`cache_size = -${WRITER_CACHE_KIB}`);
   let runId: number;
   try {
-    runId = db.transaction(verifyAll)();
+    runId = db.transaction(verifyAll).immediate();
   } finally {
     db.pragma(`cache_size = ${cacheBefore}`);
   }

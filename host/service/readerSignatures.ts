@@ -1,0 +1,23 @@
+// Checks a submission's signature with its reader's registered public key (ECDSA P-256,
+// SHA-256, r || s as WebCrypto makes it). Keys are imported once per reader and kept.
+import { createPublicKey, verify, type KeyObject } from "node:crypto";
+import { signedBytes } from "../capture/signedSubmission.js";
+
+export class ReaderSignatures {
+  private readonly keys = new Map<string, { jwk: string; key: KeyObject }>();
+
+  private keyOf(readerId: string, jwk: string): KeyObject {
+    const known = this.keys.get(readerId);
+    if (known && known.jwk === jwk) return known.key;
+    const key = createPublicKey({ key: JSON.parse(jwk), format: "jwk" });
+    this.keys.set(readerId, { jwk, key });
+    return key;
+  }
+
+  /** True when `signature` (base64url r || s) signs the submission's canonical bytes under the reader's key. */
+  verifies(readerId: string, jwk: string, raw: { reader: unknown; counter: unknown; reading: unknown }, signature: string): boolean {
+    const bytes = Buffer.from(signature, "base64url");
+    if (bytes.length !== 64) return false;
+    return verify("sha256", signedBytes(raw), { key: this.keyOf(readerId, jwk), dsaEncoding: "ieee-p1363" }, bytes);
+  }
+}
