@@ -7,7 +7,10 @@ import { registerImportCommand } from "./commands/import.js";
 import { registerVerifyCommand } from "./commands/verify.js";
 import { registerExportCommands } from "./commands/export.js";
 import { registerReportCommands } from "./commands/report.js";
+import { registerServeCommand } from "./commands/serve.js";
+import { registerCaregiverCommands } from "./commands/caregiver.js";
+import { registerReaderCommands } from "./commands/reader.js";
 
 export type CommandGroup = (program: Command) => void;
 
-export const commandGroups: CommandGroup[] = [registerReadCommand, registerKeystoreCommands, registerDeviceCommands, registerImportCommand, registerVerifyCommand, registerExportCommands, registerReportCommands];
+export const commandGroups: CommandGroup[] = [registerReadCommand, registerKeystoreCommands, registerDeviceCommands, registerImportCommand, registerVerifyCommand, registerExportCommands, registerReportCommands, registerServeCommand, registerCaregiverCommands, registerReaderCommands];

@@ -2,7 +2,7 @@
 // plugin per concern: health, accounts (enrollment, passwords, sessions), readings, admin.
 // It writes to the verifier's database (WAL; this connection fsyncs every commit) through the
 // group-commit writer, so `evv verify` can run beside it on the same file.
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from "fastify";
 import rateLimit from "@fastify/rate-limit";
 import { openDatabase, type EvvDatabase } from "../storage/database.js";
 import { IntakeAccounts } from "./intakeAccounts.js";
@@ -49,7 +49,8 @@ export async function buildIntakeService(options: IntakeServiceOptions): Promise
   let credentials: readonly ServiceCredential[] = options.credentialsPath ? readCredentials(options.credentialsPath) : [];
   const app = Fastify({
     logger: options.logger ?? { level: "info" },
-    disableRequestLogging: true,
+    // One log line per request would cost more than storing the reading; batches, refusals and errors are logged.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: limits.bodyBytes,
     https: options.tls ? { key: options.tls.key, cert: options.tls.cert } : null,
     keepAliveTimeout: 65_000,

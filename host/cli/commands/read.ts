@@ -16,6 +16,7 @@ import { readOverSerial } from "../../reader/serialRead.js";
 import { buildReading, type Capture, type VisitContext } from "../../reader/readingRecord.js";
 import { appendToVisitLog } from "../../reader/visitLog.js";
 import { summaryLines } from "../../reader/readingSummary.js";
+import { readerForSubmission, submitToService } from "../readSubmission.js";
 import type { StatusAnswerLine } from "../../transport/uartAnswers.js";
 
 const DEFAULT_LOG = "evv-visits.jsonl";
@@ -41,6 +42,7 @@ const readOptions = z
     gather: positiveMs("--gather"),
     timeout: positiveMs("--timeout"),
     json: z.boolean().optional(),
+    readerKey: z.string().min(1).optional(),
   })
   .superRefine((o, ctx) => {
     const sources = [o.ble, o.serial !== undefined, o.typed !== undefined].filter(Boolean).length;
@@ -71,9 +73,10 @@ export function registerReadCommand(program: Command): void {
     .option("--gather <ms>", "after the first fob is heard, listen this long for others", "1000")
     .option("--timeout <ms>", "wait this long for each answer from the device", "4000")
     .option("--json", "print the captured reading as JSON")
+    .addOption(new Option("--reader-key <path>", "submit to the intake service this reader is enrolled with (evv reader enroll) instead of the visit log").env("EVV_READER_KEY"))
     .addHelpText(
       "after",
-      "\nExit codes: 0 logged; 2 usage; 3 typed code failed its check digit (nothing logged); 4 device or link failed (nothing logged).\n" +
+      "\nExit codes: 0 logged (or submitted, or queued for the service); 2 usage; 3 typed code failed its check digit (nothing logged); 4 device or link failed (nothing logged); 5 the service refused the reading.\n" +
         "BLE uses the system adapter, or an HCI controller on a UART with BLUETOOTH_HCI_SOCKET_UART_PORT=<path>.",
     )
     .action(async (raw: Record<string, unknown>) => {
@@ -87,8 +90,9 @@ export function registerReadCommand(program: Command): void {
 }
 
 async function runRead(o: ReadOptions): Promise<void> {
+  const enrolled = o.readerKey !== undefined ? readerForSubmission(o.readerKey, o.provider) : null;
   const context: VisitContext = {
-    readerId: o.readerId,
+    readerId: enrolled?.readerId ?? o.readerId,
     providerNumber: o.provider,
     clientNdNumber: o.client,
     event: o.checkIn ? "check-in" : "check-out",
@@ -152,6 +156,12 @@ async function runRead(o: ReadOptions): Promise<void> {
   }
 
   const record = buildReading(context, capture);
+  if (enrolled && o.readerKey !== undefined) {
+    const submitted = await submitToService(o.readerKey, enrolled, record);
+    if (o.json) process.stdout.write(JSON.stringify({ reading: record, status, statusProblem, choice, timings, service: submitted.json }, null, 2) + "\n");
+    else process.stdout.write([...summaryLines({ reading: record, status, statusProblem, choiceReason }), ...submitted.lines].join("\n") + "\n");
+    return;
+  }
   let appended;
   try {
     appended = appendToVisitLog(o.log, record);

@@ -4,7 +4,7 @@
 // 201 stored, 200 stored before (the same submission again: idempotent by reading ID), 409 the
 // ID was used by another submission. Refused: 400 (fields named), 401 unknown reader or bad
 // signature or no session, 403 revoked reader or a reading of another caregiver, 429, 503.
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type {} from "@fastify/rate-limit";
 import { z } from "zod";
 import { signedSubmission } from "../../capture/signedSubmission.js";
@@ -24,15 +24,19 @@ function caregiverOfReading(r: Reading): string | null {
 
 export async function readingRoutes(app: FastifyInstance, { ctx }: { ctx: ServiceContext }): Promise<void> {
   const readerRow = ctx.db.prepare("SELECT reader_id, provider_number, caregiver_id, public_key, revoked_ms FROM readers WHERE reader_id = ?");
-  const perReader = app.rateLimit({
+  // The per-address limit runs on every route (intakeService.ts); this one counts per reader (or session) on top of it.
+  const readerLimit = app.createRateLimit({
     max: ctx.limits.perReaderPerMinute,
     timeWindow: 60_000,
-    cache: 200_000,
     keyGenerator: (request) => {
       const body = request.body as { reader?: unknown } | null;
       return typeof body?.reader === "string" ? `reader:${body.reader}` : `session:${bearerToken(request) ?? request.ip}`;
     },
   });
+  const perReader = async (request: FastifyRequest, reply: FastifyReply) => {
+    const limit = await readerLimit(request);
+    if (!limit.isAllowed && limit.isExceeded) return refuse(reply.header("retry-after", String(limit.ttlInSeconds)), 429, `too many readings: at most ${limit.max} a minute from one reader; retry in ${limit.ttlInSeconds} s`);
+  };
 
   const answer = async (reply: FastifyReply, job: IntakeJob) => {
     try {
