@@ -120,8 +120,8 @@ export class IntakeAccounts {
 
   readers(filter: Partial<Caregiver> = {}): ReaderRow[] {
     return this.db
-      .prepare("SELECT * FROM readers WHERE (?1 IS NULL OR provider_number = ?1) AND (?2 IS NULL OR caregiver_id = ?2) ORDER BY enrolled_ms")
-      .all(filter.providerNumber ?? null, filter.caregiverId ?? null) as ReaderRow[];
+      .prepare("SELECT * FROM readers WHERE (@provider IS NULL OR provider_number = @provider) AND (@caregiver IS NULL OR caregiver_id = @caregiver) ORDER BY enrolled_ms")
+      .all({ provider: filter.providerNumber ?? null, caregiver: filter.caregiverId ?? null }) as ReaderRow[];
   }
 
   /**
