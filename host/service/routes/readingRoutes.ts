@@ -56,7 +56,7 @@ export async function readingRoutes(app: FastifyInstance, { ctx }: { ctx: Servic
     const reader = readerRow.get(submission.reader) as Pick<ReaderRow, "reader_id" | "provider_number" | "caregiver_id" | "public_key" | "revoked_ms"> | undefined;
     if (!reader) return refuse(reply, 401, `reader: ${submission.reader} is not an enrolled reader`);
     if (reader.revoked_ms !== null && reader.revoked_ms <= receivedMs) return refuse(reply, 403, `reader: ${submission.reader} was revoked; enroll again with a new code`);
-    if (!ctx.signatures.verifies(reader.reader_id, reader.public_key, request.body as { reader: unknown; counter: unknown; reading: unknown }, submission.signature))
+    if (!(await ctx.signatures.verifies(reader.reader_id, reader.public_key, request.body as { reader: unknown; counter: unknown; reading: unknown }, submission.signature)))
       return refuse(reply, 401, "signature: does not verify with the reader's enrolled key");
     const r = submission.reading;
     if (r.readerId !== reader.reader_id) return refuse(reply, 400, `reading.readerId: must be the enrolled reader's ID ${reader.reader_id}`);
