@@ -2,18 +2,25 @@
 // (evv caregiver enroll), the reader enrolls over HTTPS with the service's self-signed
 // certificate (evv reader enroll), a typed read is submitted (evv read --reader-key), a read
 // while the service is down is queued and sent later (evv reader send), the service stops
-// gracefully on SIGTERM, and a revoked reader is refused.
+// gracefully on SIGTERM, and a revoked reader is refused. And `evv serve` beside `evv verify` on
+// one database (WAL): while a verification run holds the write transaction, the service keeps
+// taking readings and acknowledges them once it can commit; nothing is refused, the run
+// succeeds, and the audit chain holds.
 import { afterEach, describe, expect, it } from "vitest";
 import { statSync } from "node:fs";
 import { join } from "node:path";
+import { Pool } from "undici";
 import { runEvv } from "./runEvv.js";
-import { startServe, type ServeProcess } from "./serveProcess.js";
+import { importReadings } from "../../host/storage/importers.js";
+import { verifyAuditChain } from "../../host/storage/auditLog.js";
+import { signedSubmissions } from "./signedLoad.js";
+import { killIfRunning, startServe, type ServeProcess } from "./serveProcess.js";
 import { simpleWorld, TEST_PASSPHRASE, type VisitWorld } from "../host/fixtures/visitWorld.js";
 
 let world: VisitWorld;
 let serve: ServeProcess | null = null;
 afterEach(async () => {
-  if (serve && serve.child.exitCode === null) await serve.kill9();
+  await killIfRunning(serve);
   serve = null;
   world?.close();
 });
@@ -87,5 +94,49 @@ describe("evv serve with evv reader and evv read", () => {
     const none = await runEvv(["serve", "--db", world.dbPath]);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain("--self-signed");
+  });
+});
+
+describe("evv serve beside evv verify", () => {
+  it("acknowledges every submission while a verification run holds the database, and both finish intact", async () => {
+    world = simpleWorld();
+    // Enough stored visits that the run takes a while.
+    for (let i = 0; i < 1500; i++) world.visit("P1", "C1", new Date(Date.parse("2026-03-01T15:00:00Z") + i * 3 * 3600_000).toISOString(), 30);
+    importReadings(world.db, "readings.jsonl", "0", world.readings.splice(0), undefined, world.receiptOf);
+    const submissions = signedSubmissions(world.dbPath, 50, 40);
+    serve = await startServe(["--host", "127.0.0.1", "--port", "0", "--plain-http", "--db", world.dbPath, "--credentials", join(world.dir, "credentials.json")]);
+    const pool = new Pool(serve.url, { connections: 50 });
+    const statuses: number[] = [];
+    let verifyDone = false;
+    let duringRun = 0;
+    const load = Promise.all(
+      submissions.map(async (list) => {
+        for (const s of list) {
+          const answer = await pool.request({ path: "/v1/readings", method: "POST", body: s.body, headers: { "content-type": "application/json" } });
+          await answer.body.text();
+          statuses.push(answer.statusCode);
+          if (!verifyDone) duringRun++;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      }),
+    );
+    const verify = runEvv(["verify", "--db", world.dbPath, "--keystore", world.keystorePath, "--json"], { EVV_PASSPHRASE: TEST_PASSPHRASE }).then((run) => {
+      verifyDone = true;
+      return run;
+    });
+    const [run] = await Promise.all([verify, load]);
+    await pool.close();
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(duringRun).toBeGreaterThan(0);
+    // The run began in the middle of the load: it saw some of the service's readings, not all.
+    const seen = JSON.parse(run.stdout).readings as number;
+    expect(seen).toBeGreaterThan(3000);
+    expect(seen).toBeLessThan(3000 + 50 * 40);
+    expect(statuses.length).toBe(50 * 40);
+    expect(statuses.every((s) => s === 201)).toBe(true);
+    expect(world.db.prepare("SELECT count(*) FROM readings WHERE signed_by IS NOT NULL").pluck().get()).toBe(50 * 40);
+    expect(verifyAuditChain(world.db).ok).toBe(true);
+    expect(await serve.stop()).toBe(0);
   });
 });

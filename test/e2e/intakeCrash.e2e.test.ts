@@ -6,12 +6,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { randomUUID, createPrivateKey, sign } from "node:crypto";
 import { Pool } from "undici";
 import { openDatabase } from "../../host/storage/database.js";
-import { newReaderKeyPair } from "../../host/reader/readerKeyFile.js";
-import { signedBytes } from "../../host/capture/signedSubmission.js";
-import { startServe, type ServeProcess } from "./serveProcess.js";
+import { killIfRunning, startServe, type ServeProcess } from "./serveProcess.js";
+import { signedSubmissions } from "./signedLoad.js";
 
 const READERS = 100;
 const PER_READER = 30;
@@ -19,40 +17,16 @@ const PER_READER = 30;
 let dir: string;
 let serve: ServeProcess | null = null;
 afterEach(async () => {
-  if (serve && serve.child.exitCode === null) await serve.kill9();
+  await killIfRunning(serve);
   serve = null;
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** Enrolled readers (rows written directly) and every submission signed up front, as JSON bodies. */
-function signedSubmissions(dbPath: string): { readingId: string; body: string }[][] {
-  const db = openDatabase(dbPath);
-  const insert = db.prepare("INSERT INTO readers (reader_id, provider_number, caregiver_id, kind, public_key, enrolled_ms) VALUES (?, 'P1', ?, 'cli', ?, ?)");
-  const out: { readingId: string; body: string }[][] = [];
-  db.transaction(() => {
-    for (let r = 0; r < READERS; r++) {
-      const pair = newReaderKeyPair();
-      const id = `rdr-crash-${r}`;
-      insert.run(id, `cg-${r}`, JSON.stringify(pair.publicKey), Date.now());
-      const key = createPrivateKey(pair.privateKeyPem);
-      const list: { readingId: string; body: string }[] = [];
-      for (let c = 1; c <= PER_READER; c++) {
-        const reading = { readingId: randomUUID(), readerId: id, providerNumber: "P1", clientNdNumber: "C1", event: "check-in", readerTime: new Date().toISOString(), method: "typed", transport: "keyboard", typedCode: "123456789012" };
-        const unsigned = { reader: id, counter: c, reading };
-        list.push({ readingId: reading.readingId, body: JSON.stringify({ ...unsigned, signature: sign("sha256", signedBytes(unsigned), { key, dsaEncoding: "ieee-p1363" }).toString("base64url") }) });
-      }
-      out.push(list);
-    }
-  })();
-  db.close();
-  return out;
-}
 
 describe("evv serve killed with SIGKILL under load", () => {
   it("keeps every acknowledged reading, stores none twice, and takes the rest after a restart", async () => {
     dir = mkdtempSync(join(tmpdir(), "evv-intake-crash-"));
     const dbPath = join(dir, "evv.db");
-    const submissions = signedSubmissions(dbPath);
+    const submissions = signedSubmissions(dbPath, READERS, PER_READER);
     const args = ["--host", "127.0.0.1", "--port", "0", "--plain-http", "--db", dbPath, "--credentials", join(dir, "credentials.json"), "--rate-per-address", "1000000", "--rate-per-reader", "100000"];
     serve = await startServe(args);
     const victim = serve;

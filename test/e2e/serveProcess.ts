@@ -64,3 +64,8 @@ export function startServe(args: string[], env: Record<string, string> = {}, tim
     });
   });
 }
+
+/** For a test's teardown: kill -9 a service the test left running. */
+export async function killIfRunning(serve: ServeProcess | null): Promise<void> {
+  if (serve && serve.child.exitCode === null && serve.child.signalCode === null) await serve.kill9();
+}
