@@ -7,7 +7,7 @@
 // reading per transaction (synchronous = FULL), as a service without group commit would store.
 // Figures only; nothing here fails on a time.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomUUID, createPrivateKey, sign } from "node:crypto";
 import { Pool } from "undici";
@@ -53,6 +53,12 @@ function rawDurableInserts(path: string, seconds: number): number {
   const rate = n / ((performance.now() - t0) / 1000);
   db.close();
   return rate;
+}
+
+/** CPU seconds a process has used (user + system), from /proc. */
+function cpuSecondsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 const percentile = (sorted: Float64Array, p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -107,6 +113,8 @@ export default async function bench(): Promise<void> {
       const latencies = new Float64Array(READERS * (perReader - 1));
       let done = 0;
       let refused = 0;
+      const serviceCpu0 = cpuSecondsOf(serve.child.pid!);
+      const clientCpu0 = process.cpuUsage();
       const t0 = performance.now();
       await Promise.all(
         bodies.map(async (list) => {
@@ -119,6 +127,9 @@ export default async function bench(): Promise<void> {
         }),
       );
       const seconds = (performance.now() - t0) / 1000;
+      const serviceCpu = cpuSecondsOf(serve.child.pid!) - serviceCpu0;
+      const clientCpuUsage = process.cpuUsage(clientCpu0);
+      const clientCpu = (clientCpuUsage.user + clientCpuUsage.system) / 1e6;
       const health = (await (await pool.request({ path: "/health", method: "GET" })).body.json()) as { batches: number; committed: number };
       latencies.sort();
       const rate = done / seconds;
@@ -126,6 +137,7 @@ export default async function bench(): Promise<void> {
       console.log(`  acknowledged durably   ${Math.round(rate).toLocaleString("en-US")} readings/s   goal ${GOAL_PER_SECOND.toLocaleString("en-US")}${refused ? `   (${refused} not 201!)` : ""}`);
       console.log(`  reference: raw durable inserts, one per transaction, ${Math.round(raw).toLocaleString("en-US")}/s (ratio ${(rate / raw).toFixed(1)})`);
       console.log(`  latency p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms   goal p99 < ${GOAL_P99_MS} ms`);
+      console.log(`  CPU: service ${((serviceCpu / done) * 1e6).toFixed(0)} µs a reading (${serviceCpu.toFixed(1)} s), client pool ${((clientCpu / done) * 1e6).toFixed(0)} µs (${clientCpu.toFixed(1)} s), in ${seconds.toFixed(1)} s on ${availableParallelism()} cores`);
       console.log(`  group commit: ${health.batches} commits for ${health.committed} readings (${(health.committed / health.batches).toFixed(1)} a commit)`);
     } finally {
       await pool.close();

@@ -5,6 +5,9 @@ import { VisitWorld, simpleWorld } from "./fixtures/visitWorld.js";
 import { displayCodeProblem } from "../../protocol/displayCode.js";
 import { resetTypedThrottle } from "../../host/verifier/throttleReset.js";
 import { verifyAuditChain } from "../../host/storage/auditLog.js";
+import { importReadings } from "../../host/storage/importers.js";
+import { runVerification } from "../../host/verifier/verifyRun.js";
+import { DEFAULT_SETTINGS } from "../../host/verifier/settings.js";
 
 let world: VisitWorld;
 afterEach(() => world?.close());
@@ -52,6 +55,21 @@ describe("the backdating attack: frames and codes of 2 November received on 30 N
     const { summary } = backdated(NOV_2 + DAY + 42 * MIN);
     expect(world.visits().map((v) => v.status)).toEqual(["verified", "verified"]);
     expect(summary.units).toBeGreaterThan(0);
+  });
+});
+
+describe("a file of readings is received when it is imported", () => {
+  it("refuses codes and frames of four weeks ago imported today, whatever the reader's clock said", () => {
+    world = simpleWorld();
+    const then = Date.now() - 28 * DAY;
+    world.frame("P1", "C1", "check-in", then, then + 5_000);
+    world.typed("P1", "C1", "check-out", then + 40 * MIN, then + 41 * MIN, { tasks: ["bathing"] });
+    const before = Date.now();
+    importReadings(world.db, "visits.jsonl", "0", world.readings.splice(0));
+    const received = world.db.prepare("SELECT received_ms FROM readings").pluck().all() as number[];
+    for (const ms of received) expect(ms).toBeGreaterThanOrEqual(before);
+    runVerification(world.db, world.keystore, DEFAULT_SETTINGS);
+    expect(world.visits().map((v) => world.codes(v))).toEqual([["LATE_ENTRY"], ["LATE_ENTRY"]]);
   });
 });
 
