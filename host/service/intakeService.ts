@@ -91,14 +91,17 @@ export async function buildIntakeService(options: IntakeServiceOptions): Promise
   await app.register(accountRoutes, { ctx: context });
   await app.register(readingRoutes, { ctx: context });
   await app.register(adminRoutes, { ctx: context });
-  if (options.credentialsPath) {
-    const path = options.credentialsPath;
-    // Credentials added while the service runs are picked up on SIGHUP.
-    process.on("SIGHUP", () => {
-      credentials = readCredentials(path);
+  // Credentials added while the service runs are picked up on SIGHUP.
+  const reloadCredentials = () => {
+    if (!options.credentialsPath) return;
+    try {
+      credentials = readCredentials(options.credentialsPath);
       app.log.info({ credentials: credentials.length }, "credentials reloaded");
-    });
-  }
+    } catch (error) {
+      app.log.error({ err: error }, "credentials not reloaded; the old ones stay");
+    }
+  };
+  process.on("SIGHUP", reloadCredentials);
 
   let closed = false;
   return {
@@ -108,6 +111,7 @@ export async function buildIntakeService(options: IntakeServiceOptions): Promise
     async close() {
       if (closed) return;
       closed = true;
+      process.off("SIGHUP", reloadCredentials);
       await app.close();
       await intake.drained();
       db.close();

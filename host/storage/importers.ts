@@ -191,9 +191,9 @@ export function importReadings(
       } else out.duplicates++;
       if (onProgress && ++done % 10_000 === 0) onProgress(done, readings.length);
     }
-    const receipt = typeof receivedAt === "number" ? { receivedAt: new Date(receivedAt).toISOString() } : {};
+    const receipt = typeof receivedAt === "number" ? { receivedAt: new Date(receivedAt).toISOString(), importedAt: new Date().toISOString() } : {};
     new AuditAppender(db).append("import.readings", file, { file, sha256, inserted: out.inserted, duplicates: out.duplicates, ...receipt });
-  })();
+  }).immediate();
   onProgress?.(readings.length, readings.length);
   return out;
 }
