@@ -114,6 +114,7 @@ export async function buildIntakeService(options: IntakeServiceOptions): Promise
       process.off("SIGHUP", reloadCredentials);
       await app.close();
       await intake.drained();
+      await context.signatures.close();
       db.close();
     },
   };
