@@ -39,9 +39,10 @@ export interface IntakeService {
 
 export async function buildIntakeService(options: IntakeServiceOptions): Promise<IntakeService> {
   const db = openDatabase(options.dbPath);
-  // Acknowledged means durable: every commit's WAL frames are fsync'd before the answer goes out.
+  // This connection reads (readers, sessions) and writes accounts; readings are written by the
+  // group-commit thread's own connection. Acknowledged means durable: commits fsync the WAL.
   db.pragma("synchronous = FULL");
-  // Short waits on a busy database (an `evv verify` run holds it); the group-commit writer retries without blocking.
+  // Short waits on a busy database (an `evv verify` run holds it).
   db.pragma("busy_timeout = 50");
   db.pragma("cache_size = -65536");
 
@@ -56,7 +57,7 @@ export async function buildIntakeService(options: IntakeServiceOptions): Promise
     keepAliveTimeout: 65_000,
     return503OnClosing: true,
   } as FastifyServerOptions) as unknown as FastifyInstance;
-  const intake = new GroupCommitIntake(db, {
+  const intake = new GroupCommitIntake(options.dbPath, {
     maxWaitMs: options.maxWaitMs,
     onBatch: (size, ms) => {
       if (ms > 100) app.log.warn({ size, ms: Math.round(ms) }, "slow commit");
@@ -114,6 +115,7 @@ export async function buildIntakeService(options: IntakeServiceOptions): Promise
       process.off("SIGHUP", reloadCredentials);
       await app.close();
       await intake.drained();
+      await intake.close();
       await context.signatures.close();
       db.close();
     },
