@@ -8,6 +8,7 @@
 // acknowledged), for the rate; and open (readings arrive on a schedule at BENCH_INTAKE_RATE,
 // 5,000 a second, answered or not), for p50/p99 latency at that rate: in a closed loop of 1,000
 // readers the latency is only 1,000 / rate (Little's law), whatever the service does.
+// BENCH_INTAKE_SERVE_NODE_ARGS passes node options to the service (e.g. "--cpu-prof").
 // Figures only; nothing here fails on a time.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
