@@ -5,7 +5,7 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from "fastify";
 import rateLimit from "@fastify/rate-limit";
 import { openDatabase, type EvvDatabase } from "../storage/database.js";
-import { IntakeAccounts } from "./intakeAccounts.js";
+import { AccountError, IntakeAccounts } from "./intakeAccounts.js";
 import { GroupCommitIntake } from "./groupCommit.js";
 import { ReaderSignatures } from "./readerSignatures.js";
 import { readCredentials, type ServiceCredential } from "./serviceCredentials.js";
@@ -81,7 +81,8 @@ export async function buildIntakeService(options: IntakeServiceOptions): Promise
     errorResponseBuilder: (_request, context) => ({ statusCode: context.statusCode, error: `too many requests: at most ${context.max} a minute; retry after ${context.after}` }),
   });
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
-    if (error.statusCode === 429) return reply.code(429).send({ error: error.message });
+    if (error instanceof AccountError) return refuse(reply, error.status, error.message);
+    if (error.statusCode === 429) return reply.code(429).send({ error: error.message ?? (error as { error?: string }).error });
     if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE") return refuse(reply, 413, `request body larger than ${limits.bodyBytes} bytes`);
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) return refuse(reply, error.statusCode, error.message);
     request.log.error({ err: error }, "request failed");

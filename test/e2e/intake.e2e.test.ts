@@ -9,7 +9,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { statSync } from "node:fs";
 import { join } from "node:path";
-import { Pool } from "undici";
+import { Agent, Pool, request } from "undici";
+import { selfSignedTls } from "../../host/service/tlsFiles.js";
 import { runEvv } from "./runEvv.js";
 import { importReadings } from "../../host/storage/importers.js";
 import { verifyAuditChain } from "../../host/storage/auditLog.js";
@@ -84,6 +85,23 @@ describe("evv serve with evv reader and evv read", () => {
     expect(refused.code).toBe(5);
     expect(refused.stderr).toContain("revoked");
     expect(await serve.stop()).toBe(0);
+  });
+
+  it("serves TLS with the operator's certificate files and answers /health; HHS resets a typed-code throttle from the command line", async () => {
+    world = simpleWorld();
+    const tls = await selfSignedTls(join(world.dir, "operator-tls"));
+    serve = await startServe(["--host", "127.0.0.1", "--port", "0", "--tls-cert", tls.certPath, "--tls-key", join(world.dir, "operator-tls", "key.pem"), "--db", world.dbPath, "--credentials", join(world.dir, "credentials.json")]);
+    expect(serve.url.startsWith("https://")).toBe(true);
+    const health = await request(new URL("/health", serve.url), { dispatcher: new Agent({ connect: { ca: tls.cert } }) });
+    expect(health.statusCode).toBe(200);
+    expect(await health.body.json()).toMatchObject({ status: "ok", database: "ok" });
+    expect(await serve.stop()).toBe(0);
+
+    const reset = await runEvv(["throttle", "reset", "--provider", "P1", "--client", "C1", "--reason", "caregiver called", "--by", "hhs-desk", "--db", world.dbPath, "--json"]);
+    expect(reset.code).toBe(0);
+    expect(JSON.parse(reset.stdout)).toMatchObject({ providerNumber: "P1", clientNdNumber: "C1", by: "hhs-desk" });
+    const entry = world.db.prepare("SELECT kind, subject FROM audit_log WHERE kind = 'throttle.reset'").get();
+    expect(entry).toEqual({ kind: "throttle.reset", subject: "P1|C1" });
   });
 
   it("refuses to serve plain HTTP on a public address, or without a certificate", async () => {

@@ -163,6 +163,15 @@ describe("reading submission", () => {
   });
 });
 
+describe("limits per address", () => {
+  it("answers 429 past the requests a minute from one address, on every route", async () => {
+    await start({ perAddressPerMinute: 3 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await service.app.inject({ method: "GET", url: "/v1/admin/readers" })).statusCode);
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+  });
+});
+
 describe("signing in on a shared computer", () => {
   it("sets a password with a one-time code, signs in, submits with the session, and signs out", async () => {
     await start();

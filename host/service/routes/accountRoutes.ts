@@ -5,7 +5,6 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { readerPublicKey } from "../../capture/signedSubmission.js";
-import { AccountError } from "../intakeAccounts.js";
 import { bearerToken, type ServiceContext } from "../serviceContext.js";
 import { parseBody, refuse } from "../requestBody.js";
 
@@ -16,11 +15,6 @@ const signIn = z.object({ providerNumber: z.string().min(1).max(32), caregiverId
 
 export async function accountRoutes(app: FastifyInstance, { ctx }: { ctx: ServiceContext }): Promise<void> {
   const slow = { config: { rateLimit: { max: ctx.limits.signInPerMinute, timeWindow: 60_000 } }, bodyLimit: 4096 };
-
-  app.setErrorHandler((error, _request, reply) => {
-    if (error instanceof AccountError) return refuse(reply, error.status, error.message);
-    throw error;
-  });
 
   app.post("/v1/readers", slow, async (request, reply) => {
     const body = parseBody(enrollReader, request.body, reply);

@@ -4,7 +4,7 @@
 // only its own provider's caregivers and readers.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { AccountError, type ReaderRow } from "../intakeAccounts.js";
+import type { ReaderRow } from "../intakeAccounts.js";
 import { credentialOf, type ServiceCredential } from "../serviceCredentials.js";
 import { bearerToken, type ServiceContext } from "../serviceContext.js";
 import { parseBody, refuse } from "../requestBody.js";
@@ -42,11 +42,6 @@ export async function adminRoutes(app: FastifyInstance, { ctx }: { ctx: ServiceC
     return credential;
   };
   const mayReach = (credential: ServiceCredential, providerNumber: string) => credential.providerNumber === undefined || credential.providerNumber === providerNumber;
-
-  app.setErrorHandler((error, _request, reply) => {
-    if (error instanceof AccountError) return refuse(reply, error.status, error.message);
-    throw error;
-  });
 
   app.post("/v1/admin/enrollment-codes", { bodyLimit: 4096 }, async (request, reply) => {
     const credential = credentialFor(request, reply);
