@@ -166,7 +166,8 @@ export function importDevices(db: EvvDatabase, file: string, sha256: string, dev
  * A file's readings are received when they are imported (issue 11): that, not the reader's
  * clock, is their receipt time, unless HHS states when it received the file (`receivedAt`, as
  * `evv import readings --received-at`; recorded in the audit entry). Tests and the bench give
- * each reading its own receipt (a function), as if each had been submitted to the service.
+ * each reading its own receipt (a function), as if each had been submitted to the service; the
+ * order of receipt is the file's order either way.
  */
 export function importReadings(
   db: EvvDatabase,
@@ -179,12 +180,11 @@ export function importReadings(
   const out = result("readings", file, readings.length);
   const store = new ReadingStore(db);
   const receiptOf = typeof receivedAt === "number" ? () => receivedAt : receivedAt;
-  // In the order of receipt (a stable sort keeps the file's order within one receipt time).
-  const ordered = typeof receivedAt === "number" ? readings : readings.map((r) => [receiptOf(r), r] as const).sort((x, y) => x[0] - y[0]).map(([, r]) => r);
   db.transaction(() => {
     let seq = store.lastReceiptSeq();
     let done = 0;
-    for (const r of ordered) {
+    // The file's order is the order of receipt (received_seq).
+    for (const r of readings) {
       if (store.store(r, receiptOf(r), seq + 1)) {
         seq++;
         out.inserted++;
