@@ -72,7 +72,7 @@ export function setUpWorld(dir: string, visits: number) {
   let readingNumber = 0;
   let batch: Reading[] = [];
   const flush = () => {
-    importReadings(db, "bench-readings", "-", batch);
+    importReadings(db, "bench-readings", "-", batch, undefined, (r) => Date.parse(r.readerTime));
     batch = [];
   };
   for (let i = 0; i < pairs && made < visits; i++) {

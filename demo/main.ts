@@ -128,7 +128,8 @@ async function main(): Promise<void> {
     );
 
     say("\n6. Verifying, exporting, reporting with the evv command");
-    await runEvvStep(["import", "readings", log], env, say);
+    // HHS receives the visit log at the end of the simulated days (lateness counts to receipt).
+    await runEvvStep(["import", "readings", log, "--received-at", world.now().toISOString()], env, say);
     await runEvvStep(["verify"], env, say);
     await runEvvStep(["export", "records", "--format", "csv", "--out", join(outDir, "evv-records.csv")], env, say);
     await runEvvStep(["export", "records", "--format", "json", "--out", join(outDir, "evv-records.json")], env, say);

@@ -1,5 +1,5 @@
-// Does the readings table still hold exactly what the imports stored? Each `import.readings`
-// audit entry lists the digest of every reading it stored (host/storage/readingDigest.ts); a
+// Does the readings table still hold exactly what the imports and the intake service stored? Each
+// `import.readings` and `intake.readings` audit entry lists the digest of every reading it stored (host/storage/readingDigest.ts); a
 // reading edited, added or removed with SQL afterwards no longer matches, even after a new
 // `evv verify` has judged the edited readings. The sealed chain (verifyAuditChain) proves the
 // entries themselves unedited.
@@ -30,7 +30,7 @@ export function checkReadingsAgainstAudit(db: EvvDatabase, onProgress?: (done: n
   /** Digest → how many imported readings have it (a reading ID is unique, so at most one unless the log is wrong). */
   const logged = new Map<string, number>();
   let unpinned = 0;
-  for (const { body } of db.prepare("SELECT body FROM audit_log WHERE kind = 'import.readings' ORDER BY seq").iterate() as IterableIterator<{ body: string }>) {
+  for (const { body } of db.prepare("SELECT body FROM audit_log WHERE kind IN ('import.readings', 'intake.readings') ORDER BY seq").iterate() as IterableIterator<{ body: string }>) {
     const entry = JSON.parse(String(body)) as ImportEntryBody;
     if (!entry.readingDigests) {
       unpinned += entry.inserted ?? 0;

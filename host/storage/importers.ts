@@ -2,7 +2,6 @@
 // (on any problem, named by record and field) nothing is. Every import is an audit-log entry.
 import type { EvvDatabase } from "./database.js";
 import { AuditAppender } from "./auditLog.js";
-import { READING_COLUMNS, readingDigest, type ReadingRowValues } from "./readingDigest.js";
 import { InputFileError } from "../domain/inputFile.js";
 import type { Client, ClientStay } from "../domain/client.js";
 import type { Caregiver } from "../domain/caregiver.js";
@@ -13,6 +12,7 @@ import type { Authorization } from "../domain/authorization.js";
 import type { DeviceFileEntry } from "../domain/device.js";
 import type { Reading } from "../capture/reading.js";
 import { DeviceRegistry } from "../registry/deviceRegistry.js";
+import { ReadingStore } from "./readingStore.js";
 
 export interface ImportResult {
   kind: string;
@@ -181,47 +181,41 @@ export function importDevices(db: EvvDatabase, file: string, sha256: string, dev
   return out;
 }
 
-export function importReadings(db: EvvDatabase, file: string, sha256: string, readings: Reading[], onProgress?: (done: number, total: number) => void): ImportResult {
+/**
+ * A file's readings are received when they are imported (issue 11): that, not the reader's
+ * clock, is their receipt time, unless HHS states when it received the file (`receivedAt`, as
+ * `evv import readings --received-at`; recorded in the audit entry). Tests and the bench give
+ * each reading its own receipt (a function), as if each had been submitted to the service; the
+ * order of receipt is the file's order either way.
+ */
+export function importReadings(
+  db: EvvDatabase,
+  file: string,
+  sha256: string,
+  readings: Reading[],
+  onProgress?: (done: number, total: number) => void,
+  receivedAt: number | ((r: Reading) => number) = Date.now(),
+): ImportResult {
   const out = result("readings", file, readings.length);
-  const insert = db.prepare(`INSERT OR IGNORE INTO readings (${READING_COLUMNS.join(", ")}) VALUES (${READING_COLUMNS.map(() => "?").join(", ")})`);
-  const importedAt = new Date().toISOString();
+  const store = new ReadingStore(db);
+  const receiptOf = typeof receivedAt === "number" ? () => receivedAt : receivedAt;
   /** Each stored reading's digest, in file order: the audit entry pins every row as imported. */
   const readingDigests: string[] = [];
   db.transaction(() => {
+    let seq = store.lastReceiptSeq();
     let done = 0;
+    // The file's order is the order of receipt (received_seq).
     for (const r of readings) {
-      const c = r.challenge;
-      const values: ReadingRowValues = [
-        r.readingId,
-        r.readerId,
-        r.providerNumber,
-        r.clientNdNumber,
-        r.event,
-        r.readerTime,
-        Date.parse(r.readerTime),
-        r.method,
-        r.transport,
-        r.typedCode ?? null,
-        r.frame ?? null,
-        r.rssi ?? null,
-        c?.nonce ?? null,
-        c?.deviceId ?? null,
-        c?.deviceTime ?? null,
-        c?.status ?? null,
-        c?.journalSeq ?? null,
-        c?.mac ?? null,
-        r.tasks ? JSON.stringify(r.tasks) : null,
-        importedAt,
-        r.caregiverId ?? null,
-      ];
-      const info = insert.run(values);
-      if (info.changes === 1) {
+      const digest = store.store(r, receiptOf(r), seq + 1);
+      if (digest !== null) {
+        seq++;
         out.inserted++;
-        readingDigests.push(readingDigest(values));
+        readingDigests.push(digest);
       } else out.duplicates++;
       if (onProgress && ++done % 10_000 === 0) onProgress(done, readings.length);
     }
-    new AuditAppender(db).append("import.readings", file, { file, sha256, inserted: out.inserted, duplicates: out.duplicates, readingDigests });
+    const receipt = typeof receivedAt === "number" ? { receivedAt: new Date(receivedAt).toISOString(), importedAt: new Date().toISOString() } : {};
+    new AuditAppender(db).append("import.readings", file, { file, sha256, inserted: out.inserted, duplicates: out.duplicates, ...receipt, readingDigests });
   }).immediate();
   onProgress?.(readings.length, readings.length);
   return out;

@@ -262,4 +262,68 @@ export const migrations: readonly string[] = [
       OR NEW.prev_hash IS NOT coalesce((SELECT hash FROM audit_log WHERE seq < NEW.seq ORDER BY seq DESC LIMIT 1), '0000000000000000000000000000000000000000000000000000000000000000')
     BEGIN SELECT RAISE(ABORT, 'audit_log entry does not link to the chain head'); END;
   `,
+  // intake (issue 11): enrolled readers and their keys, one-time enrollment codes, caregiver
+  // passwords and sign-in sessions for shared computers, typed-throttle resets; each reading's
+  // receipt time and receipt sequence (the order HHS received it: files at their import time),
+  // the enrolled reader that signed it, its counter and signature, and whether the counter went back.
+  `
+  CREATE TABLE enrollment_codes (
+    code_hash TEXT PRIMARY KEY,
+    provider_number TEXT NOT NULL,
+    caregiver_id TEXT NOT NULL,
+    purpose TEXT NOT NULL,
+    issued_by TEXT NOT NULL,
+    issued_ms INTEGER NOT NULL,
+    expires_ms INTEGER NOT NULL,
+    used_ms INTEGER,
+    used_for TEXT
+  );
+  CREATE TABLE readers (
+    reader_id TEXT PRIMARY KEY,
+    provider_number TEXT NOT NULL,
+    caregiver_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    public_key TEXT NOT NULL,
+    enrolled_ms INTEGER NOT NULL,
+    last_counter INTEGER NOT NULL DEFAULT 0,
+    revoked_ms INTEGER,
+    revoked_by TEXT,
+    revoke_reason TEXT
+  );
+  CREATE INDEX readers_by_caregiver ON readers(provider_number, caregiver_id);
+  CREATE TABLE caregiver_passwords (
+    provider_number TEXT NOT NULL,
+    caregiver_id TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    set_ms INTEGER NOT NULL,
+    PRIMARY KEY (provider_number, caregiver_id)
+  );
+  CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    provider_number TEXT NOT NULL,
+    caregiver_id TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    expires_ms INTEGER NOT NULL,
+    ended_ms INTEGER
+  );
+  CREATE TABLE typed_throttle_resets (
+    reset_id INTEGER PRIMARY KEY,
+    provider_number TEXT NOT NULL,
+    client_nd_number TEXT NOT NULL,
+    after_received_seq INTEGER NOT NULL,
+    reset_ms INTEGER NOT NULL,
+    reset_by TEXT NOT NULL,
+    reason TEXT NOT NULL
+  );
+  ALTER TABLE readings ADD COLUMN received_ms INTEGER;
+  ALTER TABLE readings ADD COLUMN received_seq INTEGER;
+  ALTER TABLE readings ADD COLUMN signed_by TEXT;
+  ALTER TABLE readings ADD COLUMN session_of TEXT;
+  ALTER TABLE readings ADD COLUMN reader_counter INTEGER;
+  ALTER TABLE readings ADD COLUMN signature TEXT;
+  ALTER TABLE readings ADD COLUMN counter_back INTEGER NOT NULL DEFAULT 0;
+  UPDATE readings SET received_ms = CAST(round((julianday(imported_at) - 2440587.5) * 86400000) AS INTEGER), received_seq = rowid;
+  CREATE UNIQUE INDEX readings_by_receipt ON readings(received_seq);
+  CREATE INDEX readings_by_pair_receipt ON readings(provider_number, client_nd_number, received_seq);
+  `,
 ];

@@ -1,4 +1,4 @@
-// A stored reading's digest, as its import's audit entry records it (`readingDigests`): the
+// A stored reading's digest, as the audit entry that stored it records it (`readingDigests`): the
 // first 128 bits of SHA-256 over the canonical JSON array of the row's values in READING_COLUMNS
 // order, as lower-case hex. `evv report audit` recomputes it for every row of `readings`, so a
 // reading edited, added or removed with SQL after its import no longer matches the log.
@@ -27,6 +27,13 @@ export const READING_COLUMNS = [
   "tasks",
   "imported_at",
   "caregiver_id",
+  "received_ms",
+  "received_seq",
+  "signed_by",
+  "session_of",
+  "reader_counter",
+  "signature",
+  "counter_back",
 ] as const;
 
 export type ReadingRowValues = (string | number | null)[];

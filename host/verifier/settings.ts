@@ -3,8 +3,13 @@ import { z } from "zod";
 import { DEFAULT_FAST_ALLOWANCE_STEPS } from "../../protocol/displayCode.js";
 
 export const verifierSettings = z.object({
-  /** A code typed in more than this long after the device showed it is refused (ND practice: 6 days). */
+  /** A code or advertisement received by HHS more than this long after the device showed it is refused (ND practice: 6 days). */
   lateEntryLimitHours: z.number().positive("must be positive").max(160, "must be at most 160 hours (the display code recovers the minute up to ~166 hours)").default(144),
+  /** A challenge answer received by HHS longer than this after its minute goes to review (RECEIVED_LATE). */
+  challengeReceiptLimitHours: z.number().positive("must be positive").default(144),
+  /** An NFC frame received longer than this after its minute goes to review. (An advertisement, heard
+   *  passively, is a typed code's equal: it is refused past lateEntryLimitHours, counted to receipt.) */
+  nfcReceiptLimitHours: z.number().positive("must be positive").default(144),
   /** How far a device clock (after drift correction) may stand from the reader's clock. */
   driftToleranceSeconds: z.number().int().min(0, "must not be negative").default(120),
   /** How far ahead of the entry time a device clock may run for a typed code (protocol default). */

@@ -9,6 +9,7 @@ import type { CaregiverWeek } from "./rules/weeklyAudit.js";
 import { VerificationContext } from "./verificationContext.js";
 import { LocalCalendar } from "./localCalendar.js";
 import { ReadingEvidence, type ReadingVerdict } from "./readingEvidence.js";
+import { loadIntakeFacts } from "./intakeFacts.js";
 import { READING_ROW_CAREGIVER, READING_ROW_COLUMNS, type ReadingRow } from "./readingRow.js";
 import { pairReadings } from "./visitPairing.js";
 import { isBillableCandidate, type VisitDraft } from "./visitDraft.js";
@@ -55,9 +56,9 @@ export class SliceVerifier {
     private readonly onPair: () => void = () => {},
   ) {
     this.ctx = new VerificationContext(db, keys);
-    this.evidence = new ReadingEvidence(this.ctx, settings);
+    this.evidence = new ReadingEvidence(this.ctx, settings, loadIntakeFacts(db));
     this.maxVisitMs = settings.maxVisitHours * 3600_000;
-    this.selectPair = db.prepare(`SELECT ${READING_ROW_COLUMNS} FROM readings WHERE provider_number = ? AND client_nd_number = ? ORDER BY reader_ms`).raw();
+    this.selectPair = db.prepare(`SELECT ${READING_ROW_COLUMNS} FROM readings WHERE provider_number = ? AND client_nd_number = ? ORDER BY received_seq`).raw();
     for (const m of db.prepare(`SELECT provider_number, client_nd_number, ${MANUAL_ENTRY_COLUMNS} FROM manual_visits ORDER BY entry_id`).all() as (ManualEntryRow & {
       provider_number: string;
       client_nd_number: string;
@@ -88,13 +89,13 @@ export class SliceVerifier {
     const out: SliceOutcome = { records: [], visits: 0, auditEntry: null, readings: 0, auditWeeks: [], readingsMs: 0, rulesMs: 0 };
     const decisions: string[] = [];
     for (const component of slice) {
-      // Evidence and pairing, pair by pair in reader-time order (the typed-code throttle counts in that order).
+      // Evidence and pairing, pair by pair in the order of receipt (the typed-code throttle counts in that order).
       const t0 = performance.now();
       const visits: VisitDraft[] = [];
       for (const [providerNumber, clientNdNumber] of component) {
         const rows = this.selectPair.all(providerNumber, clientNdNumber) as ReadingRow[];
         const client = this.ctx.clients.get(clientNdNumber) ?? null;
-        // Each caregiver's readings are paired on their own (judged in reader-time order all together: the typed-code throttle counts per provider and client).
+        // Each caregiver's readings are paired on their own (judged all together in the order HHS received them: the typed-code throttle counts per provider and client in that order).
         const verdicts = new Array<ReadingVerdict>(rows.length);
         let mixed = false;
         for (let i = 0; i < rows.length; i++) {

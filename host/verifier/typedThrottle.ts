@@ -1,10 +1,12 @@
 // Throttles wrong typed codes per provider and client: after N failures within a rolling hour
 // (or M within a rolling day) further typed codes are refused unchecked, so online guessing of
 // the 1-in-10^6 MAC digits stays far below one success a year (5/hour → ~44,000 guesses a year).
-// The hour and the day are the reader's clock, which a dishonest reader could set; so there is
-// also a cap on wrong codes in all (default 50), counted over the pair's whole history whatever
-// the clocks say: past it, typed entry for the pair stays locked, and at most 50 guesses were
-// ever checked (a forgery chance of 50 in 10^6 per provider and client, for good).
+// Failures are counted in the order HHS received the codes and the hour and the day are HHS's
+// receipt clock (issue 14): a guesser who backdates the reader's clock cannot reach back to lock
+// codes received before the guesses, so visits already verified stay verified on every rerun.
+// There is also a cap on wrong codes in all (default 50), over the pair's whole history: past
+// it, typed entry for the pair stays locked until HHS resets it (`evv throttle reset`, audited),
+// and at most 50 guesses were checked per reset (a forgery chance of 50 in 10^6).
 const HOUR_MS = 3600_000;
 const DAY_MS = 24 * HOUR_MS;
 
@@ -35,6 +37,12 @@ export class TypedThrottle {
     if (lastHour >= this.perHour) return `${lastHour} wrong codes within an hour`;
     if (lastDay >= this.perDay) return `${lastDay} wrong codes within a day`;
     return null;
+  }
+
+  /** HHS reset the pair: earlier failures no longer count. */
+  reset(key: string): void {
+    this.failures.delete(key);
+    this.totals.delete(key);
   }
 
   recordFailure(key: string, ms: number): void {

@@ -29,3 +29,25 @@ describe("schema migration 3 (a visit's days in its row)", () => {
     ]);
   });
 });
+
+describe("the intake migration (receipt of readings)", () => {
+  it("gives stored readings their import time as receipt time and their row order as the order of receipt", () => {
+    const db = new Database(join(mkdtempSync(join(tmpdir(), "evv-migrate-")), "evv.db"));
+    // Every migration before the intake one (wherever it ends up in the list).
+    const upTo = migrations.findIndex((sql) => sql.includes("CREATE TABLE readers ("));
+    db.transaction(() => {
+      for (const sql of migrations.slice(0, upTo)) db.exec(sql);
+      db.pragma(`user_version = ${upTo}`);
+    })();
+    const insert = db.prepare(
+      "INSERT INTO readings (reading_id, reader_id, provider_number, client_nd_number, event, reader_time, reader_ms, method, transport, typed_code, imported_at) VALUES (?, 'r', 'P1', 'C1', 'check-in', '2026-04-14T15:00:00Z', 0, 'typed', 'keyboard', '123456789012', ?)",
+    );
+    insert.run("b", "2026-04-20T10:00:00.000Z");
+    insert.run("a", "2026-04-20T10:00:00.250Z");
+    expect(migrate(db)).toBe(migrations.length);
+    expect(db.prepare("SELECT reading_id, received_ms, received_seq, counter_back FROM readings ORDER BY received_seq").all()).toEqual([
+      { reading_id: "b", received_ms: Date.parse("2026-04-20T10:00:00.000Z"), received_seq: 1, counter_back: 0 },
+      { reading_id: "a", received_ms: Date.parse("2026-04-20T10:00:00.250Z"), received_seq: 2, counter_back: 0 },
+    ]);
+  });
+});

@@ -61,7 +61,7 @@ describe("a verification run", () => {
     }
     const visits = 30;
     for (let i = 0; i < visits; i++) world.visit(`P${1 + (i % 3)}`, `C${1 + (i % 3)}`, new Date(Date.parse("2026-04-14T15:00:00Z") + i * 3 * 3600_000).toISOString(), 30);
-    importReadings(world.db, "readings.jsonl", "0", world.readings.splice(0));
+    importReadings(world.db, "readings.jsonl", "0", world.readings.splice(0), undefined, world.receiptOf);
     runVerification(world.db, world.keystore, DEFAULT_SETTINGS, { sliceReadings: 20 });
     const bodies = world.db.prepare("SELECT body FROM audit_log WHERE kind = 'visit.decisions' ORDER BY seq").all() as { body: Buffer }[];
     expect(bodies).toHaveLength(3);

@@ -41,7 +41,7 @@ function mixedWorld(): VisitWorld {
     w.visit("P1", "C2", new Date(day(d, 20)).toISOString(), 130);
   }
   w.challenge("P3", "C3", "check-in", day(13, 9));
-  importReadings(w.db, "readings.jsonl", "0", w.readings.splice(0));
+  importReadings(w.db, "readings.jsonl", "0", w.readings.splice(0), undefined, w.receiptOf);
   return w;
 }
 

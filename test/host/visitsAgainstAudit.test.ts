@@ -15,7 +15,7 @@ function verifiedWorld(): VisitWorld {
   w.addAuthorization({ authorizationId: "A2", clientNdNumber: "C2", providerNumber: "P2" });
   for (let i = 0; i < 12; i++) w.visit(`P${1 + (i % 2)}`, `C${1 + (i % 2)}`, new Date(Date.parse("2026-04-14T15:00:00Z") + i * 3 * 3600_000).toISOString(), 30 + i);
   w.challenge("P1", "C1", "check-in", Date.parse("2026-04-20T15:00:00Z"));
-  importReadings(w.db, "readings.jsonl", "0", w.readings.splice(0));
+  importReadings(w.db, "readings.jsonl", "0", w.readings.splice(0), undefined, w.receiptOf);
   runVerification(w.db, w.keystore, DEFAULT_SETTINGS, { sliceReadings: 8 });
   return w;
 }

@@ -108,7 +108,7 @@ const KINDS: Record<string, ImportKind> = {
     what: "a reader's visit log",
     formats: "JSON Lines (or a JSON array)",
     read: (file) => readJsonLinesFile(file, reading),
-    store: (db, file, sha, records, _opts, progress) => importReadings(db, file, sha, records as Reading[], progress),
+    store: (db, file, sha, records, opts, progress) => importReadings(db, file, sha, records as Reading[], progress, receivedAtOption(opts.receivedAt)),
   },
 };
 
@@ -120,6 +120,7 @@ interface ImportOptions {
   passphraseFile?: string;
   json?: boolean;
   replace?: boolean;
+  receivedAt?: string;
 }
 
 export function registerImportCommand(program: Command): void {
@@ -147,6 +148,8 @@ export function registerImportCommand(program: Command): void {
       .option("--json", "print the result as JSON")
       .addHelpText("after", `\nFormat: ${FORMATS_DOC}#${name} (every field${kind.formats.includes("CSV") ? " and column" : ""}, with types and examples); example: docs/examples/.`);
     if (name === "stays") sub.option("--replace", "replace the stored stays of each client named in the file (the result lists whose)");
+    if (name === "readings")
+      sub.option("--received-at <time>", "when HHS received the file (ISO 8601 with offset; recorded in the audit log with the import time); default now, the import time");
     // The keystore: the import's audit entry is sealed with the key it derives (host/storage/auditLog.ts).
     for (const option of verifierStoreOptions()) sub.addOption(option);
     sub.action((file: string, opts: ImportOptions) => runImportCommand(name, kind, file, opts));
@@ -157,6 +160,7 @@ function runImportCommand(name: string, kind: ImportKind, file: string, opts: Im
   let result: ImportResult;
   try {
     // Validate the whole file before the database is even opened.
+    receivedAtOption(opts.receivedAt);
     const validated = kind.read(file, file.toLowerCase().endsWith(".csv"));
     const stores = openVerifierStores(opts, { needKeystore: true });
     const progress = createProgress(!opts.json);
@@ -178,4 +182,12 @@ function runImportCommand(name: string, kind: ImportKind, file: string, opts: Im
         "\n" +
         result.replaced.map((r) => `replaced: ${r}\n`).join(""),
     );
+}
+
+/** `--received-at` (readings): when HHS received the file (recorded in the audit entry beside the import time); the import time when absent. */
+function receivedAtOption(text: string | undefined): number {
+  if (text === undefined) return Date.now();
+  const parsed = z.string().datetime({ offset: true }).safeParse(text);
+  if (!parsed.success) throw new CliError(`--received-at must be an ISO 8601 time with offset, e.g. 2026-11-30T09:00:00Z (got ${JSON.stringify(text)})`, EXIT_USAGE);
+  return Date.parse(text);
 }

@@ -16,6 +16,7 @@ import { readOverSerial } from "../../reader/serialRead.js";
 import { buildReading, type Capture, type VisitContext } from "../../reader/readingRecord.js";
 import { appendToVisitLog } from "../../reader/visitLog.js";
 import { summaryLines } from "../../reader/readingSummary.js";
+import { readerForSubmission, submitToService } from "../readSubmission.js";
 import type { StatusAnswerLine } from "../../transport/uartAnswers.js";
 import { DEFAULT_ROSTER, checkVisitEntry } from "../../reader/entryChecks.js";
 import { linkAdvice } from "../../reader/linkAdvice.js";
@@ -45,6 +46,7 @@ const readOptions = z
     timeout: positiveMs("--timeout"),
     roster: z.string().min(1, "--roster needs a file path").optional(),
     json: z.boolean().optional(),
+    readerKey: z.string().min(1).optional(),
   })
   .superRefine((o, ctx) => {
     const sources = [o.ble, o.serial !== undefined, o.typed !== undefined].filter(Boolean).length;
@@ -76,10 +78,11 @@ export function registerReadCommand(program: Command): void {
     .option("--scan-timeout <ms>", "give up when no fob is heard within this", "15000")
     .option("--timeout <ms>", "wait this long for each answer from the device", "4000")
     .option("--json", "print the captured reading as JSON")
+    .addOption(new Option("--reader-key <path>", "submit to the intake service this reader is enrolled with (evv reader enroll) instead of the visit log").env("EVV_READER_KEY"))
     .addHelpText(
       "after",
       "\nA recorded reading is not an approval: HHS verifies the visit later.\n" +
-        "Exit codes: 0 recorded; 2 usage; 3 a typed code failed its check digit, or a provider, client or task is not known (nothing recorded); 4 device or link failed (nothing recorded; the message says what to try).\n" +
+        "Exit codes: 0 recorded (in the visit log, or submitted to the service, or queued for it); 2 usage; 3 a typed code failed its check digit, or a provider, client or task is not known (nothing recorded); 4 device or link failed (nothing recorded; the message says what to try); 5 the service refused the reading.\n" +
         "BLE uses the system adapter, or an HCI controller on a UART with BLUETOOTH_HCI_SOCKET_UART_PORT=<path>.",
     )
     .action(async (raw: Record<string, unknown>) => {
@@ -100,8 +103,9 @@ async function runRead(o: ReadOptions): Promise<void> {
   const entry = checkVisitEntry({ provider: o.provider, client: o.client, tasks, roster: o.roster });
   if (entry.problems.length > 0) throw new CliError(`${entry.problems.join("\n")}\nNothing was recorded.`, EXIT_BAD_INPUT);
   if (!o.json) for (const warning of entry.warnings) process.stderr.write(`· note: ${warning}\n`);
+  const enrolled = o.readerKey !== undefined ? readerForSubmission(o.readerKey, o.provider) : null;
   const context: VisitContext = {
-    readerId: o.readerId,
+    readerId: enrolled?.readerId ?? o.readerId,
     providerNumber: o.provider,
     caregiverId: o.caregiver,
     clientNdNumber: o.client,
@@ -163,6 +167,12 @@ async function runRead(o: ReadOptions): Promise<void> {
   }
 
   const record = buildReading(context, capture);
+  if (enrolled && o.readerKey !== undefined) {
+    const submitted = await submitToService(o.readerKey, enrolled, record);
+    if (o.json) process.stdout.write(JSON.stringify({ reading: record, status, statusProblem, choice, timings, service: submitted.json }, null, 2) + "\n");
+    else process.stdout.write([...summaryLines({ reading: record, status, statusProblem, choiceReason }), ...submitted.lines].join("\n") + "\n");
+    return;
+  }
   let appended;
   try {
     appended = appendToVisitLog(o.log, record);

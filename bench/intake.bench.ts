@@ -1,0 +1,182 @@
+// `npm run bench intake`: the intake service (`evv serve`, a child process, TLS with its
+// self-signed certificate) on loopback, loaded by an undici Pool holding one connection per
+// reader: BENCH_INTAKE_READERS (1,000) enrolled readers submit BENCH_INTAKE_READINGS (30,000)
+// signed readings. Acknowledged means committed with the WAL fsync'd.
+// Reference, measured in the same run on the same disk: the raw rate of durable inserts, one
+// reading per transaction (synchronous = FULL), as a service without group commit would store.
+// Two runs: saturated (a closed loop: a reader sends its next reading when the last is
+// acknowledged), for the rate; and open (readings arrive on a schedule at BENCH_INTAKE_RATE,
+// 5,000 a second, answered or not), for p50/p99 latency at that rate: in a closed loop of 1,000
+// readers the latency is only 1,000 / rate (Little's law), whatever the service does.
+// BENCH_INTAKE_SERVE_NODE_ARGS passes node options to the service (e.g. "--cpu-prof").
+// Figures only; nothing here fails on a time.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
+import { randomUUID, createPrivateKey, sign } from "node:crypto";
+import { Pool } from "undici";
+import { openDatabase } from "../host/storage/database.js";
+import { ReadingStore } from "../host/storage/readingStore.js";
+import { newReaderKeyPair } from "../host/reader/readerKeyFile.js";
+import { signedBytes, type SignedSubmission } from "../host/capture/signedSubmission.js";
+import type { Reading } from "../host/capture/reading.js";
+import { startServe } from "../test/e2e/serveProcess.js";
+
+const READERS = Number(process.env.BENCH_INTAKE_READERS ?? 1000);
+const READINGS = Number(process.env.BENCH_INTAKE_READINGS ?? 30_000);
+const RAW_SECONDS = Number(process.env.BENCH_INTAKE_RAW_SECONDS ?? 3);
+/** BENCH_INTAKE_PLAIN=1: plain HTTP on loopback instead of TLS (to see what TLS costs). */
+const PLAIN = process.env.BENCH_INTAKE_PLAIN === "1";
+const GOAL_PER_SECOND = 5000;
+/** Readings a second offered in the latency run (BENCH_INTAKE_RATE; default the goal). */
+const RATE = Number(process.env.BENCH_INTAKE_RATE ?? GOAL_PER_SECOND);
+const GOAL_P99_MS = 50;
+
+function typedReading(readerId: string, at: number, i: number): Reading {
+  return {
+    readingId: randomUUID(),
+    readerId,
+    providerNumber: "P1",
+    clientNdNumber: `C${i % 500}`,
+    event: i % 2 === 0 ? "check-in" : "check-out",
+    readerTime: new Date(at).toISOString(),
+    method: "typed",
+    transport: "keyboard",
+    typedCode: String(100_000_000_000 + ((i * 7919) % 899_999_999_999)).slice(0, 12),
+  };
+}
+
+/** One durable transaction per reading for `seconds`: readings a second. */
+function rawDurableInserts(path: string, seconds: number): number {
+  const db = openDatabase(path);
+  db.pragma("synchronous = FULL");
+  const store = new ReadingStore(db);
+  const one = db.transaction((r: Reading, seq: number) => store.store(r, Date.now(), seq));
+  let n = 0;
+  const t0 = performance.now();
+  const end = t0 + seconds * 1000;
+  while (performance.now() < end) one(typedReading("raw", Date.now(), n), ++n);
+  const rate = n / ((performance.now() - t0) / 1000);
+  db.close();
+  return rate;
+}
+
+/** CPU seconds a process has used (user + system), from /proc. */
+function cpuSecondsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+const percentile = (sorted: Float64Array, p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+export default async function bench(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "evv-intake-bench-"));
+  try {
+    const dbPath = join(dir, "evv.db");
+    // Enrolled readers, straight into the table (enrollment is not what is measured).
+    const db = openDatabase(dbPath);
+    const keys: { id: string; key: ReturnType<typeof createPrivateKey> }[] = [];
+    const insertReader = db.prepare("INSERT INTO readers (reader_id, provider_number, caregiver_id, kind, public_key, enrolled_ms) VALUES (?, 'P1', ?, 'cli', ?, ?)");
+    db.transaction(() => {
+      for (let i = 0; i < READERS; i++) {
+        const pair = newReaderKeyPair();
+        const id = `rdr-bench-${i}`;
+        insertReader.run(id, `cg-${i}`, JSON.stringify(pair.publicKey), Date.now());
+        keys.push({ id, key: createPrivateKey(pair.privateKeyPem) });
+      }
+    })();
+    db.close();
+    // Every submission signed before the clock starts (signing is the readers' work).
+    const perReader = Math.ceil(READINGS / READERS);
+    const bodies: string[][] = keys.map(({ id, key }, r) => {
+      const list: string[] = [];
+      for (let c = 1; c <= perReader; c++) {
+        const unsigned = { reader: id, counter: c, reading: typedReading(id, Date.now() - 60_000, r * perReader + c) };
+        const signature = sign("sha256", signedBytes(unsigned), { key, dsaEncoding: "ieee-p1363" }).toString("base64url");
+        list.push(JSON.stringify({ ...unsigned, signature } satisfies SignedSubmission));
+      }
+      return list;
+    });
+
+    const raw = rawDurableInserts(join(dir, "raw.db"), RAW_SECONDS);
+
+    const tlsDir = join(dir, "tls");
+    const serve = await startServe(
+      ["--host", "127.0.0.1", "--port", "0", ...(PLAIN ? ["--plain-http"] : ["--self-signed", tlsDir]), "--db", dbPath, "--credentials", join(dir, "credentials.json"), "--rate-per-address", "10000000", "--rate-per-reader", "100000"],
+      {},
+      30_000,
+      process.env.BENCH_INTAKE_SERVE_NODE_ARGS?.split(" ") ?? [],
+    );
+    const pool = new Pool(serve.url, { connections: READERS, pipelining: 1, ...(PLAIN ? {} : { connect: { ca: readFileSync(join(tlsDir, "cert.pem"), "utf8") } }) });
+    try {
+      const post = async (body: string) => {
+        const answer = await pool.request({ path: "/v1/readings", method: "POST", body, headers: { "content-type": "application/json" } });
+        await answer.body.text();
+        return answer.statusCode;
+      };
+      // Warm-up: every reader's connection (TLS handshake) and the JIT, with its first reading.
+      await Promise.all(bodies.map((list) => post(list[0])));
+      const half = Math.floor((perReader - 1) / 2);
+      let refused = 0;
+
+      // 1. Saturation: every reader sends its next reading as soon as the last is acknowledged.
+      let done = 0;
+      const serviceCpu0 = cpuSecondsOf(serve.child.pid!);
+      const clientCpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      await Promise.all(
+        bodies.map(async (list) => {
+          for (let c = 1; c <= half; c++) {
+            if ((await post(list[c])) !== 201) refused++;
+            done++;
+          }
+        }),
+      );
+      const seconds = (performance.now() - t0) / 1000;
+      const serviceCpu = cpuSecondsOf(serve.child.pid!) - serviceCpu0;
+      const clientCpuUsage = process.cpuUsage(clientCpu0);
+      const clientCpu = (clientCpuUsage.user + clientCpuUsage.system) / 1e6;
+      const rate = done / seconds;
+
+      // 2. Latency at the goal's rate: readings arrive on a schedule (RATE a second in all, spread
+      // over the readers) whether or not earlier ones were answered; each latency counts from its
+      // scheduled time, so waiting in a queue is counted too.
+      const scheduled: string[] = [];
+      for (let c = half + 1; c < perReader; c++) for (const list of bodies) scheduled.push(list[c]);
+      const latencies = new Float64Array(scheduled.length);
+      let answered = 0;
+      const t1 = performance.now();
+      await new Promise<void>((resolve) => {
+        let next = 0;
+        const tick = () => {
+          const due = Math.min(scheduled.length, Math.floor(((performance.now() - t1) / 1000) * RATE) + 1);
+          for (; next < due; next++) {
+            const i = next;
+            const at = t1 + (i / RATE) * 1000;
+            void post(scheduled[i]).then((status) => {
+              latencies[i] = performance.now() - at;
+              if (status !== 201) refused++;
+              if (++answered === scheduled.length) resolve();
+            });
+          }
+          if (next < scheduled.length) setTimeout(tick, 1);
+        };
+        tick();
+      });
+      const openSeconds = (performance.now() - t1) / 1000;
+      const health = (await (await pool.request({ path: "/health", method: "GET" })).body.json()) as { batches: number; committed: number };
+      latencies.sort();
+      console.log(`${READERS} concurrent readers (one ${PLAIN ? "plain HTTP" : "TLS"} connection each) on loopback; each reading acknowledged after its commit (synchronous = FULL)${refused ? `   (${refused} answers not 201!)` : ""}:`);
+      console.log(`  saturated (${done} readings, each reader sending as soon as answered): ${Math.round(rate).toLocaleString("en-US")} readings/s acknowledged durably   goal ${GOAL_PER_SECOND.toLocaleString("en-US")}`);
+      console.log(`  reference: raw durable inserts, one per transaction, ${Math.round(raw).toLocaleString("en-US")}/s (ratio ${(rate / raw).toFixed(1)})`);
+      console.log(`  CPU: service ${((serviceCpu / done) * 1e6).toFixed(0)} µs a reading (${serviceCpu.toFixed(1)} s), client pool ${((clientCpu / done) * 1e6).toFixed(0)} µs (${clientCpu.toFixed(1)} s), in ${seconds.toFixed(1)} s on ${availableParallelism()} cores`);
+      console.log(`  at ${RATE.toLocaleString("en-US")} readings/s offered (${scheduled.length} readings in ${openSeconds.toFixed(1)} s, ${Math.round(scheduled.length / openSeconds).toLocaleString("en-US")}/s answered): latency p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms   goal p99 < ${GOAL_P99_MS} ms`);
+      console.log(`  group commit: ${health.batches} commits for ${health.committed} readings (${(health.committed / health.batches).toFixed(1)} a commit)`);
+    } finally {
+      await pool.close();
+      await serve.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,50 @@
+// Talks to the HHS intake service over HTTPS (undici), trusting an extra CA certificate where
+// the service's is self-signed. Network failures are told apart from the service's answers.
+import { readFileSync } from "node:fs";
+import { Agent, request, type Dispatcher } from "undici";
+
+export interface ServiceAnswer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+/** The service could not be reached (down, offline, TLS failure): try again later. */
+export class ServiceUnreachable extends Error {}
+
+export class IntakeClient {
+  private readonly dispatcher: Dispatcher;
+
+  constructor(
+    private readonly service: string,
+    caPath?: string,
+    timeoutMs = 15_000,
+  ) {
+    this.dispatcher = new Agent({ connect: { ...(caPath ? { ca: readFileSync(caPath, "utf8") } : {}), timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  }
+
+  async post(path: string, body: unknown, bearer?: string): Promise<ServiceAnswer> {
+    let answer;
+    try {
+      answer = await request(new URL(path, this.service), {
+        method: "POST",
+        body: JSON.stringify(body),
+        headers: { "content-type": "application/json", ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+        dispatcher: this.dispatcher,
+      });
+    } catch (error) {
+      throw new ServiceUnreachable(`${this.service}: ${(error as Error).message}`);
+    }
+    const text = await answer.body.text();
+    let parsed: Record<string, unknown> = {};
+    try {
+      parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    } catch {
+      parsed = { error: text.slice(0, 200) };
+    }
+    return { status: answer.statusCode, body: parsed };
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+}

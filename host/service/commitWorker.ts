@@ -1,0 +1,33 @@
+// The intake service's commit thread: its own connection to the database (synchronous = FULL),
+// one batch at a time from groupCommit.ts, committed and fsync'd here so that the event loop
+// goes on taking requests meanwhile. A batch the database is too busy to take (an `evv verify`
+// run holds it) is retried every `retryMs` for up to `maxWaitMs`, then answered busy.
+import { parentPort, workerData } from "node:worker_threads";
+import { openDatabase } from "../storage/database.js";
+import { batchCommitter, type IntakeJob } from "./batchCommit.js";
+
+const { dbPath, retryMs, maxWaitMs } = workerData as { dbPath: string; retryMs: number; maxWaitMs: number };
+const db = openDatabase(dbPath);
+db.pragma("synchronous = FULL");
+db.pragma("busy_timeout = 50");
+const commit = batchCommitter(db);
+const port = parentPort!;
+
+function attempt(batch: number, jobs: IntakeJob[], firstTry: number): void {
+  try {
+    port.postMessage({ batch, outcomes: commit(jobs) });
+  } catch (error) {
+    const busy = (error as { code?: string }).code?.startsWith("SQLITE_BUSY") ?? false;
+    if (busy && Date.now() - firstTry < maxWaitMs) setTimeout(() => attempt(batch, jobs, firstTry), retryMs);
+    else port.postMessage({ batch, error: { busy, message: busy ? `the database stayed busy for ${maxWaitMs} ms; nothing was stored` : (error as Error).message } });
+  }
+}
+
+port.on("message", (message: { batch: number; jobs: IntakeJob[] } | { close: true }) => {
+  if ("close" in message) {
+    db.close();
+    port.close();
+    return;
+  }
+  attempt(message.batch, message.jobs, Date.now());
+});

@@ -1,0 +1,134 @@
+// Stores submitted readings durably with group commit: the readings of all requests that arrive
+// while a commit is under way go into the NEXT single write transaction, and each request is
+// answered only after its transaction has committed (synchronous = FULL: the WAL is fsync'd at
+// commit), so an acknowledged reading survives a crash of the process or the machine. One
+// fsync carries tens to hundreds of readings. Commits run on a thread of their own
+// (commitWorker.ts, one batch at a time), so the event loop keeps parsing and checking the next
+// requests while the disk syncs. When another writer holds the database (an `evv verify` run),
+// the batch waits and is retried; a request still unstored after `maxWaitMs` is answered 503
+// and nothing of it is stored.
+import { Worker } from "node:worker_threads";
+import type { IntakeJob, IntakeOutcome } from "./batchCommit.js";
+
+export type { IntakeJob, IntakeOutcome } from "./batchCommit.js";
+
+export class IntakeBusyError extends Error {}
+
+interface Pending {
+  job: IntakeJob;
+  resolve: (outcome: IntakeOutcome) => void;
+  reject: (error: Error) => void;
+}
+
+export interface GroupCommitOptions {
+  /** Wait before retrying a batch the database was too busy to take. */
+  retryMs?: number;
+  /** Give up on a request after this long (answered 503). */
+  maxWaitMs?: number;
+  onBatch?: (size: number, ms: number) => void;
+}
+
+export class GroupCommitIntake {
+  private pending: Pending[] = [];
+  private inFlight: { batch: number; items: Pending[]; started: number } | null = null;
+  private scheduled = false;
+  private nextBatch = 0;
+  private failure: Error | null = null;
+  private idleWaiters: (() => void)[] = [];
+  private readonly worker: Worker;
+  /** Batches committed and readings in them (for /health and the bench). */
+  batches = 0;
+  committed = 0;
+
+  constructor(
+    dbPath: string,
+    private readonly options: GroupCommitOptions = {},
+  ) {
+    // The thread loads the TypeScript sources through tsx, as the CLI does (commitWorkerEntry.mjs).
+    this.worker = new Worker(new URL("./commitWorkerEntry.mjs", import.meta.url), {
+      workerData: { dbPath, retryMs: options.retryMs ?? 20, maxWaitMs: options.maxWaitMs ?? 30_000 },
+      execArgv: [],
+    });
+    this.worker.on("message", (message: { batch: number; outcomes?: IntakeOutcome[]; error?: { busy: boolean; message: string } }) => this.finished(message));
+    this.worker.on("error", (error) => this.fail(error));
+    this.worker.on("exit", (code) => {
+      if (code !== 0 || this.inFlight || this.pending.length > 0) this.fail(new Error(`the commit thread stopped (exit ${code})`));
+    });
+  }
+
+  /** Resolves once the reading is committed (or found stored already). */
+  submit(job: IntakeJob): Promise<IntakeOutcome> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.pending.push({ job, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  get waiting(): number {
+    return this.pending.length + (this.inFlight?.items.length ?? 0);
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.inFlight || this.pending.length === 0) return;
+    this.scheduled = true;
+    // After the current event-loop turn, so every request parsed in it joins the batch.
+    setImmediate(() => {
+      this.scheduled = false;
+      this.send();
+    });
+  }
+
+  private send(): void {
+    if (this.inFlight || this.pending.length === 0) return;
+    const items = this.pending;
+    this.pending = [];
+    this.inFlight = { batch: this.nextBatch++, items, started: performance.now() };
+    this.worker.postMessage({ batch: this.inFlight.batch, jobs: items.map((p) => p.job) });
+  }
+
+  private finished(message: { batch: number; outcomes?: IntakeOutcome[]; error?: { busy: boolean; message: string } }): void {
+    const flight = this.inFlight;
+    if (!flight || flight.batch !== message.batch) return;
+    this.inFlight = null;
+    if (message.outcomes) {
+      this.batches++;
+      this.committed += flight.items.length;
+      this.options.onBatch?.(flight.items.length, performance.now() - flight.started);
+      for (let i = 0; i < flight.items.length; i++) flight.items[i].resolve(message.outcomes[i]);
+    } else {
+      const error = message.error!.busy ? new IntakeBusyError(message.error!.message) : new Error(message.error!.message);
+      for (const p of flight.items) p.reject(error);
+    }
+    if (this.pending.length > 0) this.send();
+    else this.settleIdle();
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    const items = [...(this.inFlight?.items ?? []), ...this.pending];
+    this.inFlight = null;
+    this.pending = [];
+    for (const p of items) p.reject(error);
+    this.settleIdle();
+  }
+
+  private settleIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** Resolves when every submitted reading is committed or answered (graceful shutdown). */
+  drained(): Promise<void> {
+    if (this.pending.length === 0 && !this.inFlight) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Closes the commit thread's connection (after drained()). */
+  async close(): Promise<void> {
+    const exited = new Promise<void>((resolve) => this.worker.once("exit", () => resolve()));
+    this.worker.postMessage({ close: true });
+    await exited;
+  }
+}

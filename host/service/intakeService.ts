@@ -1,0 +1,124 @@
+// `evv serve`: the HTTP service HHS runs for visit intake (issue 11), built with Fastify, one
+// plugin per concern: health, accounts (enrollment, passwords, sessions), readings, admin.
+// It writes to the verifier's database (WAL; this connection fsyncs every commit) through the
+// group-commit writer, so `evv verify` can run beside it on the same file.
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from "fastify";
+import rateLimit from "@fastify/rate-limit";
+import { openDatabase, type EvvDatabase } from "../storage/database.js";
+import { AccountError, IntakeAccounts } from "./intakeAccounts.js";
+import { GroupCommitIntake } from "./groupCommit.js";
+import { ReaderSignatures } from "./readerSignatures.js";
+import { readCredentials, type ServiceCredential } from "./serviceCredentials.js";
+import { DEFAULT_LIMITS, type ServiceContext, type ServiceLimits } from "./serviceContext.js";
+import type { TlsFiles } from "./tlsFiles.js";
+import { healthRoutes } from "./routes/healthRoutes.js";
+import { accountRoutes } from "./routes/accountRoutes.js";
+import { readingRoutes } from "./routes/readingRoutes.js";
+import { adminRoutes } from "./routes/adminRoutes.js";
+import { refuse } from "./requestBody.js";
+
+export interface IntakeServiceOptions {
+  dbPath: string;
+  /** null: plain HTTP (loopback only; refused by `evv serve` elsewhere). */
+  tls: TlsFiles | null;
+  credentialsPath?: string;
+  limits?: Partial<ServiceLimits>;
+  /** pino logger options (Fastify's own), or false for none. */
+  logger?: FastifyServerOptions["logger"];
+  /** How long the service waits on a busy database before it answers 503. */
+  maxWaitMs?: number;
+}
+
+export interface IntakeService {
+  app: FastifyInstance;
+  db: EvvDatabase;
+  context: ServiceContext;
+  /** Stops accepting, answers what is in flight, commits what waits, closes the database. */
+  close(): Promise<void>;
+}
+
+export async function buildIntakeService(options: IntakeServiceOptions): Promise<IntakeService> {
+  const db = openDatabase(options.dbPath);
+  // This connection reads (readers, sessions) and writes accounts; readings are written by the
+  // group-commit thread's own connection. Acknowledged means durable: commits fsync the WAL.
+  db.pragma("synchronous = FULL");
+  // Short waits on a busy database (an `evv verify` run holds it).
+  db.pragma("busy_timeout = 50");
+  db.pragma("cache_size = -65536");
+
+  const limits: ServiceLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  let credentials: readonly ServiceCredential[] = options.credentialsPath ? readCredentials(options.credentialsPath) : [];
+  const app = Fastify({
+    logger: options.logger ?? { level: "info" },
+    // One log line per request would cost more than storing the reading; batches, refusals and errors are logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: limits.bodyBytes,
+    https: options.tls ? { key: options.tls.key, cert: options.tls.cert } : null,
+    keepAliveTimeout: 65_000,
+    return503OnClosing: true,
+  } as FastifyServerOptions) as unknown as FastifyInstance;
+  const intake = new GroupCommitIntake(options.dbPath, {
+    maxWaitMs: options.maxWaitMs,
+    onBatch: (size, ms) => {
+      if (ms > 100) app.log.warn({ size, ms: Math.round(ms) }, "slow commit");
+    },
+  });
+  const context: ServiceContext = {
+    db,
+    accounts: new IntakeAccounts(db),
+    intake,
+    signatures: new ReaderSignatures(),
+    credentials: () => credentials,
+    limits,
+  };
+
+  await app.register(rateLimit, {
+    global: true,
+    max: limits.perAddressPerMinute,
+    timeWindow: 60_000,
+    cache: 100_000,
+    keyGenerator: (request) => request.ip,
+    errorResponseBuilder: (_request, context) => ({ statusCode: context.statusCode, error: `too many requests: at most ${context.max} a minute; retry after ${context.after}` }),
+  });
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    if (error instanceof AccountError) return refuse(reply, error.status, error.message);
+    if (error.statusCode === 429) return reply.code(429).send({ error: error.message ?? (error as { error?: string }).error });
+    if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE") return refuse(reply, 413, `request body larger than ${limits.bodyBytes} bytes`);
+    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) return refuse(reply, error.statusCode, error.message);
+    request.log.error({ err: error }, "request failed");
+    return refuse(reply, 500, "internal error; nothing was stored");
+  });
+  app.setNotFoundHandler((request, reply) => refuse(reply, 404, `no route ${request.method} ${request.url}`));
+  await app.register(healthRoutes, { ctx: context });
+  await app.register(accountRoutes, { ctx: context });
+  await app.register(readingRoutes, { ctx: context });
+  await app.register(adminRoutes, { ctx: context });
+  // Credentials added while the service runs are picked up on SIGHUP.
+  const reloadCredentials = () => {
+    if (!options.credentialsPath) return;
+    try {
+      credentials = readCredentials(options.credentialsPath);
+      app.log.info({ credentials: credentials.length }, "credentials reloaded");
+    } catch (error) {
+      app.log.error({ err: error }, "credentials not reloaded; the old ones stay");
+    }
+  };
+  process.on("SIGHUP", reloadCredentials);
+
+  let closed = false;
+  return {
+    app,
+    db,
+    context,
+    async close() {
+      if (closed) return;
+      closed = true;
+      process.off("SIGHUP", reloadCredentials);
+      await app.close();
+      await intake.drained();
+      await intake.close();
+      await context.signatures.close();
+      db.close();
+    },
+  };
+}
