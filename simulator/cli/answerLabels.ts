@@ -27,6 +27,10 @@ export type ClockEvent = { kind: "power-loss" } | { kind: "set-back"; by: string
 /** One answer line with labels; null when the line has nothing to label. */
 export function labelAnswer(line: string, lastClockEvent: ClockEvent): string | null {
   const words = line.trim().split(/\s+/);
+  if (words[0] === "OK" && words[1] === CMD_STATUS && words.length >= 10 && words[4] === "-") {
+    // A locked fob's STATUS to anyone without the key (SPEC.md §10): board, locked, firmware.
+    return `board ${words[3]}  locked  firmware ${words[9]}  (a locked device shows its ID, clock, status, battery and journal only to a key holder)`;
+  }
   if (words[0] === "OK" && words[1] === CMD_STATUS && words.length >= 10) {
     const [, , id, board, time, flags, battery, seq, locked, firmware] = words;
     return (

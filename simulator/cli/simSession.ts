@@ -2,7 +2,7 @@
 // with --script), each returning the text to print.
 import { createHash } from "node:crypto";
 import {
-  decodeFrame, deriveDeviceKey, deviceIdHex, fromHex, groupDisplayCode, timeSyncMac, toHex, type HashFunction,
+  decodeFrame, deriveDeviceKey, deviceIdHex, fromHex, groupDisplayCode, keyedReadMac, timeSyncMac, toHex, type HashFunction,
 } from "../../protocol/index.js";
 import type { SimulatedDevice } from "../device/simulatedDevice.js";
 import { parseDuration } from "./durationText.js";
@@ -97,7 +97,7 @@ export class SimSession {
     } else if (this.stock) {
       out.push("  stock board: no firmware yet. Provision it first (start with --serial-pty or --hci-pty, then evv device provision ... --board " + d.facts.name + "); then it shows its codes");
     } else {
-      const status = this.send("serial", "STATUS");
+      const status = this.statusForView();
       out.push(`  status: ${labelAnswer(status, this.lastClockEvent) ?? (status || "no answer from the device")}`);
       const code = this.send("serial", "CODE");
       const words = code.split(" ");
@@ -119,6 +119,21 @@ export class SimSession {
     }
     if (d.failure) out.push(`  DEVICE STOPPED: ${d.failure}`);
     return out.join("\n");
+  }
+
+  /**
+   * STATUS for the view: a locked fob answers plain STATUS with board, locked and firmware
+   * only, so a session that holds the key asks as a key holder (SYNCREQ, then STATUS <mac>,
+   * SPEC.md §10) and shows the full answer; without the key it shows the short one.
+   */
+  private statusForView(): string {
+    const plain = this.send("serial", "STATUS");
+    if (this.deviceId === null || this.deviceKey === null || plain.split(/\s+/)[4] !== "-") return plain;
+    const request = this.send("serial", "SYNCREQ").split(" ");
+    if (request[0] !== "OK") return plain;
+    const mac = keyedReadMac(sha256, this.deviceKey, this.deviceId, fromHex(request[3])!, "STATUS");
+    const keyed = this.send("serial", `STATUS ${toHex(mac)}`);
+    return keyed.startsWith("OK STATUS") ? keyed : plain;
   }
 
   private screenPixels(): string {
@@ -171,6 +186,9 @@ export class SimSession {
       case "move":
         if (d.facts.motion === null) return `${d.facts.title} has no accelerometer: move changes nothing on it (the moved flag is for Puck.js and Bangle.js 2)`;
         d.move();
+        // A Puck.js samples its accelerometer only when it wakes (firmware/README.md "Battery and the wake schedule").
+        if (d.facts.motion === "puck")
+          return `moved the ${d.facts.title}: the firmware sets the moved flag (status 02) at its next button press, BLE connection or quarter-hour wake, when it reads the accelerometer (press shows it)\n` + this.show();
         return `moved the ${d.facts.title}: the firmware sets the moved flag (status 02)\n` + this.show();
       case "battery": {
         const percent = Number(arg);

@@ -23,8 +23,11 @@ let ble: Record<string, string> = {};
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "evv-walkthrough-caregiver-"));
-  const hhs = { EVV_DB: join(dir, "evv.db") };
-  for (const kind of ["clients", "providers", "authorizations"]) expect((await runEvv(["import", kind, demoData(`${kind}.json`)], hhs)).code).toBe(0);
+  // HHS's side (its walkthrough): a keystore first (every import's audit entry is sealed with
+  // a key it derives), then clients, providers, their caregivers and the authorizations.
+  const hhs = { EVV_DB: join(dir, "evv.db"), EVV_KEYSTORE: join(dir, "evv-keystore.json"), EVV_PASSPHRASE: "caregiver walkthrough" };
+  expect((await runEvv(["keystore", "init"], hhs)).code).toBe(0);
+  for (const kind of ["clients", "providers", "caregivers", "authorizations"]) expect((await runEvv(["import", kind, demoData(`${kind}.json`)], hhs)).code).toBe(0);
   roster = join(dir, "evv-roster.json");
   expect((await runEvv(["export", "roster", "--client-format", "ND-[0-9]{6}", "--out", roster], hhs)).code).toBe(0);
   log = join(dir, "evv-visits.jsonl");
@@ -46,6 +49,8 @@ const recorded = () => (existsSync(log) ? readFileSync(log, "utf8").split("\n").
 
 describe("the caregiver's walkthrough (README)", () => {
   it("checks in at the fob; the reader says it is recorded for HHS to verify, not approved", async () => {
+    // A provisioned Puck.js is on air for two minutes after a press; a read it answered ends that window.
+    fob.device.pressButton();
     const run = await runEvv(args("read", "--ble", "--check-in", "--client", "ND-200581"), ble);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("Recorded  check-in for client Bernard Olson (ND-200581) by provider Dana Berg (QSP-I2002)");
@@ -72,6 +77,7 @@ describe("the caregiver's walkthrough (README)", () => {
     const cooking = await runEvv(args("read", "--ble", "--check-out", "--tasks", "bathing,cooking", "--client", "ND-200581"), ble);
     expect(cooking.code).toBe(3);
     expect(cooking.stderr).toMatch(/--tasks: "cooking" is not a task of the task list; use bathing, dressing, .*meal-preparation/);
+    fob.device.pressButton(); // one press, one read
     const checkOut = await runEvv(args("read", "--ble", "--check-out", "--tasks", "bathing,meal-preparation", "--client", "ND-200581"), ble);
     expect(checkOut.code).toBe(0);
     expect(checkOut.stdout).toContain("Recorded  check-out for client Bernard Olson (ND-200581)");

@@ -112,7 +112,8 @@ describe("the HHS analyst's walkthrough (README)", () => {
     const checkOut = await runEvv(["read", "--ble", "--device", address(), "--check-out", "--tasks", "bathing,meal-preparation", "--provider", "QSP-I2002", "--client", "ND-200581", ...reader], env);
     expect(checkOut.code).toBe(0);
     device.pressButton();
-    const lonely = await runEvv(["read", "--ble", "--device", address(), "--check-in", "--provider", "QSP-A1001", "--client", "ND-100234", ...reader], env);
+    // An agency's caregiver names themself (README, caregiver's walkthrough).
+    const lonely = await runEvv(["read", "--ble", "--device", address(), "--check-in", "--provider", "QSP-A1001", "--caregiver", "A1001-07", "--client", "ND-100234", ...reader], env);
     expect(lonely.code).toBe(0);
 
     // The fob loses power; the scan shows it with its clock not set; the sync says so in words.
@@ -135,8 +136,8 @@ describe("the HHS analyst's walkthrough (README)", () => {
     expect((await runEvv(["verify"], env)).code).toBe(0);
     const visits = await runEvv(["report", "visits"], env);
     expect(visits.code).toBe(0);
-    expect(visits.stdout).toMatch(/^Dana Berg \(QSP-I2002\) for Bernard Olson \(ND-200581\)\n {4}\w{3} \d{4}-\d\d-\d\d \d\d:\d\d M[SD]T to \d\d:\d\d M[SD]T \(\d+ min\)\n {4}verified(-with-flags)?, \d+ units? of T1019; check-in by fob challenged, check-out by fob challenged; visit \S+$/m);
-    expect(visits.stdout).toMatch(/^Prairie Rose Home Care \(QSP-A1001\) for Ada Lindqvist \(ND-100234\)\n {4}check-in read \w{3} [\d-]+ [\d:]+ C[SD]T; no check-out recorded \(the reader's clock: these times were not verified\)\n {4}rejected, 0 units; check-in by fob challenged, no check-out/m);
+    expect(visits.stdout).toMatch(/^Dana Berg \(QSP-I2002\) \(caregiver QSP-I2002\) for Bernard Olson \(ND-200581\)\n {4}\w{3} \d{4}-\d\d-\d\d \d\d:\d\d M[SD]T to \d\d:\d\d M[SD]T \(\d+ min\)\n {4}verified(-with-flags)?, \d+ units? of T1019; check-in by fob challenged, check-out by fob challenged; visit \S+$/m);
+    expect(visits.stdout).toMatch(/^Prairie Rose Home Care \(QSP-A1001\) \(caregiver A1001-07\) for Ada Lindqvist \(ND-100234\)\n {4}check-in read \w{3} [\d-]+ [\d:]+ C[SD]T; no check-out recorded \(the reader's clock: these times were not verified\)\n {4}rejected, 0 units; check-in by fob challenged, no check-out/m);
     expect(visits.stdout).toContain("DEVICE_NOT_AT_LOCATION: The device that answered was not assigned to the client's service location at that time.");
     expect(visits.stdout).not.toContain("?");
     expect(visits.stdout).not.toMatch(/\d\d:\d\d:\d\d\.\d{3}Z/);

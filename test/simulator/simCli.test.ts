@@ -42,9 +42,11 @@ describe("the tester's view says what happened, in words", () => {
     await builtBundle("pixljs");
     const run = sim([...provisioned("pixljs"), "--script", "send STATUS; send CODE"]);
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/OK STATUS 00c0ffee pixljs \d+ 08 100 \d+ 1 [\d.]+\n  = device 00c0ffee  board pixljs  clock 2026-11-22 14:00:\d\d UTC  status 08 \(locked\)  battery 100%  journal \d+ records  locked  firmware/);
+    // A locked fob answers a plain STATUS with board, locked and firmware only (SPEC.md §10).
+    expect(run.stdout).toMatch(/OK STATUS - pixljs - - - - 1 [\d.]+\n  = board pixljs  locked  firmware [\d.]+  \(a locked device shows its ID, clock, status, battery and journal only to a key holder\)/);
     expect(run.stdout).toMatch(/OK CODE \d{12} \d+ [0-9a-f]{48}\n  = display code \d{4} \d{4} \d{4}  step \d+  frame [0-9a-f]{48}/);
-    expect(run.stdout).toMatch(/^  status: device 00c0ffee  board pixljs/m);
+    // The view holds the key, so it asks as a key holder and shows every word, labelled.
+    expect(run.stdout).toMatch(/^  status: device 00c0ffee  board pixljs  clock 2026-11-22 14:00:\d\d UTC  status 08 \(locked\)  battery 100%  journal \d+ records  locked  firmware/m);
   });
 
   it("a clock set back is refused for what it is, not as a power loss, and sync trusts it again", async () => {
@@ -61,11 +63,13 @@ describe("the tester's view says what happened, in words", () => {
 
   it("png on a Puck.js is refused with a message and the script goes on; move on a Pixl.js says why it does nothing", async () => {
     await builtBundle("puckjs");
-    const puck = sim([...provisioned("puckjs"), "--script", "png /tmp/never-written.png; move; send STATUS"]);
+    // A Puck.js reads its accelerometer when it wakes: the press after the move shows the flag.
+    const puck = sim([...provisioned("puckjs"), "--script", "png /tmp/never-written.png; move; press; send STATUS"]);
     expect(puck.status).toBe(0);
     expect(puck.stdout).toContain("Puck.js v2 has no display: png works on Pixl.js and Bangle.js 2 (nothing saved)");
     expect(puck.stdout).toContain("moved the Puck.js v2: the firmware sets the moved flag");
-    expect(puck.stdout).toMatch(/status 0a \(moved, locked\)/);
+    expect(puck.stdout).toContain("at its next button press, BLE connection or quarter-hour wake");
+    expect(puck.stdout.slice(puck.stdout.indexOf("> press"))).toMatch(/status 0a \(moved, locked\)/);
     const pixl = sim([...provisioned("pixljs"), "--script", "move; send STATUS"]);
     expect(pixl.stdout).toContain("Pixl.js has no accelerometer: move changes nothing on it");
     expect(pixl.stdout).toMatch(/> send STATUS\nOK STATUS/);

@@ -130,6 +130,8 @@ export function registerImportCommand(program: Command): void {
     .argument("[kind]", IMPORT_KINDS.join(" | "))
     .argument("[file]", "the file to import")
     // An unknown kind reaches this action (with whatever options followed it) and is named there.
+    // These two settings are for the parent only: commander copies allowExcessArguments to
+    // subcommands made after it, so each kind turns both off again below.
     .allowUnknownOption()
     .allowExcessArguments()
     .addHelpText(
@@ -138,13 +140,17 @@ export function registerImportCommand(program: Command): void {
         `\`evv import <kind> --help\` says what one kind reads. Exit codes: 0 imported; 2 usage; 3 bad input (nothing imported).`,
     )
     .action((kind: string | undefined) => {
-      throw new CliError(`kind must be one of ${IMPORT_KINDS.join(", ")}${kind === undefined ? "" : ` (got ${JSON.stringify(kind)})`}; see ${FORMATS_DOC}`, EXIT_USAGE);
+      // No kind at all: the group's help on stderr and exit 2, as every command group does.
+      if (kind === undefined) command.help({ error: true });
+      throw new CliError(`kind must be one of ${IMPORT_KINDS.join(", ")} (got ${JSON.stringify(kind)}); see ${FORMATS_DOC}`, EXIT_USAGE);
     });
   for (const [name, kind] of Object.entries(KINDS)) {
     const sub = command
       .command(name)
       .description(`${kind.what}: ${kind.formats}`)
       .argument("<file>", `the file to import (${kind.formats})`)
+      .allowUnknownOption(false)
+      .allowExcessArguments(false)
       .option("--json", "print the result as JSON")
       .addHelpText("after", `\nFormat: ${FORMATS_DOC}#${name} (every field${kind.formats.includes("CSV") ? " and column" : ""}, with types and examples); example: docs/examples/.`);
     if (name === "stays") sub.option("--replace", "replace the stored stays of each client named in the file (the result lists whose)");

@@ -45,7 +45,7 @@ describe("a database on read-only storage", () => {
     expect(JSON.parse(summary.stdout)).toMatchObject({ byStatus: { verified: 3 } });
     const visits = inNamespace(readOnlyMount(world.dir) + `exec ${EVV} report visits --db ${world.dbPath}`);
     expect([visits.code, visits.stderr]).toEqual([EXIT_OK, ""]);
-    expect(visits.stdout).toContain("verified 2 units");
+    expect(visits.stdout).toContain("verified, 2 units");
   });
 
   it("makes evv verify exit 6 with the reason", () => {
