@@ -33,7 +33,7 @@ describe("device clock history exchanged between two verifiers", () => {
     const fast = 5 * MIN;
     world.challenge("P1", "C1", "check-in", T + fast, { readerMs: T });
     world.challenge("P1", "C1", "check-out", T + fast + 30 * MIN, { readerMs: T + 30 * MIN, tasks: ["bathing"] });
-    importReadings(world.db, "readings.jsonl", "0", world.readings.splice(0));
+    importReadings(world.db, "readings.jsonl", "0", world.readings.splice(0), undefined, world.receiptOf);
     // The second verifier holds the same records and readings, but none of the clock history.
     const otherPath = join(world.dir, "other.db");
     world.db.exec(`VACUUM INTO '${otherPath}'`);
