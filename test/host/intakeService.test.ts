@@ -24,7 +24,7 @@ const DAY = 24 * 60 * MIN;
 
 async function start(limits: Partial<ServiceLimits> = {}, credentialsPath?: string) {
   world = simpleWorld();
-  service = await buildIntakeService({ dbPath: world.dbPath, tls: null, logger: false, limits, credentialsPath });
+  service = await buildIntakeService({ dbPath: world.dbPath, auditSealKey: world.keystore.auditSealKey(), tls: null, logger: false, limits, credentialsPath });
   return service.app;
 }
 
@@ -202,7 +202,7 @@ describe("administration over HTTP", () => {
     const credentials = join(world.dir, "credentials.json");
     const hhs = addCredential(credentials, "HHS intake desk");
     const qsp = addCredential(credentials, "QSP P2", "P2");
-    service = await buildIntakeService({ dbPath: world.dbPath, tls: null, logger: false, credentialsPath: credentials });
+    service = await buildIntakeService({ dbPath: world.dbPath, auditSealKey: world.keystore.auditSealKey(), tls: null, logger: false, credentialsPath: credentials });
     expect((await post("/v1/admin/enrollment-codes", { providerNumber: "P1", caregiverId: "cg-9" })).statusCode).toBe(401);
     expect((await post("/v1/admin/enrollment-codes", { providerNumber: "P1", caregiverId: "cg-9" }, qsp)).statusCode).toBe(403);
     const issued = await post("/v1/admin/enrollment-codes", { providerNumber: "P1", caregiverId: "cg-9" }, hhs);
