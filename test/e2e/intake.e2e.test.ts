@@ -56,8 +56,11 @@ describe("evv serve with evv reader and evv read", () => {
     expect(enrolled.code).toBe(0);
     expect(statSync(key).mode & 0o777).toBe(0o600);
 
+    // The reader checks the numbers typed against the roster HHS exported for it.
+    const roster = join(world.dir, "roster.json");
+    expect((await runEvv(["export", "roster", "--out", roster, ...db])).code).toBe(0);
     const begin = Date.now() - 45 * MIN;
-    const checkIn = await runEvv(["read", "--typed", codeShownAt(begin), "--check-in", "--provider", "P1", "--client", "C1", "--reader-key", key]);
+    const checkIn = await runEvv(["read", "--typed", codeShownAt(begin), "--check-in", "--provider", "P1", "--client", "C1", "--reader-key", key, "--roster", roster]);
     expect(checkIn.stderr).toBe("");
     expect(checkIn.code).toBe(0);
     expect(checkIn.stdout).toContain("Submitted check-in");
@@ -65,7 +68,7 @@ describe("evv serve with evv reader and evv read", () => {
     // The service stops gracefully; the next read is queued, not lost.
     expect(await serve.stop()).toBe(0);
     expect(serve.log.some((line) => line.includes("stopping"))).toBe(true);
-    const checkOut = await runEvv(["read", "--typed", codeShownAt(begin + 40 * MIN), "--check-out", "--tasks", "bathing", "--provider", "P1", "--client", "C1", "--reader-key", key]);
+    const checkOut = await runEvv(["read", "--typed", codeShownAt(begin + 40 * MIN), "--check-out", "--tasks", "bathing", "--provider", "P1", "--client", "C1", "--reader-key", key, "--roster", roster]);
     expect(checkOut.code).toBe(0);
     expect(checkOut.stdout).toContain("Queued    check-out");
     expect((world.db.prepare("SELECT count(*) FROM readings").pluck().get() as number)).toBe(1);
@@ -84,7 +87,7 @@ describe("evv serve with evv reader and evv read", () => {
     // HHS revokes the reader: its next reading is refused (exit 5) and kept aside, not queued again.
     const readers = JSON.parse((await runEvv(["caregiver", "readers", "--json", ...db])).stdout) as { readerId: string }[];
     expect((await runEvv(["caregiver", "revoke-reader", readers[0].readerId, "--reason", "phone lost", ...db], keys())).code).toBe(0);
-    const refused = await runEvv(["read", "--typed", codeShownAt(Date.now()), "--check-in", "--provider", "P1", "--client", "C1", "--reader-key", key]);
+    const refused = await runEvv(["read", "--typed", codeShownAt(Date.now()), "--check-in", "--provider", "P1", "--client", "C1", "--reader-key", key, "--roster", roster]);
     expect(refused.code).toBe(5);
     expect(refused.stderr).toContain("revoked");
     expect(await serve.stop()).toBe(0);

@@ -73,7 +73,7 @@ describe("evv report audit against edits made with SQL", () => {
     const audit = evv(["report", "audit"]);
     expect(audit.code).toBe(EXIT_FAILURE);
     expect(audit.stdout).toContain("readings table DISAGREES with the imports");
-    expect(audit.stdout).toContain(`reading ${misfiled} is not as any import stored it`);
+    expect(audit.stdout).toContain(`reading ${misfiled} is not as any import or intake batch stored it`);
   });
 
   it("finds an import.readings entry rewritten to match, with the hash chain recomputed after it", () => {
