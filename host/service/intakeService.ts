@@ -5,7 +5,7 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from "fastify";
 import rateLimit from "@fastify/rate-limit";
 import { openDatabase, type EvvDatabase } from "../storage/database.js";
-import { sealAuditWith } from "../storage/auditLog.js";
+import { AuditAppender, sealAuditWith } from "../storage/auditLog.js";
 import { AccountError, IntakeAccounts } from "./intakeAccounts.js";
 import { GroupCommitIntake } from "./groupCommit.js";
 import { ReaderSignatures } from "./readerSignatures.js";
@@ -49,6 +49,14 @@ export async function buildIntakeService(options: IntakeServiceOptions): Promise
   const sealKey = Uint8Array.from(options.auditSealKey);
   const db = openDatabase(options.dbPath);
   sealAuditWith(db, sealKey);
+  try {
+    // Refused at the start, not at every write: a log whose last entry this key did not seal.
+    new AuditAppender(db).assertExtendable();
+  } catch (error) {
+    db.close();
+    sealKey.fill(0);
+    throw error;
+  }
   // This connection reads (readers, sessions) and writes accounts; readings are written by the
   // group-commit thread's own connection. Acknowledged means durable: commits fsync the WAL.
   db.pragma("synchronous = FULL");

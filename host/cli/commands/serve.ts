@@ -57,7 +57,7 @@ export function registerServeCommand(program: Command): void {
       "\nLogs are JSON lines (pino) on stdout. SIGTERM or SIGINT stops it gracefully: no new connections, requests in flight answered, waiting readings committed.\n" +
         "The keystore (--keystore, passphrase from --passphrase-file or EVV_PASSPHRASE) is opened once at start, only to derive the key that seals the\n" +
         "audit entries the service writes (enrollments, revocations, passwords, each batch of readings); the master keys are not kept.\n" +
-        "Exit codes: 0 stopped; 2 usage; 3 no keystore or wrong passphrase, unreadable certificate or credentials file.",
+        "Exit codes: 0 stopped; 2 usage; 3 no keystore or wrong passphrase, an audit log this keystore did not seal last, unreadable certificate or credentials file.",
     );
   for (const option of verifierStoreOptions()) command.addOption(option);
   command.action(async (raw: Record<string, unknown>) => {
