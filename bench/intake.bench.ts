@@ -16,6 +16,7 @@ import { join } from "node:path";
 import { randomUUID, createPrivateKey, sign } from "node:crypto";
 import { Pool } from "undici";
 import { openDatabase } from "../host/storage/database.js";
+import { Keystore } from "../host/keystore/keystore.js";
 import { ReadingStore } from "../host/storage/readingStore.js";
 import { newReaderKeyPair } from "../host/reader/readerKeyFile.js";
 import { signedBytes, type SignedSubmission } from "../host/capture/signedSubmission.js";
@@ -101,9 +102,12 @@ export default async function bench(): Promise<void> {
     const raw = rawDurableInserts(join(dir, "raw.db"), RAW_SECONDS);
 
     const tlsDir = join(dir, "tls");
+    // The service seals its audit entries (one per batch) with the keystore's key, as in production.
+    const passphrase = "intake bench keystore passphrase";
+    Keystore.create(join(dir, "keys.json"), passphrase);
     const serve = await startServe(
       ["--host", "127.0.0.1", "--port", "0", ...(PLAIN ? ["--plain-http"] : ["--self-signed", tlsDir]), "--db", dbPath, "--credentials", join(dir, "credentials.json"), "--rate-per-address", "10000000", "--rate-per-reader", "100000"],
-      {},
+      { EVV_KEYSTORE: join(dir, "keys.json"), EVV_PASSPHRASE: passphrase },
       30_000,
       process.env.BENCH_INTAKE_SERVE_NODE_ARGS?.split(" ") ?? [],
     );

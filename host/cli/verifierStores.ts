@@ -40,15 +40,7 @@ export interface VerifierStores {
  * `needKeystore`: every command that writes the audit log (imports, verify, device registry
  * changes) and `evv report audit`, which checks the seals. `readOnly`: the reports' connection (openDatabaseForReading), which works on storage the user cannot write. */
 export function openVerifierStores(options: VerifierStoreOptions, need: { needKeystore: boolean; readOnly?: boolean }): VerifierStores {
-  let keystore: Keystore | null = null;
-  if (need.needKeystore) {
-    try {
-      keystore = Keystore.open(options.keystore, readPassphrase(options.passphraseFile));
-    } catch (error) {
-      if (storageFailure(error)) throw error;
-      throw new CliError((error as Error).message, EXIT_BAD_INPUT);
-    }
-  }
+  const keystore = need.needKeystore ? openKeystore(options) : null;
   const db = need.readOnly ? openForReading(options.db) : openDatabase(options.db);
   const auditKey = keystore ? keystore.auditSealKey() : null;
   if (auditKey) sealAuditWith(db, auditKey);
@@ -62,6 +54,25 @@ export function openVerifierStores(options: VerifierStoreOptions, need: { needKe
       db.close();
     },
   };
+}
+
+/** The keystore named by --keystore, its passphrase from --passphrase-file or EVV_PASSPHRASE; exit 3 when it cannot be opened. */
+function openKeystore(options: Pick<VerifierStoreOptions, "keystore" | "passphraseFile">): Keystore {
+  try {
+    return Keystore.open(options.keystore, readPassphrase(options.passphraseFile));
+  } catch (error) {
+    if (storageFailure(error)) throw error;
+    throw new CliError((error as Error).message, EXIT_BAD_INPUT);
+  }
+}
+
+/**
+ * Only the audit log's seal key (Keystore.auditSealKey), for a long-running writer (`evv serve`)
+ * that must seal its entries but has no use for the master keys: the keystore is opened, the
+ * key derived, and the keystore dropped. The caller wipes the key (fill(0)) when done.
+ */
+export function readAuditSealKey(options: Pick<VerifierStoreOptions, "keystore" | "passphraseFile">): Uint8Array {
+  return openKeystore(options).auditSealKey();
 }
 
 function openForReading(path: string): EvvDatabase {

@@ -10,7 +10,7 @@ export interface ReadingsAuditCheck {
   ok: boolean;
   /** Rows in the readings table. */
   readings: number;
-  /** Rows whose digest an import entry lists. */
+  /** Rows whose digest an import or intake entry lists. */
   matched: number;
   /** Readings stored by imports from before per-reading digests (their rows cannot be checked). */
   unpinned: number;
@@ -54,7 +54,7 @@ export function checkReadingsAgainstAudit(db: EvvDatabase, onProgress?: (done: n
       else logged.set(digest, left - 1);
     } else {
       unmatched++;
-      if (problems.length < MAX_PROBLEMS) problems.push(`reading ${String(values[0])} is not as any import stored it (edited or added after the import)`);
+      if (problems.length < MAX_PROBLEMS) problems.push(`reading ${String(values[0])} is not as any import or intake batch stored it (edited or added since)`);
     }
     if (onProgress && readings % PROGRESS_EVERY === 0) onProgress(readings, total);
   }
@@ -62,6 +62,6 @@ export function checkReadingsAgainstAudit(db: EvvDatabase, onProgress?: (done: n
   for (const count of logged.values()) missing += count;
   // Readings from imports that predate digests may account for rows no entry lists, never for more.
   const unexplained = Math.max(0, unmatched - unpinned);
-  if (missing > 0) problems.push(`${missing} imported reading${missing === 1 ? " is" : "s are"} no longer in the readings table (removed or edited after the import)`);
+  if (missing > 0) problems.push(`${missing} reading${missing === 1 ? " the log lists is" : "s the log lists are"} no longer in the readings table (removed or edited after they were stored)`);
   return { ok: unexplained === 0 && missing === 0, readings, matched, unpinned, problems: unexplained === 0 ? problems.filter((p) => !p.startsWith("reading ")) : problems };
 }

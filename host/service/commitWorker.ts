@@ -1,13 +1,17 @@
 // The intake service's commit thread: its own connection to the database (synchronous = FULL),
 // one batch at a time from groupCommit.ts, committed and fsync'd here so that the event loop
 // goes on taking requests meanwhile. A batch the database is too busy to take (an `evv verify`
-// run holds it) is retried every `retryMs` for up to `maxWaitMs`, then answered busy.
+// run holds it) is retried every `retryMs` for up to `maxWaitMs`, then answered busy. Each
+// batch's `intake.readings` audit entry is sealed with the seal key the service passes (its copy
+// here is wiped when the thread closes).
 import { parentPort, workerData } from "node:worker_threads";
 import { openDatabase } from "../storage/database.js";
+import { sealAuditWith } from "../storage/auditLog.js";
 import { batchCommitter, type IntakeJob } from "./batchCommit.js";
 
-const { dbPath, retryMs, maxWaitMs } = workerData as { dbPath: string; retryMs: number; maxWaitMs: number };
+const { dbPath, auditSealKey, retryMs, maxWaitMs } = workerData as { dbPath: string; auditSealKey: Uint8Array; retryMs: number; maxWaitMs: number };
 const db = openDatabase(dbPath);
+sealAuditWith(db, auditSealKey);
 db.pragma("synchronous = FULL");
 db.pragma("busy_timeout = 50");
 const commit = batchCommitter(db);
@@ -26,6 +30,7 @@ function attempt(batch: number, jobs: IntakeJob[], firstTry: number): void {
 port.on("message", (message: { batch: number; jobs: IntakeJob[] } | { close: true }) => {
   if ("close" in message) {
     db.close();
+    auditSealKey.fill(0);
     port.close();
     return;
   }

@@ -6,7 +6,7 @@
 // (commitWorker.ts, one batch at a time), so the event loop keeps parsing and checking the next
 // requests while the disk syncs. When another writer holds the database (an `evv verify` run),
 // the batch waits and is retried; a request still unstored after `maxWaitMs` is answered 503
-// and nothing of it is stored.
+// and nothing of it is stored. The thread's connection seals its audit entries like the service's.
 import { Worker } from "node:worker_threads";
 import type { IntakeJob, IntakeOutcome } from "./batchCommit.js";
 
@@ -42,11 +42,13 @@ export class GroupCommitIntake {
 
   constructor(
     dbPath: string,
+    /** The audit seal key: the thread seals its `intake.readings` entries (a copy travels in workerData; the thread wipes it on close). */
+    auditSealKey: Uint8Array,
     private readonly options: GroupCommitOptions = {},
   ) {
     // The thread loads the TypeScript sources through tsx, as the CLI does (commitWorkerEntry.mjs).
     this.worker = new Worker(new URL("./commitWorkerEntry.mjs", import.meta.url), {
-      workerData: { dbPath, retryMs: options.retryMs ?? 20, maxWaitMs: options.maxWaitMs ?? 30_000 },
+      workerData: { dbPath, auditSealKey, retryMs: options.retryMs ?? 20, maxWaitMs: options.maxWaitMs ?? 30_000 },
       execArgv: [],
     });
     this.worker.on("message", (message: { batch: number; outcomes?: IntakeOutcome[]; error?: { busy: boolean; message: string } }) => this.finished(message));

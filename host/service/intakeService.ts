@@ -5,6 +5,7 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from "fastify";
 import rateLimit from "@fastify/rate-limit";
 import { openDatabase, type EvvDatabase } from "../storage/database.js";
+import { AuditAppender, sealAuditWith } from "../storage/auditLog.js";
 import { AccountError, IntakeAccounts } from "./intakeAccounts.js";
 import { GroupCommitIntake } from "./groupCommit.js";
 import { ReaderSignatures } from "./readerSignatures.js";
@@ -19,6 +20,12 @@ import { refuse } from "./requestBody.js";
 
 export interface IntakeServiceOptions {
   dbPath: string;
+  /**
+   * The audit log's seal key (Keystore.auditSealKey): every entry the service writes (accounts on
+   * this connection, `intake.readings` on the commit thread's) is sealed with it. The service
+   * keeps copies of its own and wipes them on close; the caller may wipe this one once built.
+   */
+  auditSealKey: Uint8Array;
   /** null: plain HTTP (loopback only; refused by `evv serve` elsewhere). */
   tls: TlsFiles | null;
   credentialsPath?: string;
@@ -38,7 +45,18 @@ export interface IntakeService {
 }
 
 export async function buildIntakeService(options: IntakeServiceOptions): Promise<IntakeService> {
+  if (options.auditSealKey.length !== 32) throw new Error("the audit seal key must be 32 bytes (Keystore.auditSealKey)");
+  const sealKey = Uint8Array.from(options.auditSealKey);
   const db = openDatabase(options.dbPath);
+  sealAuditWith(db, sealKey);
+  try {
+    // Refused at the start, not at every write: a log whose last entry this key did not seal.
+    new AuditAppender(db).assertExtendable();
+  } catch (error) {
+    db.close();
+    sealKey.fill(0);
+    throw error;
+  }
   // This connection reads (readers, sessions) and writes accounts; readings are written by the
   // group-commit thread's own connection. Acknowledged means durable: commits fsync the WAL.
   db.pragma("synchronous = FULL");
@@ -57,7 +75,7 @@ export async function buildIntakeService(options: IntakeServiceOptions): Promise
     keepAliveTimeout: 65_000,
     return503OnClosing: true,
   } as FastifyServerOptions) as unknown as FastifyInstance;
-  const intake = new GroupCommitIntake(options.dbPath, {
+  const intake = new GroupCommitIntake(options.dbPath, sealKey, {
     maxWaitMs: options.maxWaitMs,
     onBatch: (size, ms) => {
       if (ms > 100) app.log.warn({ size, ms: Math.round(ms) }, "slow commit");
@@ -119,6 +137,7 @@ export async function buildIntakeService(options: IntakeServiceOptions): Promise
       await intake.close();
       await context.signatures.close();
       db.close();
+      sealKey.fill(0);
     },
   };
 }

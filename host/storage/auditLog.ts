@@ -92,6 +92,14 @@ export class AuditAppender {
     return head.hash;
   }
 
+  /**
+   * Throws AuditLogError when this connection's sealing writer could not extend the log as it is
+   * now: for a long-running writer (`evv serve`) to refuse at its start rather than at each write.
+   */
+  assertExtendable(): void {
+    this.checkedHead(sealKeys.get(this.db));
+  }
+
   private adopting = false;
 
   /** Appends an `audit.adopted` entry chained from the head whatever its seal: the operator vouches for the unsealed entries before it (`evv report audit --seal-unsealed`). */

@@ -28,6 +28,9 @@ afterEach(async () => {
 
 const MIN = 60_000;
 
+/** The world's keystore, as `evv serve` and the admin commands open it to seal their audit entries. */
+const keys = () => ({ EVV_KEYSTORE: world.keystorePath, EVV_PASSPHRASE: TEST_PASSPHRASE });
+
 /** A display code the client's fob showed at `ms`, as typed. */
 function codeShownAt(ms: number): string {
   const code = world.typed("P1", "C1", "check-in", ms, ms).typedCode!;
@@ -43,18 +46,21 @@ describe("evv serve with evv reader and evv read", () => {
     const key = join(world.dir, "reader-key.json");
     const serveArgs = ["--host", "127.0.0.1", "--port", "0", "--self-signed", tlsDir, "--credentials", join(world.dir, "credentials.json"), ...db];
 
-    const issued = await runEvv(["caregiver", "enroll", "--provider", "P1", "--caregiver", "cg-1", "--by", "hhs-test", "--json", ...db]);
+    const issued = await runEvv(["caregiver", "enroll", "--provider", "P1", "--caregiver", "cg-1", "--by", "hhs-test", "--json", ...db], keys());
     expect(issued.code).toBe(0);
     const { code } = JSON.parse(issued.stdout) as { code: string };
 
-    serve = await startServe(serveArgs);
+    serve = await startServe(serveArgs, keys());
     const enrolled = await runEvv(["reader", "enroll", "--service", serve.url, "--code", code, "--service-ca", join(tlsDir, "cert.pem"), "--key", key]);
     expect(enrolled.stderr).toBe("");
     expect(enrolled.code).toBe(0);
     expect(statSync(key).mode & 0o777).toBe(0o600);
 
+    // The reader checks the numbers typed against the roster HHS exported for it.
+    const roster = join(world.dir, "roster.json");
+    expect((await runEvv(["export", "roster", "--out", roster, ...db])).code).toBe(0);
     const begin = Date.now() - 45 * MIN;
-    const checkIn = await runEvv(["read", "--typed", codeShownAt(begin), "--check-in", "--provider", "P1", "--client", "C1", "--reader-key", key]);
+    const checkIn = await runEvv(["read", "--typed", codeShownAt(begin), "--check-in", "--provider", "P1", "--client", "C1", "--reader-key", key, "--roster", roster]);
     expect(checkIn.stderr).toBe("");
     expect(checkIn.code).toBe(0);
     expect(checkIn.stdout).toContain("Submitted check-in");
@@ -62,13 +68,13 @@ describe("evv serve with evv reader and evv read", () => {
     // The service stops gracefully; the next read is queued, not lost.
     expect(await serve.stop()).toBe(0);
     expect(serve.log.some((line) => line.includes("stopping"))).toBe(true);
-    const checkOut = await runEvv(["read", "--typed", codeShownAt(begin + 40 * MIN), "--check-out", "--tasks", "bathing", "--provider", "P1", "--client", "C1", "--reader-key", key]);
+    const checkOut = await runEvv(["read", "--typed", codeShownAt(begin + 40 * MIN), "--check-out", "--tasks", "bathing", "--provider", "P1", "--client", "C1", "--reader-key", key, "--roster", roster]);
     expect(checkOut.code).toBe(0);
     expect(checkOut.stdout).toContain("Queued    check-out");
     expect((world.db.prepare("SELECT count(*) FROM readings").pluck().get() as number)).toBe(1);
 
     // Back on the same port (the reader's key file names the service's URL).
-    serve = await startServe([...serveArgs, "--port", new URL(serve.url).port]);
+    serve = await startServe([...serveArgs, "--port", new URL(serve.url).port], keys());
     const sent = await runEvv(["reader", "send", "--key", key]);
     expect(sent.code).toBe(0);
     expect(sent.stdout).toContain("sent 1, refused 0, still queued 0");
@@ -80,8 +86,8 @@ describe("evv serve with evv reader and evv read", () => {
 
     // HHS revokes the reader: its next reading is refused (exit 5) and kept aside, not queued again.
     const readers = JSON.parse((await runEvv(["caregiver", "readers", "--json", ...db])).stdout) as { readerId: string }[];
-    expect((await runEvv(["caregiver", "revoke-reader", readers[0].readerId, "--reason", "phone lost", ...db])).code).toBe(0);
-    const refused = await runEvv(["read", "--typed", codeShownAt(Date.now()), "--check-in", "--provider", "P1", "--client", "C1", "--reader-key", key]);
+    expect((await runEvv(["caregiver", "revoke-reader", readers[0].readerId, "--reason", "phone lost", ...db], keys())).code).toBe(0);
+    const refused = await runEvv(["read", "--typed", codeShownAt(Date.now()), "--check-in", "--provider", "P1", "--client", "C1", "--reader-key", key, "--roster", roster]);
     expect(refused.code).toBe(5);
     expect(refused.stderr).toContain("revoked");
     expect(await serve.stop()).toBe(0);
@@ -90,18 +96,21 @@ describe("evv serve with evv reader and evv read", () => {
   it("serves TLS with the operator's certificate files and answers /health; HHS resets a typed-code throttle from the command line", async () => {
     world = simpleWorld();
     const tls = await selfSignedTls(join(world.dir, "operator-tls"));
-    serve = await startServe(["--host", "127.0.0.1", "--port", "0", "--tls-cert", tls.certPath, "--tls-key", join(world.dir, "operator-tls", "key.pem"), "--db", world.dbPath, "--credentials", join(world.dir, "credentials.json")]);
+    serve = await startServe(["--host", "127.0.0.1", "--port", "0", "--tls-cert", tls.certPath, "--tls-key", join(world.dir, "operator-tls", "key.pem"), "--db", world.dbPath, "--credentials", join(world.dir, "credentials.json")], keys());
     expect(serve.url.startsWith("https://")).toBe(true);
     const health = await request(new URL("/health", serve.url), { dispatcher: new Agent({ connect: { ca: tls.cert } }) });
     expect(health.statusCode).toBe(200);
     expect(await health.body.json()).toMatchObject({ status: "ok", database: "ok" });
     expect(await serve.stop()).toBe(0);
 
-    const reset = await runEvv(["throttle", "reset", "--provider", "P1", "--client", "C1", "--reason", "caregiver called", "--by", "hhs-desk", "--db", world.dbPath, "--json"]);
+    const reset = await runEvv(["throttle", "reset", "--provider", "P1", "--client", "C1", "--reason", "caregiver called", "--by", "hhs-desk", "--db", world.dbPath, "--json"], keys());
     expect(reset.code).toBe(0);
     expect(JSON.parse(reset.stdout)).toMatchObject({ providerNumber: "P1", clientNdNumber: "C1", by: "hhs-desk" });
     const entry = world.db.prepare("SELECT kind, subject FROM audit_log WHERE kind = 'throttle.reset'").get();
     expect(entry).toEqual({ kind: "throttle.reset", subject: "P1|C1" });
+    // Every entry the service and the command wrote is sealed with the keystore's key.
+    expect(verifyAuditChain(world.db, world.keystore.auditSealKey())).toMatchObject({ ok: true });
+    expect(world.db.prepare("SELECT count(*) FROM audit_log WHERE seal IS NULL").pluck().get()).toBe(0);
   });
 
   it("refuses to serve plain HTTP on a public address, or without a certificate", async () => {
@@ -113,6 +122,26 @@ describe("evv serve with evv reader and evv read", () => {
     expect(none.code).toBe(2);
     expect(none.stderr).toContain("--self-signed");
   });
+
+  it("refuses to start without the keystore or with a wrong passphrase (exit 3), and the admin commands too, writing nothing", async () => {
+    world = simpleWorld();
+    const args = ["serve", "--plain-http", "--host", "127.0.0.1", "--port", "0", "--db", world.dbPath, "--keystore", world.keystorePath];
+    const entries = () => world.db.prepare("SELECT count(*) FROM audit_log").pluck().get();
+    const before = entries();
+    const noPassphrase = await runEvv(args, { EVV_PASSPHRASE: "" });
+    expect(noPassphrase.code).toBe(3);
+    expect(noPassphrase.stderr).toContain("evv serve seals the audit log, so it needs the keystore");
+    expect(noPassphrase.stderr).toContain("passphrase is missing");
+    const missing = await runEvv([...args.slice(0, -1), join(world.dir, "no-such-keystore.json")], { EVV_PASSPHRASE: TEST_PASSPHRASE });
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toContain("does not exist");
+    const wrong = await runEvv(args, { EVV_PASSPHRASE: "not the passphrase at all" });
+    expect(wrong.code).toBe(3);
+    const enroll = await runEvv(["caregiver", "enroll", "--provider", "P1", "--caregiver", "cg-1", "--db", world.dbPath, "--keystore", world.keystorePath], { EVV_PASSPHRASE: "" });
+    expect(enroll.code).toBe(3);
+    expect(enroll.stderr).toContain("passphrase is missing");
+    expect(entries()).toBe(before);
+  });
 });
 
 describe("evv serve beside evv verify", () => {
@@ -122,7 +151,7 @@ describe("evv serve beside evv verify", () => {
     for (let i = 0; i < 1500; i++) world.visit("P1", "C1", new Date(Date.parse("2026-03-01T15:00:00Z") + i * 3 * 3600_000).toISOString(), 30);
     importReadings(world.db, "readings.jsonl", "0", world.readings.splice(0), undefined, world.receiptOf);
     const submissions = signedSubmissions(world.dbPath, 50, 40);
-    serve = await startServe(["--host", "127.0.0.1", "--port", "0", "--plain-http", "--db", world.dbPath, "--credentials", join(world.dir, "credentials.json")]);
+    serve = await startServe(["--host", "127.0.0.1", "--port", "0", "--plain-http", "--db", world.dbPath, "--credentials", join(world.dir, "credentials.json")], keys());
     const pool = new Pool(serve.url, { connections: 50 });
     const statuses: number[] = [];
     let verifyDone = false;
@@ -154,7 +183,7 @@ describe("evv serve beside evv verify", () => {
     expect(statuses.length).toBe(50 * 40);
     expect(statuses.every((s) => s === 201)).toBe(true);
     expect(world.db.prepare("SELECT count(*) FROM readings WHERE signed_by IS NOT NULL").pluck().get()).toBe(50 * 40);
-    expect(verifyAuditChain(world.db).ok).toBe(true);
+    expect(verifyAuditChain(world.db, world.keystore.auditSealKey())).toMatchObject({ ok: true });
     expect(await serve.stop()).toBe(0);
   });
 });

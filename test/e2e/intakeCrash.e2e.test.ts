@@ -8,6 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Pool } from "undici";
 import { openDatabase } from "../../host/storage/database.js";
+import { verifyAuditChain } from "../../host/storage/auditLog.js";
+import { Keystore } from "../../host/keystore/keystore.js";
+import { CHEAP_SCRYPT, TEST_PASSPHRASE } from "../host/fixtures/visitWorld.js";
 import { killIfRunning, startServe, type ServeProcess } from "./serveProcess.js";
 import { signedSubmissions } from "./signedLoad.js";
 
@@ -27,8 +30,12 @@ describe("evv serve killed with SIGKILL under load", () => {
     dir = mkdtempSync(join(tmpdir(), "evv-intake-crash-"));
     const dbPath = join(dir, "evv.db");
     const submissions = signedSubmissions(dbPath, READERS, PER_READER);
+    // The service seals its audit entries (each batch's intake.readings) with the keystore's key.
+    const keystorePath = join(dir, "keys.json");
+    const keystore = Keystore.create(keystorePath, TEST_PASSPHRASE, CHEAP_SCRYPT);
+    const keys = { EVV_KEYSTORE: keystorePath, EVV_PASSPHRASE: TEST_PASSPHRASE };
     const args = ["--host", "127.0.0.1", "--port", "0", "--plain-http", "--db", dbPath, "--credentials", join(dir, "credentials.json"), "--rate-per-address", "1000000", "--rate-per-reader", "100000"];
-    serve = await startServe(args);
+    serve = await startServe(args, keys);
     const victim = serve;
     const pool = new Pool(serve.url, { connections: READERS });
     const acknowledged = new Set<string>();
@@ -63,7 +70,7 @@ describe("evv serve killed with SIGKILL under load", () => {
     expect(db.prepare("SELECT count(*) = count(DISTINCT received_seq) FROM readings").pluck().get()).toBe(1);
 
     // Restart; every reader sends everything again: what was stored answers 200, the rest 201, and each reading is stored once.
-    serve = await startServe([...args.slice(0, 2), "--port", new URL(victim.url).port, ...args.slice(4)]);
+    serve = await startServe([...args.slice(0, 2), "--port", new URL(victim.url).port, ...args.slice(4)], keys);
     const again = new Pool(serve.url, { connections: READERS });
     const statuses = new Map<string, number>();
     await Promise.all(
@@ -80,7 +87,9 @@ describe("evv serve killed with SIGKILL under load", () => {
     for (const [id, status] of statuses) expect(status).toBe(stored.has(id) ? 200 : 201);
     expect(db.prepare("SELECT count(*) FROM readings").pluck().get()).toBe(READERS * PER_READER);
     expect(db.prepare("SELECT count(DISTINCT reading_id) FROM readings").pluck().get()).toBe(READERS * PER_READER);
-    db.close();
     expect(await serve.stop()).toBe(0);
+    // The chain holds across the crash, every entry sealed (a batch's entry commits with its readings or not at all).
+    expect(verifyAuditChain(db, keystore.auditSealKey())).toMatchObject({ ok: true });
+    db.close();
   });
 });

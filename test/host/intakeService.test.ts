@@ -3,6 +3,7 @@
 // admin credentials, limits, and the backdating attack submitted through the service.
 import { afterEach, describe, expect, it } from "vitest";
 import { join } from "node:path";
+import { randomBytes } from "node:crypto";
 import { simpleWorld, type VisitWorld } from "./fixtures/visitWorld.js";
 import { WebCryptoReader } from "./fixtures/webCryptoReader.js";
 import { buildIntakeService, type IntakeService } from "../../host/service/intakeService.js";
@@ -11,6 +12,8 @@ import { addCredential } from "../../host/service/serviceCredentials.js";
 import { runVerification } from "../../host/verifier/verifyRun.js";
 import { verifierSettings } from "../../host/verifier/settings.js";
 import type { ServiceLimits } from "../../host/service/serviceContext.js";
+import { AuditAppender, auditSeal, verifyAuditChain } from "../../host/storage/auditLog.js";
+import { openDatabase } from "../../host/storage/database.js";
 
 let world: VisitWorld;
 let service: IntakeService;
@@ -24,7 +27,7 @@ const DAY = 24 * 60 * MIN;
 
 async function start(limits: Partial<ServiceLimits> = {}, credentialsPath?: string) {
   world = simpleWorld();
-  service = await buildIntakeService({ dbPath: world.dbPath, tls: null, logger: false, limits, credentialsPath });
+  service = await buildIntakeService({ dbPath: world.dbPath, auditSealKey: world.keystore.auditSealKey(), tls: null, logger: false, limits, credentialsPath });
   return service.app;
 }
 
@@ -202,7 +205,7 @@ describe("administration over HTTP", () => {
     const credentials = join(world.dir, "credentials.json");
     const hhs = addCredential(credentials, "HHS intake desk");
     const qsp = addCredential(credentials, "QSP P2", "P2");
-    service = await buildIntakeService({ dbPath: world.dbPath, tls: null, logger: false, credentialsPath: credentials });
+    service = await buildIntakeService({ dbPath: world.dbPath, auditSealKey: world.keystore.auditSealKey(), tls: null, logger: false, credentialsPath: credentials });
     expect((await post("/v1/admin/enrollment-codes", { providerNumber: "P1", caregiverId: "cg-9" })).statusCode).toBe(401);
     expect((await post("/v1/admin/enrollment-codes", { providerNumber: "P1", caregiverId: "cg-9" }, qsp)).statusCode).toBe(403);
     const issued = await post("/v1/admin/enrollment-codes", { providerNumber: "P1", caregiverId: "cg-9" }, hhs);
@@ -236,5 +239,43 @@ describe("the backdating attack through the service", () => {
       expect(v.status).toBe("rejected");
       expect(v.reasons.map((r) => r.code)).toContain("LATE_ENTRY");
     }
+  });
+});
+
+describe("the audit log's seal", () => {
+  it("seals every entry the service writes, on its own connection and on the commit thread's", async () => {
+    await start();
+    const reader = await enrolled();
+    expect((await post("/v1/readings", await reader.sign(world.typed("P1", "C1", "check-in", Date.now() - MIN, Date.now())))).statusCode).toBe(201);
+    const key = world.keystore.auditSealKey();
+    const written = world.db.prepare("SELECT kind, hash, seal FROM audit_log WHERE kind IN ('intake.reader-enrolled', 'intake.readings')").all() as { kind: string; hash: string; seal: string | null }[];
+    expect(written.map((e) => e.kind).sort()).toEqual(["intake.reader-enrolled", "intake.readings"]);
+    for (const e of written) expect(e.seal).toBe(auditSeal(key, e.hash));
+    expect(verifyAuditChain(world.db, key)).toMatchObject({ ok: true });
+  });
+
+  it("refuses to start on a log another key sealed, and with a key that is not 32 bytes", async () => {
+    world = simpleWorld();
+    const rows = () => world.db.prepare("SELECT count(*) FROM audit_log").pluck().get();
+    const before = rows();
+    await expect(buildIntakeService({ dbPath: world.dbPath, auditSealKey: new Uint8Array(randomBytes(32)), tls: null, logger: false })).rejects.toThrow(/sealed with another key, or rewritten/);
+    await expect(buildIntakeService({ dbPath: world.dbPath, auditSealKey: new Uint8Array(16), tls: null, logger: false })).rejects.toThrow(/32 bytes/);
+    expect(rows()).toBe(before);
+  });
+
+  it("answers 500 and stores nothing once the log's last entry is unsealed (written behind its back)", async () => {
+    await start();
+    const reader = await enrolled();
+    const enrollmentCode = code("reader", "cg-2");
+    const unsealed = openDatabase(world.dbPath);
+    new AuditAppender(unsealed).append("test.unsealed", "behind the service's back", {});
+    unsealed.close();
+    const readers = world.db.prepare("SELECT count(*) FROM readers").pluck().get();
+    const submitted = await post("/v1/readings", await reader.sign(world.typed("P1", "C1", "check-in", Date.now() - MIN, Date.now())));
+    expect(submitted.statusCode).toBe(500);
+    expect(storedCount()).toBe(0);
+    const other = await WebCryptoReader.create();
+    expect((await post("/v1/readers", { enrollmentCode, publicKey: other.publicJwk, kind: "browser" })).statusCode).toBe(500);
+    expect(world.db.prepare("SELECT count(*) FROM readers").pluck().get()).toBe(readers);
   });
 });

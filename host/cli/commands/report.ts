@@ -64,7 +64,7 @@ export function registerReportCommands(program: Command): void {
     report
       .command("audit")
       .description(
-        `check the audit log (hash chain and the keystore's seals), that the readings table holds what the imports stored, and that the visits table says what the log says the last run decided (exit ${EXIT_FAILURE} when any fails); needs the keystore passphrase`,
+        `check the audit log (hash chain and the keystore's seals), that the readings table holds what the imports and the intake service stored, and that the visits table says what the log says the last run decided (exit ${EXIT_FAILURE} when any fails); needs the keystore passphrase`,
       ),
   );
   for (const option of verifierStoreOptions()) if (option.long !== "--db") audit.addOption(option);
@@ -92,8 +92,8 @@ export function registerReportCommands(program: Command): void {
           : `audit log BROKEN at entry ${check.brokenAtSeq}: ${check.problem}`,
       ];
       if (readings.ok)
-        lines.push(`readings table agrees with the imports: ${readings.matched} readings as imported` + (readings.unpinned ? ` (${readings.unpinned} from imports before per-reading digests, not checkable)` : ""));
-      else lines.push(`readings table DISAGREES with the imports:`, ...readings.problems.map((p) => `  ${p}`));
+        lines.push(`readings table agrees with the imports and intake batches: ${readings.matched} readings as stored` + (readings.unpinned ? ` (${readings.unpinned} from imports before per-reading digests, not checkable)` : ""));
+      else lines.push(`readings table DISAGREES with the imports and intake batches:`, ...readings.problems.map((p) => `  ${p}`));
       if (visits.runId === null) lines.push("no verification run yet");
       else if (visits.ok) lines.push(`visits table agrees with the log: ${visits.visits} visits of run ${visits.runId}, each as its logged decision`);
       else lines.push(`visits table DISAGREES with the log for run ${visits.runId}:`, ...visits.problems.map((p) => `  ${p}`));

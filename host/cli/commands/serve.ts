@@ -2,7 +2,7 @@
 import { Command, Option } from "commander";
 import { z } from "zod";
 import { CliError, EXIT_BAD_INPUT, EXIT_USAGE } from "../cliError.js";
-import { verifierStoreOptions } from "../verifierStores.js";
+import { readAuditSealKey, verifierStoreOptions } from "../verifierStores.js";
 import { buildIntakeService } from "../../service/intakeService.js";
 import { readTlsFiles, selfSignedTls, type TlsFiles } from "../../service/tlsFiles.js";
 import { DEFAULT_LIMITS } from "../../service/serviceContext.js";
@@ -14,6 +14,8 @@ const count = (name: string) => z.coerce.number({ message: `${name} must be a nu
 const serveOptions = z
   .object({
     db: z.string().min(1),
+    keystore: z.string().min(1),
+    passphraseFile: z.string().optional(),
     host: z.string().min(1),
     port: z.coerce.number({ message: "--port must be a number" }).int().min(0, "--port must be 0 to 65535").max(65535, "--port must be 0 to 65535"),
     tlsCert: z.string().optional(),
@@ -53,9 +55,11 @@ export function registerServeCommand(program: Command): void {
     .addHelpText(
       "after",
       "\nLogs are JSON lines (pino) on stdout. SIGTERM or SIGINT stops it gracefully: no new connections, requests in flight answered, waiting readings committed.\n" +
-        "Exit codes: 0 stopped; 2 usage; 3 unreadable certificate or credentials file.",
+        "The keystore (--keystore, passphrase from --passphrase-file or EVV_PASSPHRASE) is opened once at start, only to derive the key that seals the\n" +
+        "audit entries the service writes (enrollments, revocations, passwords, each batch of readings); the master keys are not kept.\n" +
+        "Exit codes: 0 stopped; 2 usage; 3 no keystore or wrong passphrase, an audit log this keystore did not seal last, unreadable certificate or credentials file.",
     );
-  for (const option of verifierStoreOptions()) if (option.long === "--db") command.addOption(option);
+  for (const option of verifierStoreOptions()) command.addOption(option);
   command.action(async (raw: Record<string, unknown>) => {
     const parsed = serveOptions.safeParse(raw);
     if (!parsed.success) throw new CliError(parsed.error.issues[0].message, EXIT_USAGE);
@@ -64,6 +68,22 @@ export function registerServeCommand(program: Command): void {
 }
 
 async function runServe(o: z.infer<typeof serveOptions>): Promise<void> {
+  // Before anything else: without the seal key every entry the service wrote would be unsealed, and
+  // every later sealed writer (evv import, evv verify, ...) would refuse the log.
+  let auditSealKey: Uint8Array;
+  try {
+    auditSealKey = readAuditSealKey({ keystore: o.keystore, passphraseFile: o.passphraseFile });
+  } catch (error) {
+    throw new CliError(`evv serve seals the audit log, so it needs the keystore: ${(error as Error).message}`, EXIT_BAD_INPUT);
+  }
+  try {
+    await serveWith(o, auditSealKey);
+  } finally {
+    auditSealKey.fill(0);
+  }
+}
+
+async function serveWith(o: z.infer<typeof serveOptions>, auditSealKey: Uint8Array): Promise<void> {
   let tls: TlsFiles | null = null;
   let selfSignedNote: string | null = null;
   try {
@@ -80,6 +100,7 @@ async function runServe(o: z.infer<typeof serveOptions>): Promise<void> {
   try {
     service = await buildIntakeService({
       dbPath: o.db,
+      auditSealKey,
       tls,
       credentialsPath: o.credentials,
       limits: { perAddressPerMinute: o.ratePerAddress, perReaderPerMinute: o.ratePerReader, bodyBytes: o.bodyLimit },

@@ -79,7 +79,7 @@ function threePairWorld(): VisitWorld {
     w.addAuthorization({ authorizationId: `A${n}`, clientNdNumber: `C${n}`, providerNumber: `P${n}` });
   }
   for (const c of ["1", "2", "3"]) for (let d = 0; d < 4; d++) w.visit(`P${c}`, `C${c}`, `2026-04-1${d}T15:00:00Z`, 30);
-  importReadings(w.db, "readings.jsonl", "0", w.readings.splice(0));
+  importReadings(w.db, "readings.jsonl", "0", w.readings.splice(0), undefined, w.receiptOf);
   return w;
 }
 
