@@ -16,7 +16,12 @@ export function checkTypedCode(typed: string): CodeCheck {
   if (code.length === 0) return { code: null, message: `Type the ${DISPLAY_CODE_DIGITS} digits the fob shows.`, wrong: false };
   const problem = displayCodeProblem(code);
   if (problem === null) return { code, message: `${groupDisplayCode(code)}: check digit correct; the verifier checks the rest.`, wrong: false };
-  const onlyShort = code.length < DISPLAY_CODE_DIGITS && /^[0-9]*$/.test(code);
-  if (onlyShort) return { code: null, message: `${code.length} of ${DISPLAY_CODE_DIGITS} digits typed.`, wrong: false };
-  return { code: null, message: `Not a visit code: ${problem}. Check the fob's display and type it again.`, wrong: true };
+  const wrong = (why: string): CodeCheck => ({ code: null, message: `Not a visit code: ${why}. Check the fob's display and type it again.`, wrong: true });
+  if (code.length < DISPLAY_CODE_DIGITS) {
+    // A character that is not a digit is wrong at once, before the twelfth digit (protocol's words for it).
+    const shapeProblem = displayCodeProblem(code.padEnd(DISPLAY_CODE_DIGITS, "0"));
+    if (shapeProblem !== null && shapeProblem.startsWith("a visit code has digits only")) return wrong(shapeProblem);
+    return { code: null, message: `${code.length} of ${DISPLAY_CODE_DIGITS} digits typed.`, wrong: false };
+  }
+  return wrong(problem);
 }
