@@ -162,25 +162,33 @@ describe("the caregiver's web app in headless Chromium", () => {
     expect(JSON.parse(verified.stdout).byStatus).toMatchObject({ verified: 1, rejected: 0 });
   });
 
-  it("signs a caregiver in on a shared computer, submits a typed check-in with the session, and tells a refusal in plain words", async () => {
+  it("sets a password with a one-time code, signs a caregiver in on a shared computer, submits a typed check-in with the session, and tells a refusal in plain words", async () => {
     world = simpleWorld();
     const w = world;
     const passwordCode = await issueCode(w, "password", "cg-1");
     serve = await startService(w);
-    const set = await request(new URL("/v1/caregivers/password", serve.url), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ enrollmentCode: passwordCode, password: "correct horse battery" }) });
-    expect(set.statusCode).toBe(204);
     chromium = await launchChromium();
     const context = chromium.context;
     const page = context.pages()[0] ?? (await context.newPage());
     await page.goto(new URL("/app/", serve.url).href);
     await page.getByRole("button", { name: "A shared computer: sign in" }).click();
+    // First time: the password is set with the one-time password code.
+    await page.getByRole("button", { name: "First time: set a password with a code" }).click();
+    await page.getByLabel("Password code from your agency or HHS").fill(passwordCode);
+    await page.getByLabel("New password").fill("short");
+    await page.getByRole("button", { name: "Set password" }).click();
+    await expect.poll(() => page.getByRole("status").textContent()).toBe("The password needs at least 12 characters.");
+    await page.getByLabel("New password").fill("correct horse battery");
+    await page.screenshot({ path: join(screenshots, "8-set-password.png") });
+    await page.getByRole("button", { name: "Set password" }).click();
+    await expect.poll(() => page.getByRole("status").textContent()).toBe("Password set. Sign in with it now.");
     await page.getByLabel("Provider number").fill("P1");
     await page.getByLabel("Caregiver ID").fill("cg-1");
-    await page.getByLabel("Password").fill("wrong password");
+    await page.getByLabel("Password", { exact: true }).fill("wrong password");
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect.poll(() => page.getByRole("status").textContent()).toMatch(/^Not accepted: /);
-    await page.getByLabel("Password").fill("correct horse battery");
-    await page.screenshot({ path: join(screenshots, "8-sign-in.png") });
+    await page.getByLabel("Password", { exact: true }).fill("correct horse battery");
+    await page.screenshot({ path: join(screenshots, "9-sign-in.png") });
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect.poll(() => page.getByRole("status").textContent()).toContain("Signed in.");
     await expect.poll(() => page.getByLabel("Client").locator("option").count()).toBe(1);
@@ -194,7 +202,7 @@ describe("the caregiver's web app in headless Chromium", () => {
     await typeCode(page, code);
     await page.getByRole("button", { name: "Send" }).click();
     await expect.poll(() => page.getByRole("status").textContent()).toContain("Not accepted: sign in first");
-    await page.screenshot({ path: join(screenshots, "9-refused.png"), fullPage: true });
+    await page.screenshot({ path: join(screenshots, "10-refused.png"), fullPage: true });
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect.poll(() => page.getByRole("heading", { name: "How are you using this device?" }).isVisible()).toBe(true);
     expect(await page.evaluate(() => sessionStorage.getItem("evv-session"))).toBeNull();

@@ -16,7 +16,7 @@ interface Session {
   caregiverId: string;
 }
 
-type Screen = "start" | "enroll" | "signin" | "visit";
+type Screen = "start" | "enroll" | "signin" | "password" | "visit";
 
 const SESSION_KEY = "evv-session";
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -27,7 +27,7 @@ let session: Session | null = null;
 const sessionSent: QueuedReading[] = [];
 
 function show(screen: Screen): void {
-  for (const name of ["start", "enroll", "signin", "visit"] as Screen[]) byId(`${name}-screen`).hidden = name !== screen;
+  for (const name of ["start", "enroll", "signin", "password", "visit"] as Screen[]) byId(`${name}-screen`).hidden = name !== screen;
   const first = byId(`${screen}-screen`).querySelector<HTMLElement>("input, select, button");
   if (screen !== "start" && first) first.focus();
 }
@@ -184,6 +184,20 @@ async function start(): Promise<void> {
     radio.addEventListener("change", () => (byId("tasks").hidden = selectedEvent() !== "check-out"));
   byId("go-enroll").addEventListener("click", () => show("enroll"));
   byId("go-signin").addEventListener("click", () => show("signin"));
+  byId("go-password").addEventListener("click", () => show("password"));
+  byId<HTMLFormElement>("password-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const password = byId<HTMLInputElement>("new-password").value;
+    if (password.length < 12) return notice("The password needs at least 12 characters.", true);
+    void postJson("/v1/caregivers/password", { enrollmentCode: byId<HTMLInputElement>("password-code").value.trim(), password })
+      .then((answer) => {
+        byId<HTMLInputElement>("new-password").value = "";
+        if (answer.status !== 204) return notice(refusalWords(answer), true);
+        notice("Password set. Sign in with it now.");
+        show("signin");
+      })
+      .catch(fail);
+  });
   for (const back of document.querySelectorAll<HTMLButtonElement>("button.back")) back.addEventListener("click", () => show("start"));
   byId<HTMLFormElement>("visit-form").addEventListener("submit", (e) => void sendVisit(e).catch(fail));
   byId<HTMLFormElement>("enroll-form").addEventListener("submit", (e) => {
