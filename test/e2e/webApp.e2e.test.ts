@@ -65,7 +65,7 @@ async function typeCode(page: Page, code: string): Promise<void> {
 const storedReadings = (w: VisitWorld) => w.db.prepare("SELECT reading_id, signed_by, reader_counter AS counter, session_of, caregiver_id, method, event FROM readings ORDER BY received_seq").all() as { reading_id: string; signed_by: string | null; counter: number | null; session_of: string | null; caregiver_id: string; method: string; event: string }[];
 
 describe("the caregiver's web app in headless Chromium", () => {
-  it("enrolls the browser, catches a swapped pair as it is typed, submits the right code signed, queues a check-out while offline and sends it once online; the visit verifies", async () => {
+  it("enrolls the browser, catches a swapped pair as it is typed, submits the right code signed, queues a check-out while offline and sends it once online, opens with the service out of reach; the visit verifies", async () => {
     world = simpleWorld();
     const w = world;
     // P1 is an individual QSP: its own caregiver.
@@ -151,7 +151,15 @@ describe("the caregiver's web app in headless Chromium", () => {
     expect(storedReadings(w)).toHaveLength(2);
     await page.screenshot({ path: join(screenshots, "7-after-reconnect.png"), fullPage: true });
 
+    // The service out of reach: the app still opens (its service worker kept it), with the
+    // client list it had and the readings in IndexedDB.
+    await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
     expect(await serve.stop()).toBe(0);
+    await page.reload();
+    await expect.poll(() => page.getByRole("heading", { name: "Record a visit" }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole("status").textContent()).toContain("No connection: the client list could not be loaded.");
+    expect(await page.getByLabel("Client").locator("option").allTextContents()).toEqual([expect.stringContaining("(C1)")]);
+    expect(await page.locator("#sent-list li.sent").count()).toBe(2);
     // `evv serve` has no keystore yet, so its enrollment entries are unsealed (audit sealing for the
     // service is another branch's work); HHS adopts them the documented way before the run.
     const adopted = await runEvv(["report", "audit", "--seal-unsealed", "--db", w.dbPath, "--keystore", w.keystorePath], { EVV_PASSPHRASE: TEST_PASSPHRASE });

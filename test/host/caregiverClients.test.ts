@@ -91,7 +91,7 @@ describe("the caregiver's client list", () => {
 });
 
 describe("the web app at /app/", () => {
-  it("serves the page, the style sheet and the bundled script with a strict content security policy", async () => {
+  it("serves the page, the style sheet, the bundled script and its service worker with a strict content security policy", async () => {
     await start();
     const page = await service.app.inject({ method: "GET", url: "/app/" });
     expect(page.statusCode).toBe(200);
@@ -104,6 +104,9 @@ describe("the web app at /app/", () => {
     // protocol/displayCode.ts's words are in the bundle: one implementation.
     expect(script.body).toContain("the check digit does not match: a digit is mistyped or two digits are swapped");
     expect((await service.app.inject({ method: "GET", url: "/app/app.css" })).statusCode).toBe(200);
+    const worker = await service.app.inject({ method: "GET", url: "/app/sw.js" });
+    expect(worker.statusCode).toBe(200);
+    expect(worker.body).toContain("/app/app.js");
     const redirect = await service.app.inject({ method: "GET", url: "/app" });
     expect([301, 302]).toContain(redirect.statusCode);
     expect(redirect.headers.location).toBe("/app/");

@@ -236,6 +236,8 @@ async function start(): Promise<void> {
     show("start");
   });
   window.addEventListener("online", () => void sendQueue().then(renderSent).catch(fail));
+  // Keeps the app itself for opening without a connection (src/serviceWorker.ts).
+  if ("serviceWorker" in navigator) navigator.serviceWorker.register("/app/sw.js", { scope: "/app/" }).catch(() => undefined);
 
   if (!webCryptoAvailable()) {
     byId("go-enroll").hidden = true;

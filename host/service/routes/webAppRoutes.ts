@@ -1,5 +1,5 @@
-// The caregiver's web app (webapp/, issue 12) at /app/: the page, its style sheet and the
-// script, bundled with esbuild from webapp/src/main.ts (which imports protocol/ unchanged) on
+// The caregiver's web app (webapp/, issue 12) at /app/: the page, its style sheet, the script
+// and the service worker that keeps them for opening offline, each script bundled with esbuild from webapp/src/main.ts (which imports protocol/ unchanged) on
 // the first request and kept in memory. Also registers the client list the app asks for.
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
@@ -13,9 +13,10 @@ const webappDir = fileURLToPath(new URL("../../../webapp/", import.meta.url));
 /** Browsers the bundle is written down for: Android Chrome 64 (2018) and iOS 15 (iPhone 6s and later); esbuild refuses Safari before 15 for its destructuring bug. */
 export const WEBAPP_TARGETS = ["es2018", "chrome64", "firefox60", "safari15", "ios15"];
 
-export async function bundleWebApp(): Promise<string> {
+/** One of the app's scripts (src/main.ts, src/serviceWorker.ts), bundled and minified. */
+export async function bundleWebApp(entry = "main.ts"): Promise<string> {
   const result = await build({
-    entryPoints: [webappDir + "src/main.ts"],
+    entryPoints: [webappDir + "src/" + entry],
     bundle: true,
     write: false,
     format: "iife",
@@ -36,19 +37,22 @@ const SECURITY_HEADERS = {
 
 export async function webAppRoutes(app: FastifyInstance, { ctx }: { ctx: ServiceContext }): Promise<void> {
   await app.register(caregiverClientRoutes, { ctx });
-  let script: Promise<string> | null = null;
+  const scripts = new Map<string, Promise<string>>();
   const send = (reply: FastifyReply, type: string, body: string) => reply.headers(SECURITY_HEADERS).type(type).send(body);
 
   app.get("/app", async (_request, reply) => reply.redirect("/app/"));
   app.get("/app/", async (_request, reply) => send(reply, "text/html; charset=utf-8", await readFile(webappDir + "index.html", "utf8")));
   app.get("/app/app.css", async (_request, reply) => send(reply, "text/css; charset=utf-8", await readFile(webappDir + "app.css", "utf8")));
-  app.get("/app/app.js", async (_request, reply) => {
-    script ??= bundleWebApp();
+  const serveScript = async (entry: string, reply: FastifyReply) => {
+    if (!scripts.has(entry)) scripts.set(entry, bundleWebApp(entry));
     try {
-      return send(reply, "text/javascript; charset=utf-8", await script);
+      return send(reply, "text/javascript; charset=utf-8", await scripts.get(entry)!);
     } catch (error) {
-      script = null;
+      scripts.delete(entry);
       throw error;
     }
-  });
+  };
+  app.get("/app/app.js", async (_request, reply) => serveScript("main.ts", reply));
+  // The service worker keeps the app for opening offline (scope /app/).
+  app.get("/app/sw.js", async (_request, reply) => serveScript("serviceWorker.ts", reply));
 }
