@@ -8,7 +8,9 @@ import { clientListRequest, enrollBrowser, signReading, webCryptoAvailable } fro
 import { allQueued, loadReader, putQueued, type EnrolledReader, type QueuedReading } from "./readerStore.js";
 import { Offline, postJson, refusalWords } from "./serviceApi.js";
 import { sendQueue } from "./sendQueue.js";
-import { typedReading } from "./visitReading.js";
+import { visitReading, type Presence } from "./visitReading.js";
+import { challengeFob, webBluetoothAvailable } from "./bluetoothChallenge.js";
+import type { JsonValue } from "../../host/storage/canonicalJson.js";
 
 interface Session {
   token: string;
@@ -131,15 +133,30 @@ async function sendVisit(event: SubmitEvent): Promise<void> {
     notice(check.wrong ? check.message : `The code is not complete: ${check.message}`, true);
     return byId<HTMLInputElement>("code").focus();
   }
-  const kind = selectedEvent();
-  const tasks = Array.from(document.querySelectorAll<HTMLInputElement>('input[name="task"]:checked'), (box) => box.value);
+  const reading = newReading(client, { method: "typed", transport: "keyboard", typedCode: check.code });
+  await submit(reading, `code ${check.code.slice(0, 4)} ${check.code.slice(4, 8)} ${check.code.slice(8)}`);
+  byId<HTMLInputElement>("code").value = "";
+  updateCodeCheck();
+  await renderSent();
+}
+
+/** A reading of the chosen client and event, with the tasks at check-out (visitReading.ts). */
+function newReading(client: string, presence: Presence): Record<string, JsonValue> {
   const who = reader ?? session!;
-  const reading = typedReading(
-    { readerId: reader ? reader.readerId : "shared-computer", providerNumber: who.providerNumber, caregiverId: who.caregiverId, clientNdNumber: client, event: kind, typedCode: check.code, tasks },
+  const tasks = Array.from(document.querySelectorAll<HTMLInputElement>('input[name="task"]:checked'), (box) => box.value);
+  return visitReading(
+    { readerId: reader ? reader.readerId : "shared-computer", providerNumber: who.providerNumber, caregiverId: who.caregiverId, clientNdNumber: client, event: selectedEvent(), tasks },
+    presence,
     new Date(),
   );
-  const clientName = byId<HTMLSelectElement>("client").selectedOptions[0]?.text ?? client;
-  const summary = `${kind === "check-in" ? "Check-in" : "Check-out"} at ${clientName}, code ${check.code.slice(0, 4)} ${check.code.slice(4, 8)} ${check.code.slice(8)}${tasks.length ? `, tasks: ${tasks.join(", ")}` : ""}`;
+}
+
+/** Signs and queues (enrolled browser) or sends (signed in) a reading, and tells what became of it. */
+async function submit(reading: Record<string, JsonValue>, how: string): Promise<void> {
+  const kind = reading.event as string;
+  const tasks = (reading.tasks as string[] | undefined) ?? [];
+  const clientName = byId<HTMLSelectElement>("client").selectedOptions[0]?.text ?? String(reading.clientNdNumber);
+  const summary = `${kind === "check-in" ? "Check-in" : "Check-out"} at ${clientName}, ${how}${tasks.length ? `, tasks: ${tasks.join(", ")}` : ""}`;
   if (reader) {
     const item: QueuedReading = { readingId: reading.readingId as string, body: await signReading(reading), summary, state: "waiting", outcome: "", madeMs: Date.now() };
     await putQueued(item);
@@ -159,9 +176,23 @@ async function sendVisit(event: SubmitEvent): Promise<void> {
     sessionSent.unshift(outcome);
     notice(`${summary}: ${outcome.outcome}`, outcome.state === "refused");
   }
-  byId<HTMLInputElement>("code").value = "";
-  updateCodeCheck();
   await renderSent();
+}
+
+/** The Bluetooth challenge: the fob answers a fresh nonce (bluetoothChallenge.ts). */
+async function readByBluetooth(): Promise<void> {
+  const client = byId<HTMLSelectElement>("client").value;
+  if (!client) return notice("Pick the client first.", true);
+  notice("Choose the fob in the list your browser shows, then wait for its answer.");
+  let evidence;
+  try {
+    evidence = await challengeFob();
+  } catch (error) {
+    const name = (error as { name?: string }).name;
+    if (name === "NotFoundError") return notice("No fob was chosen. Press the fob's button and try again, or type the code.", true);
+    return notice(error instanceof Error ? error.message : String(error), true);
+  }
+  await submit(newReading(client, { method: "challenge", transport: "ble", challenge: { ...evidence } }), `fob ${evidence.deviceId} answered by Bluetooth`);
 }
 
 async function enterVisitScreen(): Promise<void> {
@@ -235,6 +266,8 @@ async function start(): Promise<void> {
     notice("Signed out.");
     show("start");
   });
+  byId("read-bluetooth").hidden = !webBluetoothAvailable();
+  byId("read-bluetooth").addEventListener("click", () => void readByBluetooth().catch(fail));
   window.addEventListener("online", () => void sendQueue().then(renderSent).catch(fail));
   // Keeps the app itself for opening without a connection (src/serviceWorker.ts).
   if ("serviceWorker" in navigator) navigator.serviceWorker.register("/app/sw.js", { scope: "/app/" }).catch(() => undefined);

@@ -1,11 +1,16 @@
-// A typed reading as the reading schema (host/capture/reading.ts) has it.
-export interface TypedVisit {
+// A reading as the reading schema (host/capture/reading.ts) has it: typed, or a Bluetooth challenge.
+import type { JsonValue } from "../../host/storage/canonicalJson.js";
+
+export type Presence =
+  | { method: "typed"; transport: "keyboard"; typedCode: string }
+  | { method: "challenge"; transport: "ble"; challenge: { [key: string]: JsonValue } };
+
+export interface Visit {
   readerId: string;
   providerNumber: string;
   caregiverId: string;
   clientNdNumber: string;
   event: "check-in" | "check-out";
-  typedCode: string;
   tasks: string[];
 }
 
@@ -33,8 +38,8 @@ export function newReadingId(): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-export function typedReading(visit: TypedVisit, now: Date): Record<string, string | string[]> {
-  const reading: Record<string, string | string[]> = {
+export function visitReading(visit: Visit, presence: Presence, now: Date): Record<string, JsonValue> {
+  const reading: Record<string, JsonValue> = {
     readingId: newReadingId(),
     readerId: visit.readerId,
     providerNumber: visit.providerNumber,
@@ -42,9 +47,7 @@ export function typedReading(visit: TypedVisit, now: Date): Record<string, strin
     clientNdNumber: visit.clientNdNumber,
     event: visit.event,
     readerTime: localIsoTime(now),
-    method: "typed",
-    transport: "keyboard",
-    typedCode: visit.typedCode,
+    ...presence,
   };
   if (visit.event === "check-out" && visit.tasks.length > 0) reading.tasks = visit.tasks;
   return reading;
