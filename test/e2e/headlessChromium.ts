@@ -16,7 +16,7 @@ export interface HeadlessChromium {
 /** A phone's screen: 360 x 740 CSS pixels. */
 export const PHONE = { width: 360, height: 740 };
 
-export async function launchChromium(): Promise<HeadlessChromium> {
+export async function launchChromium(extraArgs: string[] = []): Promise<HeadlessChromium> {
   const profile = mkdtempSync(join(tmpdir(), "evv-chromium-"));
   // Playwright passes the profile as --user-data-dir.
   const context = await chromium.launchPersistentContext(profile, {
@@ -33,6 +33,7 @@ export async function launchChromium(): Promise<HeadlessChromium> {
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
+      ...extraArgs,
     ],
   });
   return {
