@@ -43,10 +43,6 @@ function bluetooth(): WebBluetooth | undefined {
   return (navigator as Navigator & { bluetooth?: WebBluetooth }).bluetooth;
 }
 
-export function webBluetoothAvailable(): boolean {
-  return bluetooth() !== undefined;
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Challenges the fob the caregiver picks; throws an Error in plain words. */

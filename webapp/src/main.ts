@@ -9,7 +9,6 @@ import { allQueued, loadReader, putQueued, type EnrolledReader, type QueuedReadi
 import { Offline, postJson, refusalWords } from "./serviceApi.js";
 import { sendQueue } from "./sendQueue.js";
 import { visitReading, type Presence } from "./visitReading.js";
-import { challengeFob, webBluetoothAvailable } from "./bluetoothChallenge.js";
 import type { JsonValue } from "../../host/storage/canonicalJson.js";
 
 interface Session {
@@ -186,6 +185,8 @@ async function readByBluetooth(): Promise<void> {
   notice("Choose the fob in the list your browser shows, then wait for its answer.");
   let evidence;
   try {
+    // Loaded only when asked for: the typed entry never needs it (an old phone's download stays small).
+    const { challengeFob } = await import("./bluetoothChallenge.js");
     evidence = await challengeFob();
   } catch (error) {
     const name = (error as { name?: string }).name;
@@ -266,7 +267,7 @@ async function start(): Promise<void> {
     notice("Signed out.");
     show("start");
   });
-  byId("read-bluetooth").hidden = !webBluetoothAvailable();
+  byId("read-bluetooth").hidden = !("bluetooth" in navigator);
   byId("read-bluetooth").addEventListener("click", () => void readByBluetooth().catch(fail));
   window.addEventListener("online", () => void sendQueue().then(renderSent).catch(fail));
   // Keeps the app itself for opening without a connection (src/serviceWorker.ts).

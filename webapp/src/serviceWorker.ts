@@ -20,12 +20,20 @@ interface ServiceWorkerScope {
 const scope = self as unknown as ServiceWorkerScope;
 const CACHE = "evv-app";
 const APP_FILES = ["/app/", "/app/app.js", "/app/app.css"];
+/** The chunks app.js imports (all kept at install, so the Bluetooth reader opens offline too). */
+const APP_CHUNK = /^\/app\/chunk-[A-Z0-9]+\.js$/;
 
 scope.addEventListener("install", (event) => {
   event.waitUntil(
     caches
       .open(CACHE)
-      .then((cache) => cache.addAll(APP_FILES))
+      .then(async (cache) => {
+        await cache.addAll(APP_FILES);
+        // The chunks app.js imports, named by content hash: found in its text.
+        const script = await (await cache.match("/app/app.js"))!.text();
+        const chunks = Array.from(new Set(script.match(/chunk-[A-Z0-9]+\.js/g) ?? []), (name) => "/app/" + name);
+        await cache.addAll(chunks);
+      })
       .then(() => scope.skipWaiting()),
   );
 });
@@ -34,7 +42,7 @@ scope.addEventListener("activate", (event) => event.waitUntil(scope.clients.clai
 
 scope.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
-  if (event.request.method !== "GET" || url.origin !== scope.location.origin || !APP_FILES.includes(url.pathname)) return;
+  if (event.request.method !== "GET" || url.origin !== scope.location.origin || !(APP_FILES.includes(url.pathname) || APP_CHUNK.test(url.pathname))) return;
   event.respondWith(
     fetch(event.request)
       .then(async (response) => {
