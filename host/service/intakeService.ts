@@ -16,6 +16,7 @@ import { healthRoutes } from "./routes/healthRoutes.js";
 import { accountRoutes } from "./routes/accountRoutes.js";
 import { readingRoutes } from "./routes/readingRoutes.js";
 import { adminRoutes } from "./routes/adminRoutes.js";
+import { webAppRoutes } from "./routes/webAppRoutes.js";
 import { refuse } from "./requestBody.js";
 
 export interface IntakeServiceOptions {
@@ -111,6 +112,7 @@ export async function buildIntakeService(options: IntakeServiceOptions): Promise
   await app.register(accountRoutes, { ctx: context });
   await app.register(readingRoutes, { ctx: context });
   await app.register(adminRoutes, { ctx: context });
+  await app.register(webAppRoutes, { ctx: context });
   // Credentials added while the service runs are picked up on SIGHUP.
   const reloadCredentials = () => {
     if (!options.credentialsPath) return;

@@ -74,7 +74,7 @@ export function consoleCommand(device: SimulatedDevice, line: string, timeoutMs 
  * A provisioned, locked fob on a realtime clock that no address rotation will interrupt for
  * TEST_DEVICE_LIFETIME_MS (realtimeClockStart). Its BLE address is device.macAddress.
  */
-export async function startFob(deviceId: number, board: FobBoard = "puckjs"): Promise<FobUnderTest> {
+export async function startFob(deviceId: number, board: FobBoard = "puckjs", key = deriveDeviceKey(nodeSha256, TEST_MASTER_KEY, 1, deviceId)): Promise<FobUnderTest> {
   const device = SimulatedDevice.create({
     board,
     bundlePath: bundlePath(board),
@@ -82,7 +82,6 @@ export async function startFob(deviceId: number, board: FobBoard = "puckjs"): Pr
     addressSeed: `fob-${deviceId}`,
   });
   device.runRealtime();
-  const key = deriveDeviceKey(nodeSha256, TEST_MASTER_KEY, 1, deviceId);
   for (const line of [`PROV ID ${deviceIdHex(deviceId)}`, `PROV KEY 1 ${toHex(key)}`, `PROV CLOCK ${Math.floor(Date.now() / 1000)}`, "PROV LOCK"]) {
     const answer = await consoleCommand(device, line);
     if (!answer.startsWith("OK PROV")) throw new Error(`provisioning the simulated fob failed at ${line.split(" ").slice(0, 2).join(" ")}: ${answer}`);
