@@ -23,7 +23,7 @@ async function start(): Promise<void> {
   world.addProvider("P2");
   world.addClient("C3");
   world.addAuthorization({ authorizationId: "A3", clientNdNumber: "C3", providerNumber: "P2" });
-  service = await buildIntakeService({ dbPath: world.dbPath, tls: null, logger: false });
+  service = await buildIntakeService({ dbPath: world.dbPath, auditSealKey: world.keystore.auditSealKey(), tls: null, logger: false });
 }
 
 async function enrolledReader(): Promise<WebCryptoReader> {
