@@ -3,9 +3,12 @@
 // IndexedDB), a typed code with two digits swapped is caught as it is typed, the right code is
 // accepted, signed and stored; a check-out made offline waits in IndexedDB and is sent once the
 // connection returns, stored once; `evv verify` verifies the visit. A caregiver on a shared
-// computer signs in and submits. Each screen is saved at 360x740 under docs/screenshots/.
+// computer signs in and submits. Each screen is saved at 360x740: under docs/screenshots/ (the
+// README's pictures) with EVV_UPDATE_SCREENSHOTS=1, else in a temporary folder, so a test run
+// leaves the checkout as it was.
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { request } from "undici";
@@ -15,7 +18,8 @@ import { killIfRunning, startServe, type ServeProcess } from "./serveProcess.js"
 import { launchChromium, type HeadlessChromium } from "./headlessChromium.js";
 import { simpleWorld, TEST_PASSPHRASE, type VisitWorld } from "../host/fixtures/visitWorld.js";
 
-const screenshots = fileURLToPath(new URL("../../docs/screenshots/", import.meta.url));
+const screenshots =
+  process.env.EVV_UPDATE_SCREENSHOTS === "1" ? fileURLToPath(new URL("../../docs/screenshots/", import.meta.url)) : mkdtempSync(join(tmpdir(), "evv-webapp-screens-"));
 const MIN = 60_000;
 
 let world: VisitWorld | null = null;

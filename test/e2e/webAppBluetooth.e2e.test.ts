@@ -59,7 +59,9 @@ describe("the web app's Bluetooth challenge", () => {
       await expect.poll(() => page.getByRole("status").textContent(), { timeout: 20_000 }).toMatch(/Check-in at .*, fob [0-9a-f]{8} answered by Bluetooth: Sent; HHS received it/);
       expect(bridge.written.join("")).toMatch(/^CHAL [0-9a-f]{32}\n$/);
       expect(bridge.operations).toEqual(expect.arrayContaining(["gatt connection", "tx subscribe-to-notifications", "rx write", "tx read"]));
-      await page.screenshot({ path: fileURLToPath(new URL("../../docs/screenshots/11-bluetooth.png", import.meta.url)), fullPage: true });
+      // The README's picture is written again only with EVV_UPDATE_SCREENSHOTS=1, so a test run leaves the checkout as it was.
+      if (process.env.EVV_UPDATE_SCREENSHOTS === "1") await page.screenshot({ path: fileURLToPath(new URL("../../docs/screenshots/11-bluetooth.png", import.meta.url)), fullPage: true });
+      else expect((await page.screenshot({ fullPage: true })).length).toBeGreaterThan(0);
 
       await page.getByLabel("Check-out (end)").check();
       await page.getByLabel("bathing").check();
