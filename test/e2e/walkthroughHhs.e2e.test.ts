@@ -15,7 +15,9 @@ import { SerialExposure } from "../../simulator/transports/serialExposure.js";
 import { ROTATION_WAIT_ALLOWANCE_MS, bundlePath, realtimeClockStart } from "./fobUnderTest.js";
 import { runEvv } from "./runEvv.js";
 
-vi.setConfig({ testTimeout: 240_000 + ROTATION_WAIT_ALLOWANCE_MS, hookTimeout: 60_000 + ROTATION_WAIT_ALLOWANCE_MS });
+/** The walkthrough's fob lives three minutes; its clock start may wait that long plus 2 s for a quarter-hour to pass (realtimeClockStart). */
+const FOB_LIFETIME_MS = 180_000;
+vi.setConfig({ testTimeout: 240_000 + ROTATION_WAIT_ALLOWANCE_MS, hookTimeout: 60_000 + FOB_LIFETIME_MS + 5_000 });
 
 const demoData = (file: string) => fileURLToPath(new URL(`../../demo/data/${file}`, import.meta.url));
 let dir = "";
@@ -28,7 +30,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "evv-walkthrough-hhs-"));
   env = { EVV_DB: join(dir, "evv.db"), EVV_KEYSTORE: join(dir, "evv-keystore.json"), EVV_PASSPHRASE: "walkthrough passphrase" };
   bundlePath("puckjs");
-  device = SimulatedDevice.create({ board: "puckjs", clock: { startUnixMs: await realtimeClockStart(180_000), mode: "realtime" }, addressSeed: "walkthrough-hhs" });
+  device = SimulatedDevice.create({ board: "puckjs", clock: { startUnixMs: await realtimeClockStart(FOB_LIFETIME_MS), mode: "realtime" }, addressSeed: "walkthrough-hhs" });
   device.runRealtime();
   hci = await HciExposure.open();
   hci.addDevice(device);
