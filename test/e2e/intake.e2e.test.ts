@@ -28,8 +28,6 @@ afterEach(async () => {
 
 const MIN = 60_000;
 
-/** The world's keystore, as `evv serve` and the admin commands open it to seal their audit entries. */
-const keys = () => ({ EVV_KEYSTORE: world.keystorePath, EVV_PASSPHRASE: TEST_PASSPHRASE });
 
 /** A display code the client's fob showed at `ms`, as typed. */
 function codeShownAt(ms: number): string {
@@ -46,11 +44,11 @@ describe("evv serve with evv reader and evv read", () => {
     const key = join(world.dir, "reader-key.json");
     const serveArgs = ["--host", "127.0.0.1", "--port", "0", "--self-signed", tlsDir, "--credentials", join(world.dir, "credentials.json"), ...db];
 
-    const issued = await runEvv(["caregiver", "enroll", "--provider", "P1", "--caregiver", "cg-1", "--by", "hhs-test", "--json", ...db], keys());
+    const issued = await runEvv(["caregiver", "enroll", "--provider", "P1", "--caregiver", "cg-1", "--by", "hhs-test", "--json", ...db], world.keystoreEnv);
     expect(issued.code).toBe(0);
     const { code } = JSON.parse(issued.stdout) as { code: string };
 
-    serve = await startServe(serveArgs, keys());
+    serve = await startServe(serveArgs, world.keystoreEnv);
     const enrolled = await runEvv(["reader", "enroll", "--service", serve.url, "--code", code, "--service-ca", join(tlsDir, "cert.pem"), "--key", key]);
     expect(enrolled.stderr).toBe("");
     expect(enrolled.code).toBe(0);
@@ -74,7 +72,7 @@ describe("evv serve with evv reader and evv read", () => {
     expect((world.db.prepare("SELECT count(*) FROM readings").pluck().get() as number)).toBe(1);
 
     // Back on the same port (the reader's key file names the service's URL).
-    serve = await startServe([...serveArgs, "--port", new URL(serve.url).port], keys());
+    serve = await startServe([...serveArgs, "--port", new URL(serve.url).port], world.keystoreEnv);
     const sent = await runEvv(["reader", "send", "--key", key]);
     expect(sent.code).toBe(0);
     expect(sent.stdout).toContain("sent 1, refused 0, still queued 0");
@@ -86,7 +84,7 @@ describe("evv serve with evv reader and evv read", () => {
 
     // HHS revokes the reader: its next reading is refused (exit 5) and kept aside, not queued again.
     const readers = JSON.parse((await runEvv(["caregiver", "readers", "--json", ...db])).stdout) as { readerId: string }[];
-    expect((await runEvv(["caregiver", "revoke-reader", readers[0].readerId, "--reason", "phone lost", ...db], keys())).code).toBe(0);
+    expect((await runEvv(["caregiver", "revoke-reader", readers[0].readerId, "--reason", "phone lost", ...db], world.keystoreEnv)).code).toBe(0);
     const refused = await runEvv(["read", "--typed", codeShownAt(Date.now()), "--check-in", "--provider", "P1", "--client", "C1", "--reader-key", key, "--roster", roster]);
     expect(refused.code).toBe(5);
     expect(refused.stderr).toContain("revoked");
@@ -96,14 +94,14 @@ describe("evv serve with evv reader and evv read", () => {
   it("serves TLS with the operator's certificate files and answers /health; HHS resets a typed-code throttle from the command line", async () => {
     world = simpleWorld();
     const tls = await selfSignedTls(join(world.dir, "operator-tls"));
-    serve = await startServe(["--host", "127.0.0.1", "--port", "0", "--tls-cert", tls.certPath, "--tls-key", join(world.dir, "operator-tls", "key.pem"), "--db", world.dbPath, "--credentials", join(world.dir, "credentials.json")], keys());
+    serve = await startServe(["--host", "127.0.0.1", "--port", "0", "--tls-cert", tls.certPath, "--tls-key", join(world.dir, "operator-tls", "key.pem"), "--db", world.dbPath, "--credentials", join(world.dir, "credentials.json")], world.keystoreEnv);
     expect(serve.url.startsWith("https://")).toBe(true);
     const health = await request(new URL("/health", serve.url), { dispatcher: new Agent({ connect: { ca: tls.cert } }) });
     expect(health.statusCode).toBe(200);
     expect(await health.body.json()).toMatchObject({ status: "ok", database: "ok" });
     expect(await serve.stop()).toBe(0);
 
-    const reset = await runEvv(["throttle", "reset", "--provider", "P1", "--client", "C1", "--reason", "caregiver called", "--by", "hhs-desk", "--db", world.dbPath, "--json"], keys());
+    const reset = await runEvv(["throttle", "reset", "--provider", "P1", "--client", "C1", "--reason", "caregiver called", "--by", "hhs-desk", "--db", world.dbPath, "--json"], world.keystoreEnv);
     expect(reset.code).toBe(0);
     expect(JSON.parse(reset.stdout)).toMatchObject({ providerNumber: "P1", clientNdNumber: "C1", by: "hhs-desk" });
     const entry = world.db.prepare("SELECT kind, subject FROM audit_log WHERE kind = 'throttle.reset'").get();
@@ -151,7 +149,7 @@ describe("evv serve beside evv verify", () => {
     for (let i = 0; i < 1500; i++) world.visit("P1", "C1", new Date(Date.parse("2026-03-01T15:00:00Z") + i * 3 * 3600_000).toISOString(), 30);
     importReadings(world.db, "readings.jsonl", "0", world.readings.splice(0), undefined, world.receiptOf);
     const submissions = signedSubmissions(world.dbPath, 50, 40);
-    serve = await startServe(["--host", "127.0.0.1", "--port", "0", "--plain-http", "--db", world.dbPath, "--credentials", join(world.dir, "credentials.json")], keys());
+    serve = await startServe(["--host", "127.0.0.1", "--port", "0", "--plain-http", "--db", world.dbPath, "--credentials", join(world.dir, "credentials.json")], world.keystoreEnv);
     const pool = new Pool(serve.url, { connections: 50 });
     const statuses: number[] = [];
     let verifyDone = false;

@@ -9,7 +9,7 @@ import Database from "better-sqlite3";
 import { Pool } from "undici";
 import { runEvv } from "./runEvv.js";
 import { killIfRunning, startServe, type ServeProcess } from "./serveProcess.js";
-import { simpleWorld, TEST_PASSPHRASE, type VisitWorld } from "../host/fixtures/visitWorld.js";
+import { simpleWorld, type VisitWorld } from "../host/fixtures/visitWorld.js";
 import { WebCryptoReader } from "../host/fixtures/webCryptoReader.js";
 import type { Reading } from "../../host/capture/reading.js";
 
@@ -22,7 +22,6 @@ afterEach(async () => {
 });
 
 const MIN = 60_000;
-const keys = () => ({ EVV_KEYSTORE: world.keystorePath, EVV_PASSPHRASE: TEST_PASSPHRASE });
 
 /**
  * A caregiver enrolled by HHS on the command line, a reader enrolled through the service, and
@@ -32,11 +31,11 @@ const keys = () => ({ EVV_KEYSTORE: world.keystorePath, EVV_PASSPHRASE: TEST_PAS
 async function readingsThroughTheService(): Promise<string[]> {
   world = simpleWorld();
   const db = ["--db", world.dbPath];
-  const issued = await runEvv(["caregiver", "enroll", "--provider", "P1", "--caregiver", "cg-1", "--by", "hhs-test", "--json", ...db], keys());
+  const issued = await runEvv(["caregiver", "enroll", "--provider", "P1", "--caregiver", "cg-1", "--by", "hhs-test", "--json", ...db], world.keystoreEnv);
   expect(issued.stderr).toBe("");
   const { code } = JSON.parse(issued.stdout) as { code: string };
 
-  serve = await startServe(["--host", "127.0.0.1", "--port", "0", "--plain-http", "--credentials", join(world.dir, "credentials.json"), ...db], keys());
+  serve = await startServe(["--host", "127.0.0.1", "--port", "0", "--plain-http", "--credentials", join(world.dir, "credentials.json"), ...db], world.keystoreEnv);
   const pool = new Pool(serve.url, { connections: 6 });
   const post = async (path: string, payload: unknown) => {
     const answer = await pool.request({ path, method: "POST", body: JSON.stringify(payload), headers: { "content-type": "application/json" } });
@@ -66,10 +65,10 @@ async function readingsThroughTheService(): Promise<string[]> {
   world.visit("P1", "C1", new Date(Date.now() - 30 * 60 * MIN).toISOString(), 30);
   const file = join(world.dir, "fob-visit.jsonl");
   writeFileSync(file, world.readings.splice(0).map((r) => JSON.stringify(r)).join("\n") + "\n");
-  const imported = await runEvv(["import", "readings", file, ...db], keys());
+  const imported = await runEvv(["import", "readings", file, ...db], world.keystoreEnv);
   expect(imported.stderr).toBe("");
   expect(imported.code).toBe(0);
-  const verified = await runEvv(["verify", "--json", ...db], keys());
+  const verified = await runEvv(["verify", "--json", ...db], world.keystoreEnv);
   expect(verified.stderr).toBe("");
   expect(verified.code).toBe(0);
   expect(JSON.parse(verified.stdout).byStatus).toMatchObject({ verified: 4 });
@@ -83,7 +82,7 @@ describe("evv report audit over readings submitted through evv serve", () => {
     for (const k of kinds) expect(k.sealed, `${k.kind} entries sealed`).toBe(k.n);
     expect(kinds.map((k) => k.kind)).toEqual(expect.arrayContaining(["intake.readings", "import.readings", "intake.reader-enrolled", "intake.code-issued"]));
 
-    const audit = await runEvv(["report", "audit", "--db", world.dbPath], keys());
+    const audit = await runEvv(["report", "audit", "--db", world.dbPath], world.keystoreEnv);
     expect(audit.stderr).toBe("");
     expect(audit.code).toBe(0);
     const rows = world.db.prepare("SELECT count(*) FROM audit_log").pluck().get() as number;
@@ -99,7 +98,7 @@ describe("evv report audit over readings submitted through evv serve", () => {
     sql.prepare("UPDATE readings SET tasks = '[\"bathing\",\"meal preparation\"]' WHERE reading_id = ?").run(edited);
     sql.close();
 
-    const audit = await runEvv(["report", "audit", "--db", world.dbPath], keys());
+    const audit = await runEvv(["report", "audit", "--db", world.dbPath], world.keystoreEnv);
     expect(audit.code).toBe(1);
     expect(audit.stdout).toContain("audit log intact");
     expect(audit.stdout).toContain("readings table DISAGREES with the imports and intake batches");

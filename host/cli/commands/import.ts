@@ -3,6 +3,7 @@
 // Every kind's fields and columns are in docs/formats.md, with example files in docs/examples/.
 import { Command } from "commander";
 import { z } from "zod";
+import { instant } from "../../domain/identifiers.js";
 import { CliError, EXIT_BAD_INPUT, EXIT_USAGE } from "../cliError.js";
 import { openVerifierStores, verifierStoreOptions } from "../verifierStores.js";
 import { InputFileError, readJsonFile, readJsonLinesFile } from "../../domain/inputFile.js";
@@ -193,7 +194,7 @@ function runImportCommand(name: string, kind: ImportKind, file: string, opts: Im
 /** `--received-at` (readings): when HHS received the file (recorded in the audit entry beside the import time); the import time when absent. */
 function receivedAtOption(text: string | undefined): number {
   if (text === undefined) return Date.now();
-  const parsed = z.string().datetime({ offset: true }).safeParse(text);
+  const parsed = instant.safeParse(text);
   if (!parsed.success) throw new CliError(`--received-at must be an ISO 8601 time with offset, e.g. 2026-11-30T09:00:00Z (got ${JSON.stringify(text)})`, EXIT_USAGE);
   return Date.parse(text);
 }
