@@ -4,13 +4,17 @@ import { build, transform } from "esbuild";
 import { splitLongLines } from "./shortLines.js";
 import { inlineConstants, unwrapBundle } from "./inlineConstants.js";
 import { checkEspruinoDialect, type DialectProblem } from "./espruinoDialect.js";
+import { lazifyFunctions } from "./lazyFunctions.js";
+
+/** The Storage file the firmware is stored in (host/provisioning/bundleUpload.ts): lazy functions are read from it. */
+export const BUNDLE_STORAGE_FILE = ".boot0";
 
 export interface EspruinoBundle {
   code: string;
   problems: DialectProblem[];
 }
 
-export async function bundleForEspruino(entryPoint: string, options: { minify: boolean; define?: Record<string, string> }): Promise<EspruinoBundle> {
+export async function bundleForEspruino(entryPoint: string, options: { minify: boolean; define?: Record<string, string>; lazy?: boolean }): Promise<EspruinoBundle> {
   const result = await build({
     entryPoints: [entryPoint],
     bundle: true,
@@ -33,6 +37,10 @@ export async function bundleForEspruino(entryPoint: string, options: { minify: b
   // (esbuild never gives one the name of a global the code uses: E, NRF, g ...), then cut into
   // short lines, so that an uncaught error's report (which holds its source line) stays small.
   const minified = await transform(unwrapBundle(inlineConstants(bundled)), { minify: true, format: "esm", target: "es2015", legalComments: "none", logLevel: "silent" });
-  const code = splitLongLines(minified.code.trimEnd());
-  return { code, problems: checkEspruinoDialect(code, entryPoint) };
+  const whole = minified.code.trimEnd();
+  // The dialect is checked on the whole program, then on the file as stored (the lazy
+  // functions' texts are in its head comment).
+  const problems = checkEspruinoDialect(whole, entryPoint);
+  const code = options.lazy === false ? splitLongLines(whole) : lazifyFunctions(whole, BUNDLE_STORAGE_FILE, splitLongLines).code;
+  return { code, problems: [...problems, ...checkEspruinoDialect(code, entryPoint)] };
 }

@@ -6,28 +6,7 @@
 // when its name is declared nowhere else in the bundle and never assigned, so every identifier
 // of that name is that constant.
 import { parse } from "acorn";
-
-interface AstNode {
-  type: string;
-  start: number;
-  end: number;
-  [key: string]: unknown;
-}
-
-function isNode(value: unknown): value is AstNode {
-  return typeof value === "object" && value !== null && typeof (value as AstNode).type === "string";
-}
-
-function children(node: AstNode): AstNode[] {
-  const out: AstNode[] = [];
-  for (const key of Object.keys(node)) {
-    const value = node[key];
-    if (Array.isArray(value)) {
-      for (const item of value) if (isNode(item)) out.push(item);
-    } else if (isNode(value)) out.push(value);
-  }
-  return out;
-}
+import { children, isNode, type AstNode } from "./astNodes.js";
 
 /** The body of the bundle's IIFE (`(() => { ... })();`), or the program's top level. */
 function bundleScope(program: AstNode): AstNode[] | null {
