@@ -9,7 +9,7 @@ import { checkEspruinoDialect } from "../../firmware/build/espruinoDialect.js";
 import { VirtualClock } from "../runtime/virtualClock.js";
 import { FlashStorage, type StorageSnapshot } from "../runtime/flashStorage.js";
 import { EspruinoRuntime, type RuntimeHost } from "../runtime/espruinoRuntime.js";
-import { JsVarEstimator, EVENT_WORK_BLOCKS } from "../runtime/jsVarEstimate.js";
+import { JsVarEstimator, eventWorkBlocks } from "../runtime/jsVarEstimate.js";
 import { buildAdvertising, bytesOf, type AdvertisingState } from "../runtime/advertisingPacket.js";
 import { readType2TagUri } from "../runtime/nfcType2Reader.js";
 import { ADDRESS_FORM_ERROR, INVALID_BLE_ADDR_ERROR, formatBleAddress, parseBleAddress, softdeviceAccepts } from "../runtime/bleAddress.js";
@@ -231,8 +231,8 @@ export class SimulatedDevice extends EventEmitter {
     const roots = [...this.runtime.programGlobals(), ...this.runtime.heldCallbacks()];
     this.lastJsVars = this.estimator.estimate(roots);
     if (this.lastJsVars > this.peakJsVars) this.peakJsVars = this.lastJsVars;
-    // An event that holds this much also needs room for its work (EVENT_WORK_BLOCKS).
-    const needed = this.lastJsVars + EVENT_WORK_BLOCKS;
+    // An event that holds this much also needs room for its work (eventWorkBlocks).
+    const needed = this.lastJsVars + eventWorkBlocks(this.facts.cryptoFunctions);
     if (this.enforceBudget && needed > this.jsVarBudget) {
       this.failure = OUT_OF_MEMORY;
       this.runtime.writeConsole(`ERROR: Out of Memory! (${needed} of ${this.jsVarBudget} JsVars)\r\nExecution Interrupted\r\n`);
@@ -520,9 +520,9 @@ export class SimulatedDevice extends EventEmitter {
     return this.lastJsVars;
   }
 
-  /** The estimated peak: the most ever held after an event plus the work of an event (EVENT_WORK_BLOCKS). */
+  /** The estimated peak: the most ever held after an event plus the work of an event (eventWorkBlocks). */
   jsVarsPeak(): number {
-    return this.peakJsVars + EVENT_WORK_BLOCKS;
+    return this.peakJsVars + eventWorkBlocks(this.facts.cryptoFunctions);
   }
 
   storageSnapshot(): StorageSnapshot {

@@ -19,18 +19,27 @@ import inspector from "node:inspector";
 /**
  * Blocks outside the walk: a freshly booted Espruino 2v29 holds 42 (root, hidden state), and the
  * firmware's hooks on native objects (NRF/Serial1/Bluetooth event lists, the timers, the button
- * watch) about 150 more; calibrated against the real interpreter (simulator/README.md).
+ * watch) about 70 more; calibrated against the real interpreter (simulator/README.md).
  */
-export const INTERPRETER_BASE_BLOCKS = 195;
+export const INTERPRETER_BASE_BLOCKS = 115;
 /** Blocks of a function besides its parameters, measured on Espruino 2v29 (simulator/README.md). */
 export const FUNCTION_BLOCKS = 4;
 /**
- * Blocks the work of one event takes on top of what is held (HMAC buffers, answer strings, the
- * journal record being written), calibrated on Espruino 2v29 against the firmware's peaks over
- * every command and a day (PROV CLOCK, a challenge with the NFC form served): the peak of an
- * event is what is held plus this (simulator/README.md).
+ * Blocks the work of one event takes on top of what is held: the functions it runs (the
+ * firmware's functions are read from Storage while they run, firmware/build/lazyFunctions.ts),
+ * HMAC buffers, answer strings, the journal record being written. Calibrated on Espruino 2v29
+ * against the firmware's peaks over every command and a day (PROV CLOCK, a challenge with the
+ * NFC form served, a button press): the peak of an event is what is held plus this
+ * (simulator/README.md).
  */
-export const EVENT_WORK_BLOCKS = 250;
+export const EVENT_WORK_BLOCKS = 365;
+/** More work on a board whose build has no native SHA-256 (Pixl.js): the hash runs in JavaScript. */
+export const SOFTWARE_SHA256_WORK_BLOCKS = 75;
+
+/** The work of one event on a board whose `require("crypto")` has these functions. */
+export function eventWorkBlocks(cryptoFunctions: readonly string[]): number {
+  return EVENT_WORK_BLOCKS + (cryptoFunctions.includes("SHA256") ? 0 : SOFTWARE_SHA256_WORK_BLOCKS);
+}
 const REPROBE_EVERY = 720;
 
 function textBlocks(length: number): number {
