@@ -8,17 +8,20 @@ import { builtBundle, KEY, DEVICE_ID, ask } from "../test/firmware/firmwareHarne
 import { deviceIdHex, toHex } from "../protocol/index.js";
 
 const DAY_MS = 86_400_000;
+/** Issue 13: the peak at most 40% of the board's JsVars (1,050 of 2,630 on Puck.js), measured on the real interpreter (firmware/README.md "Memory"). */
+const JSVAR_GOAL_SHARE = 0.4;
 const START = Date.UTC(2026, 10, 22, 0, 0, 30);
 
-async function provisionedDevice(board: BoardName): Promise<SimulatedDevice> {
+/** Provisioned and, unless `lock` is false, locked (a locked STATUS shows no journal seq). */
+async function provisionedDevice(board: BoardName, lock = true): Promise<SimulatedDevice> {
   const device = SimulatedDevice.create({ board, bundlePath: await builtBundle(board), clock: { startUnixMs: START }, addressSeed: "bench" });
-  for (const line of [`PROV ID ${deviceIdHex(DEVICE_ID)}`, `PROV KEY 3 ${toHex(KEY)}`, `PROV CLOCK ${START / 1000}`, "PROV LOCK"])
+  for (const line of [`PROV ID ${deviceIdHex(DEVICE_ID)}`, `PROV KEY 3 ${toHex(KEY)}`, `PROV CLOCK ${START / 1000}`, ...(lock ? ["PROV LOCK"] : [])])
     if (!ask(device, "serial", line).startsWith("OK")) throw new Error(`${board}: ${line} refused`);
   return device;
 }
 
 export default async function firmwareBench(): Promise<void> {
-  console.log("board      bundle bytes / Storage      device-day (1,440 rotations), 3 runs                 JsVars est. peak / budget   journal flash per busy day");
+  console.log("board      bundle bytes / Storage      device-day (1,440 rotations), 3 runs                 JsVars est. peak / budget          journal flash per busy day");
   for (const board of BOARD_NAMES) {
     const facts = BOARD_FACTS[board];
     const bytes = statSync(await builtBundle(board)).size;
@@ -38,8 +41,9 @@ export default async function firmwareBench(): Promise<void> {
     }
     times.sort((a, b) => a - b);
 
-    // A busy day: 8 visits (2 button presses and 2 challenges each), a battery-low crossing.
-    const busy = await provisionedDevice(board);
+    // A busy day: 8 visits (2 button presses and 2 challenges each), a battery-low crossing
+    // (left unlocked, so that STATUS shows the journal seq).
+    const busy = await provisionedDevice(board, false);
     const programmedBefore = busy.storage.wear.bytesProgrammed;
     const seqBefore = Number(ask(busy, "serial", "STATUS").split(" ")[7]);
     for (let hour = 0; hour < 24; hour++) {
@@ -63,7 +67,7 @@ export default async function firmwareBench(): Promise<void> {
     console.log(
       `${board.padEnd(10)} ${String(bytes).padStart(6)} / ${String(facts.storageBytes).padEnd(8)} (${((100 * bytes) / facts.storageBytes).toFixed(1)}%)` +
         `   best ${times[0].toFixed(0).padStart(4)} ms, median ${times[1].toFixed(0).padStart(4)} ms for ${rotations} wake-ups (goal < 1000 ms)` +
-        `   ${String(peak).padStart(5)} / ${facts.jsVarBlocks} (${((100 * peak) / facts.jsVarBlocks).toFixed(0)}%)` +
+        `   ${String(peak).padStart(5)} / ${facts.jsVarBlocks} (${((100 * peak) / facts.jsVarBlocks).toFixed(0)}%, goal ${JSVAR_GOAL_SHARE * 100}%)` +
         `   ${records} records, ${programmed} bytes programmed, ${busy.storage.wear.compactions} compactions`,
     );
   }
