@@ -8,7 +8,7 @@
 // where `L` reads that slice of the bundle's own Storage file and evaluates it. The function
 // then exists only while it runs. Works on the minified bundle, with its own scope analysis: a
 // call is rewritten only where the name resolves to the top-level function.
-import { parse } from "acorn";
+import { parse, tokenizer } from "acorn";
 import { isNode, type AstNode } from "./astNodes.js";
 
 function isFunctionNode(node: AstNode): boolean {
@@ -156,10 +156,16 @@ function collectReferences(program: AstNode, topFunctions: Map<string, AstNode>)
   return refs;
 }
 
-/** A name used nowhere in the code, for the loader. */
+/** Single-letter globals of Espruino (the interpreter's object, the screen). */
+const INTERPRETER_LETTERS = new Set(["E", "g"]);
+
+/** A name used nowhere in the code, for the loader: one letter when one is free (it is written at every call). */
 function freshName(code: string): string {
-  for (const candidate of ["L", "Q", "Y", "Lz", "Lf"]) if (!new RegExp(`\\b${candidate}\\b`).test(code)) return candidate;
-  for (let i = 0; ; i++) if (!new RegExp(`\\bL${i}\\b`).test(code)) return `L${i}`;
+  const names = new Set<string>();
+  for (const token of tokenizer(code, { ecmaVersion: 2020 })) if (token.type.label === "name") names.add(token.value as string);
+  const letters = "LQYZXWVUTSRPONMKJIHGFDCBAzyxwvutsrqponmlkjihfedcba".split("").filter((c) => !INTERPRETER_LETTERS.has(c));
+  for (const candidate of letters) if (!names.has(candidate)) return candidate;
+  for (let i = 0; ; i++) if (!names.has(`L${i}`)) return `L${i}`;
 }
 
 export interface LazyBundle {
