@@ -162,7 +162,7 @@ const INTERPRETER_LETTERS = new Set(["E", "g"]);
 /** A name used nowhere in the code, for the loader: one letter when one is free (it is written at every call). */
 function freshName(code: string): string {
   const names = new Set<string>();
-  for (const token of tokenizer(code, { ecmaVersion: 2020 })) if (token.type.label === "name") names.add(token.value as string);
+  for (const token of tokenizer(code, { ecmaVersion: 2020 })) if (token.type.label === "name") names.add(String((token as unknown as { value: unknown }).value));
   const letters = "LQYZXWVUTSRPONMKJIHGFDCBAzyxwvutsrqponmlkjihfedcba".split("").filter((c) => !INTERPRETER_LETTERS.has(c));
   for (const candidate of letters) if (!names.has(candidate)) return candidate;
   for (let i = 0; ; i++) if (!names.has(`L${i}`)) return `L${i}`;
