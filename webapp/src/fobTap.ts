@@ -64,7 +64,7 @@ export function tapFromRecords(records: readonly NdefRecordLike[], capturedMs: n
   return { problem: "That tag is not an EVV fob (it holds no link). Hold the phone to the fob after pressing its button." };
 }
 
-/** How far apart the fob's minute and this device's clock are, in whole minutes (for a warning; the verifier decides). */
+/** How far apart the start of the fob's minute and the capture are, in whole minutes (for a warning; the verifier decides). */
 export function tapAgeMinutes(tap: FobTap): number {
-  return Math.round((tap.capturedMs - tap.minuteMs) / 60_000);
+  return Math.trunc((tap.capturedMs - tap.minuteMs) / 60_000);
 }
