@@ -26,6 +26,7 @@ type Screen = "start" | "enroll" | "signin" | "password" | "visit";
 const SESSION_KEY = "evv-session";
 /** The fob's tap waiting to be sent (sessionStorage: this tab only, kept through sign-in). */
 const TAP_KEY = "evv-tap";
+const TAP_KEPT = "The fob's tap is kept on this page. Enroll this device (your own phone) or sign in (a shared computer), then send it.";
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
 let reader: EnrolledReader | undefined;
@@ -357,6 +358,11 @@ async function start(): Promise<void> {
   });
   byId("read-bluetooth").addEventListener("click", () => void readByBluetooth().catch(fail));
   window.addEventListener("online", () => void sendQueue().then(renderSent).catch(fail));
+  // A tap while the app is open in this tab: the browser only changes the "#" part.
+  window.addEventListener("hashchange", () => {
+    takeTapFromAddress();
+    if (pendingTap && !reader && !session) notice(TAP_KEPT);
+  });
   // Keeps the app itself for opening without a connection (src/serviceWorker.ts).
   if ("serviceWorker" in navigator) navigator.serviceWorker.register("/app/sw.js", { scope: "/app/" }).catch(() => undefined);
 
@@ -372,7 +378,7 @@ async function start(): Promise<void> {
   if (reader || session) await enterVisitScreen();
   else {
     show("start");
-    if (pendingTap) notice("The fob's tap is kept on this page. Enroll this device (your own phone) or sign in (a shared computer), then send it.");
+    if (pendingTap) notice(TAP_KEPT);
   }
 }
 
