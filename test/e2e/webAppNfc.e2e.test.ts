@@ -8,8 +8,7 @@
 // there. Desktop Chromium has no Web NFC (NDEFReader): the "Tap the fob" button stays hidden
 // here, and its parsing, shared with the URL path, is pinned in test/webapp/fobTap.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHash, X509Certificate } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,7 +16,8 @@ import type { Page } from "playwright-core";
 import { SimulatedDevice } from "../../simulator/device/simulatedDevice.js";
 import { SerialExposure } from "../../simulator/transports/serialExposure.js";
 import { runEvv } from "./runEvv.js";
-import { killIfRunning, startServe, type ServeProcess } from "./serveProcess.js";
+import { killIfRunning, type ServeProcess } from "./serveProcess.js";
+import { startTrustedHttpsServe } from "./trustedHttpsServe.js";
 import { launchChromium, type HeadlessChromium } from "./headlessChromium.js";
 import { bundlePath } from "./fobUnderTest.js";
 import { simpleWorld, TEST_PASSPHRASE, type VisitWorld } from "../host/fixtures/visitWorld.js";
@@ -29,7 +29,7 @@ let world: VisitWorld;
 let serve: ServeProcess | null = null;
 let device: SimulatedDevice | null = null;
 let serial: SerialExposure | null = null;
-let spki = "";
+let chromiumTrust = "";
 let tapBase = "";
 let deviceId = "";
 
@@ -54,12 +54,11 @@ beforeAll(async () => {
   mkdirSync(screenshots, { recursive: true });
   world = simpleWorld();
   world.addCaregiver("P1", "P1");
-  const tlsDir = join(world.dir, "tls");
-  serve = await startServe(["--host", "127.0.0.1", "--port", "0", "--self-signed", tlsDir, ...keystoreArgs(), "--credentials", join(world.dir, "credentials.json")], { EVV_PASSPHRASE: TEST_PASSPHRASE });
-  // Chromium trusts exactly this certificate (by its public key), so the page is a secure context as on a real HTTPS service.
-  const cert = new X509Certificate(readFileSync(join(tlsDir, "cert.pem")));
-  spki = createHash("sha256").update(cert.publicKey.export({ type: "spki", format: "der" })).digest("base64");
-  tapBase = new URL("/app/", serve.url).href;
+  // Chromium trusts exactly this certificate, so the page is a secure context as on a real HTTPS service.
+  const https = await startTrustedHttpsServe(world);
+  serve = https.serve;
+  chromiumTrust = https.chromiumTrust;
+  tapBase = https.appUrl;
   expect(tapBase).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/app\/$/);
 
   bundlePath("puckjs");
@@ -90,7 +89,7 @@ describe("the fob's NFC tap opened in the web app", () => {
   it("the URL read from the fob's tag opens the app on an enrolled browser, becomes a signed nfc check-in and check-out, and `evv verify` accepts the visit as NFC", async () => {
     const issued = await runEvv(["caregiver", "enroll", "--provider", "P1", "--caregiver", "P1", "--by", "hhs-test", "--json", ...keystoreArgs()], { EVV_PASSPHRASE: TEST_PASSPHRASE });
     expect(issued.code).toBe(0);
-    chromium = await launchChromium([`--ignore-certificate-errors-spki-list=${spki}`]);
+    chromium = await launchChromium([chromiumTrust]);
     const context = chromium.context;
     const page = context.pages()[0] ?? (await context.newPage());
     await page.goto(tapBase);
@@ -147,7 +146,7 @@ describe("the fob's NFC tap opened in the web app", () => {
 
   it("a tap URL opened while signed out is kept through setting a password and signing in on a shared computer, then sent with the session", async () => {
     const passwordCode = JSON.parse((await runEvv(["caregiver", "enroll", "--provider", "P1", "--caregiver", "cg-2", "--purpose", "password", "--by", "hhs-test", "--json", ...keystoreArgs()], { EVV_PASSPHRASE: TEST_PASSPHRASE })).stdout) as { code: string };
-    chromium = await launchChromium([`--ignore-certificate-errors-spki-list=${spki}`]);
+    chromium = await launchChromium([chromiumTrust]);
     const page = chromium.context.pages()[0] ?? (await chromium.context.newPage());
     const before = storedReadings().length;
     const tap = touchFob();
