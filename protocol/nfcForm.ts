@@ -14,7 +14,7 @@ export const TAP_URL_SCHEME = "https://";
 export const NDEF_URI_CODE_NONE = 0x00;
 export const NDEF_URI_CODE_HTTPS = 0x04;
 /**
- * Longest base URL: the tag's record then stays a short record of at most 143 bytes and its
+ * Longest base URL: the tag's record then stays a short record of at most 146 bytes and its
  * memory 168 bytes, the fob keeps at most 100 characters for it, and `PROV URL <url>` fits
  * the 200-character request line.
  */
