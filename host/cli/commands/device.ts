@@ -50,7 +50,7 @@ export function registerDeviceCommands(program: Command): void {
   const device = program.command("device").description("provision devices and keep the device registry (HHS)");
 
   withStores(withLink(device.command("provision")))
-    .description("upload the firmware (always, other boot code erased first), write the device key, set the clock, lock the device and register it; over --serial only (the key never crosses BLE); safe to run again after an interruption")
+    .description("upload the firmware (always, other boot code erased first), write the device key, set the clock, give the NFC tap its base URL (--tap-url), lock the device and register it; over --serial only (the key never crosses BLE); safe to run again after an interruption")
     .addOption(new Option("--board <board>", "board the bundle is built for").choices(BOARD_NAMES).argParser(boardArgument).makeOptionMandatory())
     .option("--firmware-dir <dir>", "where the built bundles are (default: this checkout's dist/firmware)", BUILT_FIRMWARE_DIRECTORY)
     .option("--device-id <hex8>", "device ID for a device that has none yet (default: next free)")
