@@ -10,6 +10,7 @@ import { runEvv } from "./runEvv.js";
 import { killIfRunning, type ServeProcess } from "./serveProcess.js";
 import { launchChromium, type HeadlessChromium } from "./headlessChromium.js";
 import { startTrustedHttpsServe } from "./trustedHttpsServe.js";
+import { setPassword, signIn } from "./webAppSteps.js";
 import { simpleWorld, TEST_PASSPHRASE, type VisitWorld } from "../host/fixtures/visitWorld.js";
 import { FRAME_KIND_NFC, encodeFrame, nfcUri, stepOf } from "../../protocol/index.js";
 import { nodeSha256 } from "../../host/crypto/nodeSha256.js";
@@ -194,15 +195,8 @@ describe("the web app with a screen reader's eyes (Chromium's accessibility tree
     chromium = await launchChromium([https.chromiumTrust]);
     const shared = chromium.context.pages()[0] ?? (await chromium.context.newPage());
     await shared.goto(https.appUrl);
-    await shared.getByRole("button", { name: "A shared computer: sign in" }).click();
-    await shared.getByRole("button", { name: "First time: set a password with a code" }).click();
-    await shared.getByLabel("Password code from your agency or HHS").fill(passwordCode);
-    await shared.getByLabel("New password").fill("correct horse battery");
-    await shared.getByRole("button", { name: "Set password" }).click();
-    await shared.getByLabel("Provider number").fill("P1");
-    await shared.getByLabel("Caregiver ID").fill("cg-3");
-    await shared.getByLabel("Password", { exact: true }).fill("correct horse battery");
-    await shared.getByRole("button", { name: "Sign in", exact: true }).click();
+    await setPassword(shared, passwordCode);
+    await signIn(shared, "P1", "cg-3");
     await expect.poll(() => shared.getByRole("button", { name: "Sign out" }).isVisible()).toBe(true);
     await expectScreen(
       shared,

@@ -20,6 +20,7 @@ import { killIfRunning, type ServeProcess } from "./serveProcess.js";
 import { startTrustedHttpsServe } from "./trustedHttpsServe.js";
 import { launchChromium, type HeadlessChromium } from "./headlessChromium.js";
 import { bundlePath } from "./fobUnderTest.js";
+import { setPassword, signIn } from "./webAppSteps.js";
 import { simpleWorld, TEST_PASSPHRASE, type VisitWorld } from "../host/fixtures/visitWorld.js";
 
 const screenshots =
@@ -153,19 +154,10 @@ describe("the fob's NFC tap opened in the web app", () => {
     await openTap(page, tap.uri);
     await expect.poll(() => page.getByRole("status").textContent()).toBe("The fob's tap is kept on this page. Enroll this device (your own phone) or sign in (a shared computer), then send it.");
     await page.screenshot({ path: join(screenshots, "12-tap-signed-out.png") });
-    await page.getByRole("button", { name: "A shared computer: sign in" }).click();
-    await page.getByRole("button", { name: "First time: set a password with a code" }).click();
-    await page.getByLabel("Password code from your agency or HHS").fill(passwordCode.code);
-    await page.getByLabel("New password").fill("correct horse battery");
-    await page.getByRole("button", { name: "Set password" }).click();
-    await expect.poll(() => page.getByRole("status").textContent()).toBe("Password set. Sign in with it now.");
+    await setPassword(page, passwordCode.code);
     // A reload on the way (the browser may do it) loses nothing: the tap is kept in this tab.
     await page.reload();
-    await page.getByRole("button", { name: "A shared computer: sign in" }).click();
-    await page.getByLabel("Provider number").fill("P1");
-    await page.getByLabel("Caregiver ID").fill("cg-2");
-    await page.getByLabel("Password", { exact: true }).fill("correct horse battery");
-    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await signIn(page, "P1", "cg-2");
     await expect.poll(() => page.getByRole("group", { name: "The fob was tapped" }).isVisible()).toBe(true);
     await page.getByRole("button", { name: "Send the tap" }).click();
     await expect.poll(() => page.getByRole("status").textContent()).toMatch(/^Check-in at Client C1 \(C1\), fob tapped at \d{1,2}:\d\d(?: [AP]M)?: Sent; HHS received it\.$/);
