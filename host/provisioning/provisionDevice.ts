@@ -105,7 +105,7 @@ export async function provisionDevice(session: ConsoleSession, options: Provisio
   options.onStep(`setting the clock to ${new Date(clock * 1000).toISOString()}`);
   expectOk(await deviceCommand(session, `PROV CLOCK ${clock}`), "PROV CLOCK");
   // Always said, so a re-run without --tap-url clears a URL an interrupted run had written.
-  options.onStep(options.tapUrl === undefined ? "NFC tap: no base URL, the NFC form stays evv:1/<frame>" : `NFC tap: the NFC form opens ${options.tapUrl}#<frame>`);
+  options.onStep(options.tapUrl === undefined ? "NFC tap: no base URL (--tap-url), so no phone opens the fob's NFC record by itself" : `NFC tap: the NFC form opens ${options.tapUrl}#<frame>`);
   expectOk(await deviceCommand(session, `PROV URL ${options.tapUrl ?? "-"}`), "PROV URL");
   options.onStep("locking the device: console detached, key unreadable, provisioning closed");
   expectOk(await deviceCommand(session, "PROV LOCK"), "PROV LOCK");
