@@ -3,8 +3,8 @@
 // form after a press; the test reads the tag as a phone's tag reader does (Type 2 READs, the
 // NDEF URI record with identifier code 0x04 "https://"), opens that URL in real headless
 // Chromium against `evv serve` over HTTPS (its self-signed certificate trusted by its key), and
-// the page turns the frame into signed `nfc` readings that the service stores and `evv verify`
-// accepts. A caregiver who is signed out when the URL opens signs in and the tap is still
+// the page turns the frame into signed `nfc` readings (the check-out made offline, kept and sent
+// once online) that the service stores and `evv verify` accepts. A caregiver who is signed out when the URL opens signs in and the tap is still
 // there. Desktop Chromium has no Web NFC (NDEFReader): the "Tap the fob" button stays hidden
 // here, and its parsing, shared with the URL path, is pinned in test/webapp/fobTap.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -87,7 +87,7 @@ describe("the fob's NFC tap opened in the web app", () => {
   let chromium: HeadlessChromium | null = null;
   afterAll(async () => chromium?.close());
 
-  it("the URL read from the fob's tag opens the app on an enrolled browser, becomes a signed nfc check-in and check-out, and `evv verify` accepts the visit as NFC", async () => {
+  it("the URL read from the fob's tag opens the app on an enrolled browser, becomes a signed nfc check-in and an offline check-out sent once online, and `evv verify` accepts the visit as NFC", async () => {
     const issued = await runEvv(["caregiver", "enroll", "--provider", "P1", "--caregiver", "P1", "--by", "hhs-test", "--json", ...keystoreArgs()], { EVV_PASSPHRASE: TEST_PASSPHRASE });
     expect(issued.code).toBe(0);
     chromium = await launchChromium([chromiumTrust]);
@@ -118,14 +118,19 @@ describe("the fob's NFC tap opened in the web app", () => {
     expect(await tapPage.locator("#tap-ready").isHidden()).toBe(true);
     await tapPage.screenshot({ path: join(screenshots, "14-tap-sent.png"), fullPage: true });
 
-    // The check-out: the same tab is open when the phone touches the fob again (only the "#" part changes).
+    // The check-out, with no connection: the same tab is open when the phone touches the fob
+    // again (only the "#" part changes); the signed tap waits in IndexedDB and goes once online.
+    await context.setOffline(true);
     const checkOut = touchFob();
     await tapPage.getByLabel("Check-out (end)").check();
     await tapPage.getByLabel("bathing").check();
     await openTap(tapPage, checkOut.uri);
     await expect.poll(() => tapPage.getByRole("group", { name: "The fob was tapped" }).isVisible()).toBe(true);
     await tapPage.getByRole("button", { name: "Send the tap" }).click();
-    await expect.poll(() => tapPage.getByRole("status").textContent()).toMatch(/^Check-out at Client C1 \(C1\), fob tapped at \d{1,2}:\d\d(?: [AP]M)?, tasks: bathing: Sent; HHS received it /);
+    await expect.poll(() => tapPage.getByRole("status").textContent()).toMatch(/^Check-out at Client C1 \(C1\), fob tapped at \d{1,2}:\d\d(?: [AP]M)?, tasks: bathing: no connection now\. It is kept on this device and sent when the connection returns\.$/);
+    expect(storedReadings()).toHaveLength(1);
+    await context.setOffline(false);
+    await expect.poll(() => tapPage.locator("#sent-list li.sent").count(), { timeout: 20_000 }).toBe(2);
 
     const frameOf = (uri: string) => uri.slice(uri.indexOf("#") + 1);
     expect(storedReadings()).toEqual([
@@ -141,6 +146,22 @@ describe("the fob's NFC tap opened in the web app", () => {
     expect((JSON.parse(visit.reasons) as { code: string }[]).map((r) => r.code)).toEqual(["UNDER_8_MINUTES"]);
     // Proven by the fob provisioned above (not the world's other fob at the same home), by NFC both ways.
     expect(visit).toMatchObject({ deviceId, presenceIn: "nfc", presenceOut: "nfc" });
+
+    // No signal at the client's home: the phone opens the tap URL in a new tab without a
+    // connection; the service worker (scope /app/) opens the app, the tap is kept, and it goes
+    // once the connection returns.
+    await expect.poll(() => tapPage.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+    await context.setOffline(true);
+    const offlineTap = touchFob();
+    const offlinePage = await context.newPage();
+    await openTap(offlinePage, offlineTap.uri);
+    await expect.poll(() => offlinePage.getByRole("group", { name: "The fob was tapped" }).isVisible()).toBe(true);
+    await offlinePage.getByRole("button", { name: "Send the tap" }).click();
+    await expect.poll(() => offlinePage.getByRole("status").textContent()).toContain("no connection now. It is kept on this device and sent when the connection returns.");
+    expect(storedReadings()).toHaveLength(2);
+    await context.setOffline(false);
+    await expect.poll(() => storedReadings().length, { timeout: 20_000 }).toBe(3);
+    expect(storedReadings()[2]).toMatchObject({ method: "nfc", event: "check-in", frame: frameOf(offlineTap.uri) });
     await chromium.close();
     chromium = null;
   }, 120_000);
