@@ -111,6 +111,7 @@ describe("the fob's NFC tap opened in the web app", () => {
     const tapPage = await context.newPage();
     await openTap(tapPage, checkIn.uri);
     await expect.poll(() => tapPage.getByRole("group", { name: "The fob was tapped" }).isVisible()).toBe(true);
+    expect(await tapPage.getByRole("status").textContent()).toBe("The fob was tapped. Choose the client and check-in or check-out, then send the tap.");
     expect(await tapPage.locator("#tap-text").textContent()).toMatch(/^Fob reading of \d{1,2}:\d\d(?: [AP]M)?, kept on this page\. Choose the client and check-in or check-out, then send it\.$/);
     await tapPage.screenshot({ path: join(screenshots, "13-tap-ready.png"), fullPage: true });
     await tapPage.getByRole("button", { name: "Send the tap" }).click();

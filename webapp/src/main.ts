@@ -119,6 +119,8 @@ function takeTapFromAddress(): void {
   }
   if ("problem" in found) return notice(found.problem, true);
   keepTap(found.tap);
+  // Said in the status region too, so a screen reader hears that the panel appeared.
+  if (reader || session) notice("The fob was tapped. Choose the client and check-in or check-out, then send the tap.");
 }
 
 async function sendTap(): Promise<void> {
