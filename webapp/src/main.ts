@@ -146,6 +146,7 @@ async function readByNfc(): Promise<void> {
   } catch (error) {
     const name = (error as { name?: string }).name;
     if (name === "NotAllowedError") return notice("This browser was not allowed to use NFC. Allow NFC for this site, or type the code.", true);
+    if (name === "NotReadableError" || name === "NotSupportedError") return notice("This phone's NFC is off or missing. Turn NFC on in the phone's settings, or type the code.", true);
     return notice(error instanceof Error ? error.message : String(error), true);
   }
   await submit(newReading(client, { method: "nfc", transport: "nfc", frame: tap.frame }, new Date(tap.capturedMs)), `fob tapped at ${clockText(tap.minuteMs)}`);
