@@ -20,6 +20,9 @@ export const PROV_KEY = "KEY";
 export const PROV_CLOCK = "CLOCK";
 export const PROV_LOCK = "LOCK";
 export const PROV_CONSOLE = "CONSOLE";
+export const PROV_URL = "URL";
+/** `PROV URL -`: no base URL, the NFC form stays "evv:1/<hex>". */
+export const PROV_URL_NONE = "-";
 
 export const ERR_UNKNOWN = "UNKNOWN";
 export const ERR_SYNTAX = "SYNTAX";

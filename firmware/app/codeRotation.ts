@@ -6,7 +6,7 @@ import { encodeFrame, FRAME_COMPANY_ID, FRAME_KIND_ADVERT, FRAME_KIND_NFC } from
 import { groupDisplayCode, makeDisplayCode } from "../../protocol/displayCode.js";
 import { millisToNextStep, stepOf } from "../../protocol/timeStep.js";
 import { localOffsetMinutes } from "../../protocol/localTime.js";
-import { nfcUri } from "../../protocol/nfcForm.js";
+import { nfcRecordPayload } from "../../protocol/nfcForm.js";
 import { tagMemory } from "./nfcTag.js";
 import { JOURNAL_EVENT_BATTERY_LOW, JOURNAL_EVENT_MOVED } from "../../protocol/journal.js";
 import { nrf } from "../espruino/espruinoGlobals.js";
@@ -126,7 +126,7 @@ export function nfcFormNow(ctx: FirmwareContext): Uint8Array | null {
   if (ctx.nfcMemory === null || ctx.nfcFormStep !== step) {
     const frame = currentFrame(ctx, FRAME_KIND_NFC);
     if (frame === null) return null;
-    ctx.nfcMemory = tagMemory(nfcUri(frame));
+    ctx.nfcMemory = tagMemory(nfcRecordPayload(frame, ctx.config.tapUrl));
     ctx.nfcFormStep = step;
   }
   return ctx.nfcMemory;

@@ -1,12 +1,12 @@
 // The NFC side of the device: an NFC Forum Type 2 Tag emulated in JavaScript on the raw NFC
 // link (NRF.nfcStart / NRF.on('NFCrx') / NRF.nfcSend), as Espruino's tag library would serve
 // it, so that one link carries both
-//  - the NFC form: an NDEF URI record "evv:1/<frame hex>", read by any phone with READ
-//    commands (0x30 <block>: 16 bytes from block*4), and
+//  - the NFC form: an NDEF URI record, "https://<base URL>#<frame hex>" (identifier code 0x04)
+//    or "evv:1/<frame hex>" (protocol/nfcForm.ts), read by any phone with READ commands
+//    (0x30 <block>: 16 bytes from block*4), and
 //  - the NFC challenge (protocol/SPEC.md section 6): 0xc1 || nonce(16) answered by
 //    0xc2 || id || time || status || seq || mac(16).
 // Any other frame gets a NAK.
-import { asciiBytes } from "../../protocol/bytes.js";
 import { answerChallenge, encodeChallengeAnswer, CHALLENGE_NONCE_LENGTH, NFC_CHALLENGE_REQUEST_TAG } from "../../protocol/challenge.js";
 import { JOURNAL_EVENT_CHALLENGE } from "../../protocol/journal.js";
 import type { FirmwareContext } from "./firmwareContext.js";
@@ -21,10 +21,9 @@ const READ_BYTES = 16;
 /** Bytes before the data area: UID and lock bytes (blocks 0-2) and the capability container (block 3). */
 const HEADER_BYTES = 16;
 
-/** The tag's memory: header, then an NDEF message TLV holding one URI record, then the terminator TLV. */
-export function tagMemory(uri: string): Uint8Array {
-  const uriBytes = asciiBytes(uri);
-  const payloadLength = 1 + uriBytes.length; // URI identifier code 0x00 (no prefix), then the URI
+/** The tag's memory: header, then an NDEF message TLV holding one URI record (payload: identifier code, then the URI's rest), then the terminator TLV. */
+export function tagMemory(payload: Uint8Array): Uint8Array {
+  const payloadLength = payload.length;
   const recordLength = 4 + payloadLength; // header, type length, payload length, type 'U'
   const dataLength = 2 + recordLength + 1; // TLV tag, TLV length, record, terminator
   const dataArea = Math.ceil(dataLength / 8) * 8;
@@ -43,8 +42,7 @@ export function tagMemory(uri: string): Uint8Array {
   memory[o++] = 0x01; // type length
   memory[o++] = payloadLength;
   memory[o++] = 0x55; // type "U"
-  memory[o++] = 0x00; // no URI prefix abbreviation
-  for (let i = 0; i < uriBytes.length; i++) memory[o++] = uriBytes[i];
+  for (let i = 0; i < payloadLength; i++) memory[o++] = payload[i];
   memory[o] = 0xfe; // terminator TLV
   return memory;
 }

@@ -15,6 +15,8 @@ export interface ProvisionedConfig {
   zoneOffset: number | null;
   /** Daylight-saving rule of the service location (protocol/localTime.ts ZONE_RULE_*). */
   zoneRule: number;
+  /** Base URL of the NFC form's tap URL (PROV URL, protocol/nfcForm.ts); null: the "evv:1/" form. */
+  tapUrl: string | null;
 }
 
 interface StoredConfig {
@@ -24,11 +26,12 @@ interface StoredConfig {
   locked: boolean;
   zo?: number | null;
   zr?: number;
+  tu?: string | null;
 }
 
 export function loadConfig(): ProvisionedConfig {
   const text = storage().read(CONFIG_FILE);
-  const empty: ProvisionedConfig = { deviceId: null, keyVersion: 0, deviceKey: null, locked: false, zoneOffset: null, zoneRule: 0 };
+  const empty: ProvisionedConfig = { deviceId: null, keyVersion: 0, deviceKey: null, locked: false, zoneOffset: null, zoneRule: 0, tapUrl: null };
   if (text === undefined) return empty;
   let stored: StoredConfig;
   try {
@@ -43,6 +46,7 @@ export function loadConfig(): ProvisionedConfig {
     locked: stored.locked === true,
     zoneOffset: typeof stored.zo === "number" ? stored.zo : null,
     zoneRule: typeof stored.zr === "number" ? stored.zr : 0,
+    tapUrl: typeof stored.tu === "string" ? stored.tu : null,
   };
 }
 
@@ -54,6 +58,7 @@ export function saveConfig(config: ProvisionedConfig): void {
     locked: config.locked,
     zo: config.zoneOffset,
     zr: config.zoneRule,
+    tu: config.tapUrl,
   };
   storage().write(CONFIG_FILE, JSON.stringify(stored));
 }

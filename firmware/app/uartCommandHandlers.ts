@@ -3,7 +3,7 @@
 import {
   CMD_CHALLENGE, CMD_CODE, CMD_JOURNAL, CMD_PROVISION, CMD_STATUS, CMD_SYNC, CMD_SYNC_REQUEST, CMD_ZONE,
   ERR_AUTH, ERR_CLOCK, ERR_LOCKED, ERR_NOT_PROVISIONED, ERR_SYNTAX, ERR_UNKNOWN,
-  PROV_CLOCK, PROV_CONSOLE, PROV_ID, PROV_KEY, PROV_LOCK, UART_JOURNAL_MAX_RECORDS,
+  PROV_CLOCK, PROV_CONSOLE, PROV_ID, PROV_KEY, PROV_LOCK, PROV_URL, PROV_URL_NONE, UART_JOURNAL_MAX_RECORDS,
   parseU32, uartWords,
 } from "../../protocol/uartCommands.js";
 import { bytesEqual, deviceIdHex, fromHex, parseDeviceIdHex, toHex, u32be } from "../../protocol/bytes.js";
@@ -13,6 +13,7 @@ import { answerChallenge, CHALLENGE_NONCE_LENGTH } from "../../protocol/challeng
 import { judgeTimeSync, SYNC_MAC_LENGTH, SYNC_NONCE_LENGTH } from "../../protocol/timeSync.js";
 import { DEVICE_KEY_LENGTH } from "../../protocol/deviceKey.js";
 import { FRAME_KIND_ADVERT } from "../../protocol/frame.js";
+import { tapUrlProblem } from "../../protocol/nfcForm.js";
 import { stepOf } from "../../protocol/timeStep.js";
 import {
   JOURNAL_EVENT_CHALLENGE, JOURNAL_EVENT_CLOCK_SET, JOURNAL_EVENT_LOCKED, JOURNAL_EVENT_PROVISIONED, JOURNAL_EVENT_SYNC_REFUSED,
@@ -247,12 +248,23 @@ function provision(ctx: FirmwareContext, words: string[]): CommandOutcome {
     refreshOutputs(ctx);
     return ok([CMD_PROVISION, PROV_LOCK]);
   }
+  if (what === PROV_URL) {
+    const usage = arity(words, 3, "PROV URL <https base URL|->");
+    if (usage !== null) return usage;
+    const url = words[2] === PROV_URL_NONE ? null : words[2];
+    const problem = url === null ? null : tapUrlProblem(url);
+    if (problem !== null) return fail(ERR_SYNTAX, "base URL " + problem);
+    ctx.config.tapUrl = url;
+    saveConfig(ctx.config);
+    ctx.nfcMemory = null; // the NFC form is made again at the next READ
+    return ok([CMD_PROVISION, PROV_URL, words[2]]);
+  }
   if (what === PROV_CONSOLE) {
     const usage = arity(words, 2, "PROV CONSOLE");
     if (usage !== null) return usage;
     return { answer: "OK " + CMD_PROVISION + " " + PROV_CONSOLE, handConsoleOver: true };
   }
-  return fail(ERR_SYNTAX, "usage: PROV ID|KEY|CLOCK|LOCK|CONSOLE ...");
+  return fail(ERR_SYNTAX, "usage: PROV ID|KEY|CLOCK|URL|LOCK|CONSOLE ...");
 }
 
 /**

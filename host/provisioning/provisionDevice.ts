@@ -37,6 +37,8 @@ export interface ProvisionOptions {
   registry: DeviceRegistry;
   /** Device ID to give a device that has none yet; default: one above the highest registered. */
   deviceId?: number;
+  /** Base URL of the NFC tap (tapUrl.ts; the NFC form becomes <tapUrl>#<frame hex>); absent: the evv:1/ form. */
+  tapUrl?: string;
   now: () => Date;
   onStep: (message: string) => void;
   onUpload: (progress: UploadProgress) => void;
@@ -48,6 +50,8 @@ export interface ProvisionResult {
   keyVersion: number;
   firmwareHash: string;
   uploaded: boolean;
+  /** The base URL written for the NFC tap; null when the fob keeps the evv:1/ form or was already locked (then it keeps what it was given). */
+  tapUrl: string | null;
   /** True when the device was already locked and registered: nothing was changed. */
   alreadyProvisioned: boolean;
 }
@@ -80,7 +84,10 @@ export async function provisionDevice(session: ConsoleSession, options: Provisio
   if (status.board !== options.bundle.board)
     throw new Error(`the device runs ${status.board} firmware but the bundle is for ${options.bundle.board}: choose --board ${status.board}`);
 
-  if (status.locked) return finishLockedDevice(session, hash, uploaded, options);
+  if (status.locked) {
+    if (options.tapUrl !== undefined) options.onStep("the device is already locked: its NFC tap keeps the base URL it was provisioned with (--tap-url is not applied)");
+    return { ...(await finishLockedDevice(session, hash, uploaded, options)), tapUrl: null };
+  }
 
   const deviceId = status.deviceId !== null ? parseDeviceIdHex(status.deviceId)! : chooseDeviceId(options);
   const keyVersion = options.keystore.currentVersion;
@@ -97,11 +104,14 @@ export async function provisionDevice(session: ConsoleSession, options: Provisio
   const clock = Math.floor(options.now().getTime() / 1000);
   options.onStep(`setting the clock to ${new Date(clock * 1000).toISOString()}`);
   expectOk(await deviceCommand(session, `PROV CLOCK ${clock}`), "PROV CLOCK");
+  // Always said, so a re-run without --tap-url clears a URL an interrupted run had written.
+  options.onStep(options.tapUrl === undefined ? "NFC tap: no base URL (--tap-url), so no phone opens the fob's NFC record by itself" : `NFC tap: the NFC form opens ${options.tapUrl}#<frame>`);
+  expectOk(await deviceCommand(session, `PROV URL ${options.tapUrl ?? "-"}`), "PROV URL");
   options.onStep("locking the device: console detached, key unreadable, provisioning closed");
   expectOk(await deviceCommand(session, "PROV LOCK"), "PROV LOCK");
   const locked = await probe(session);
   if (locked === null || !locked.locked) throw new LinkError("garbage", "the device does not report itself locked after PROV LOCK");
-  return finishLockedDevice(session, hash, uploaded, options);
+  return { ...(await finishLockedDevice(session, hash, uploaded, options)), tapUrl: options.tapUrl ?? null };
 }
 
 /**
@@ -109,7 +119,7 @@ export async function provisionDevice(session: ConsoleSession, options: Provisio
  * device's STATUS does not name it (SPEC.md §10): its ID and clock come from the challenge
  * answer, whose MAC the key proves.
  */
-async function finishLockedDevice(session: ConsoleSession, hash: string, uploaded: boolean, options: ProvisionOptions): Promise<ProvisionResult> {
+async function finishLockedDevice(session: ConsoleSession, hash: string, uploaded: boolean, options: ProvisionOptions): Promise<Omit<ProvisionResult, "tapUrl">> {
   const nonce = new Uint8Array(randomBytes(16));
   const answer = parseAnswer(challengeAnswerLine, "CHAL", await deviceCommand(session, `CHAL ${toHex(nonce)}`));
   const deviceId = parseDeviceIdHex(answer.deviceId)!;

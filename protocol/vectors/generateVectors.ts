@@ -116,6 +116,16 @@ const frames = [
   return { deviceId: d.deviceId, keyVersion: d.keyVersion, kind: f.kind, step: f.step, status: f.status, frame: Buffer.concat([body, mac]).toString("hex") };
 });
 
+// NFC forms (SPEC.md section 6) of the NFC frame above: the NDEF URI record (short record,
+// TNF well-known, type "U"), its payload the URI identifier code then the URI's rest.
+const nfcFrame = frames.find((f) => f.kind === 2)!;
+const nfcForms = [null, "https://hhs.example/app/", "https://evv.hhs.nd.gov/t?s=7"].map((tapUrl) => {
+  const uri = tapUrl === null ? `evv:1/${nfcFrame.frame}` : `${tapUrl}#${nfcFrame.frame}`;
+  const payload = tapUrl === null ? Buffer.concat([Buffer.from([0x00]), Buffer.from(uri, "ascii")]) : Buffer.concat([Buffer.from([0x04]), Buffer.from(uri.slice("https://".length), "ascii")]);
+  const record = Buffer.concat([Buffer.from([0xd1, 0x01, payload.length, 0x55]), payload]);
+  return { frame: nfcFrame.frame, tapUrl, uri, payload: payload.toString("hex"), record: record.toString("hex") };
+});
+
 const challenges = [
   { deviceIndex: 0, nonce: "00112233445566778899aabbccddeeff", deviceTime: 1767225645, status: 0x08, journalSeq: 41 },
   { deviceIndex: 1, nonce: "ffeeddccbbaa99887766554433221100", deviceTime: 1785000000, status: 0x0a, journalSeq: 70000 },
@@ -186,6 +196,7 @@ const vectors = {
   deviceKeys,
   displayCodes,
   frames,
+  nfcForms,
   challenges,
   timeSyncs,
   keyedReads,

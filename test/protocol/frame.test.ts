@@ -69,7 +69,7 @@ describe("advertisement frame", () => {
   it("round-trips through the NFC URI form", () => {
     const key = deriveDeviceKey(hash, master, 1, 77);
     const frame = encodeFrame(hash, key, 77, { kind: FRAME_KIND_NFC, step: 5, status: 8 });
-    const uri = nfcUri(frame);
+    const uri = nfcUri(frame, null);
     expect(uri.startsWith("evv:1/")).toBe(true);
     expect(frameFromNfcUri(uri)).toEqual(frame);
     expect(frameFromNfcUri("https://example.org")).toBeNull();

@@ -8,7 +8,10 @@ import {
   deriveDeviceKey,
   displayCodeMatches,
   encodeFrame,
+  frameFromNfcUri,
   frameMatches,
+  nfcRecordPayload,
+  nfcUri,
   makeDisplayCode,
   sealJournalRecord,
   timeSyncMac,
@@ -42,6 +45,17 @@ describe.each(hashFunctions)("known answers with %s", (_name, hash) => {
       expect(hex(encodeFrame(hash, key, v.deviceId, fields))).toBe(v.frame);
       expect(decodeFrame(unhex(v.frame))).toEqual(fields);
       expect(frameMatches(hash, key, v.deviceId, unhex(v.frame))).toBe(true);
+    }
+  });
+
+  it("writes each NFC form's URI and NDEF URI record payload byte for byte, and reads the frame back", () => {
+    for (const v of vectors.nfcForms) {
+      const frame = unhex(v.frame);
+      expect(nfcUri(frame, v.tapUrl)).toBe(v.uri);
+      const payload = nfcRecordPayload(frame, v.tapUrl);
+      expect(hex(payload)).toBe(v.payload);
+      expect(v.record).toBe("d101" + hex(new Uint8Array([payload.length, 0x55])) + v.payload);
+      expect(frameFromNfcUri(v.uri)).toEqual(frame);
     }
   });
 

@@ -1,6 +1,7 @@
 // A link that drops at each stage of provisioning, then a re-run on a fresh link: the result
 // is always one provisioned, locked device and one registry record, and the device proves
-// (challenge-response) that it holds the key the registry's key version derives.
+// (challenge-response) that it holds the key the registry's key version derives, and its NFC
+// tap opens the base URL it was given.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,6 +23,7 @@ import { deviceCommand } from "../../host/provisioning/deviceCommand.js";
 import { challengeAnswerLine, parseAnswer, statusAnswerLine } from "../../host/transport/uartAnswers.js";
 
 const FAST_SCRYPT = { N: 1024, r: 8, p: 1 };
+const TAP_URL = "https://hhs.example/app/";
 
 /**
  * A byte pipe to a simulated device's serial console that drops, like a pulled cable, right
@@ -82,6 +84,7 @@ const stages: Array<[string, (line: string) => boolean]> = [
   ["writing the device ID", (l) => l.startsWith("PROV ID")],
   ["writing the key", (l) => l.startsWith("PROV KEY")],
   ["setting the clock", (l) => l.startsWith("PROV CLOCK")],
+  ["writing the NFC tap's base URL", (l) => l.startsWith("PROV URL")],
   ["locking", (l) => l.startsWith("PROV LOCK")],
   ["proving the key after lockdown, before the registry record", (l) => l.startsWith("CHAL")],
 ];
@@ -116,6 +119,7 @@ function run(w: Awaited<ReturnType<typeof world>>, dropAfter: ((line: string) =>
     bundle: w.bundle,
     keystore: w.keystore,
     registry: w.registry,
+    tapUrl: TAP_URL,
     now: () => new Date(),
     onStep: () => undefined,
     onUpload: () => undefined,
@@ -148,6 +152,10 @@ describe("provisioning interrupted by a dropped link", () => {
     expect(answer.deviceId).toBe("00000001");
     const key = deriveDeviceKey(nodeSha256, w.keystore.masterKey(devices[0].keyVersion), devices[0].keyVersion, 1);
     expect(challengeAnswerMatches(nodeSha256, key, nonce, { ...answer, deviceId: 1, mac: fromHex(answer.mac)! })).toBe(true);
+
+    // The NFC tap opens the service's web app with the fob's frame.
+    w.device.pressButton(50);
+    expect(w.device.nfcUri()).toMatch(/^https:\/\/hhs\.example\/app\/#12[0-9a-f]{46}$/);
 
     const third = await run(w, null);
     expect(third.alreadyProvisioned).toBe(true);

@@ -2,13 +2,17 @@
 // the client, check in or out with the code on the fob (checked as each digit is typed), tasks at
 // check-out; an enrolled browser signs each reading and queues it in IndexedDB until the
 // service has it; a signed-in caregiver's reading is sent at once (nothing is kept on a shared
-// computer). Every outcome is told in plain words.
+// computer). Every outcome is told in plain words. The fob's NFC tap opens this page with its
+// frame after "#" (or Web NFC reads it): the frame is kept on the page through enrollment or
+// sign-in and sent as an `nfc` reading for the client and event the caregiver picks.
 import { checkTypedCode } from "./codeCheck.js";
 import { clientListRequest, enrollBrowser, signReading, webCryptoAvailable } from "./browserReader.js";
 import { allQueued, loadReader, putQueued, type EnrolledReader, type QueuedReading } from "./readerStore.js";
 import { Offline, postJson, refusalWords } from "./serviceApi.js";
 import { sendQueue } from "./sendQueue.js";
 import { visitReading, type Presence } from "./visitReading.js";
+import { tapAgeMinutes, tapFromUrl, type FobTap } from "./fobTap.js";
+import { scanFobTap, webNfcAvailable } from "./webNfc.js";
 import type { JsonValue } from "../../host/storage/canonicalJson.js";
 
 interface Session {
@@ -20,12 +24,16 @@ interface Session {
 type Screen = "start" | "enroll" | "signin" | "password" | "visit";
 
 const SESSION_KEY = "evv-session";
+/** The fob's tap waiting to be sent (sessionStorage: this tab only, kept through sign-in). */
+const TAP_KEY = "evv-tap";
+const TAP_KEPT = "The fob's tap is kept on this page. Enroll this device (your own phone) or sign in (a shared computer), then send it.";
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
 let reader: EnrolledReader | undefined;
 let session: Session | null = null;
 /** A signed-in caregiver's readings, this page only. */
 const sessionSent: QueuedReading[] = [];
+let pendingTap: FobTap | null = null;
 
 function show(screen: Screen): void {
   for (const name of ["start", "enroll", "signin", "password", "visit"] as Screen[]) byId(`${name}-screen`).hidden = name !== screen;
@@ -57,7 +65,7 @@ async function loadClients(): Promise<void> {
   }
   if (answer.status !== 200) return notice(refusalWords(answer), true);
   const clients = answer.body.clients as { ndNumber: string; name: string }[];
-  select.replaceChildren(...clients.map((c) => new Option(`${c.name} (${c.ndNumber})`, c.ndNumber)));
+  fillClients(select, clients);
   renderTasks(answer.body.tasks as string[]);
   if (!session) localStorage.setItem("evv-clients", JSON.stringify({ clients, tasks: answer.body.tasks }));
   if (clients.length === 0) notice("Your provider has no client authorized today. Ask your agency.", true);
@@ -68,8 +76,80 @@ function restoreClients(): void {
   const kept = localStorage.getItem("evv-clients");
   if (!kept) return;
   const { clients, tasks } = JSON.parse(kept) as { clients: { ndNumber: string; name: string }[]; tasks: string[] };
-  byId<HTMLSelectElement>("client").replaceChildren(...clients.map((c) => new Option(`${c.name} (${c.ndNumber})`, c.ndNumber)));
+  fillClients(byId<HTMLSelectElement>("client"), clients);
   renderTasks(tasks);
+}
+
+/** The caregiver's clients; with more than one, "Choose the client" comes first, so a tap or code is never sent for a client by default. */
+function fillClients(select: HTMLSelectElement, clients: { ndNumber: string; name: string }[]): void {
+  const options = clients.map((c) => new Option(`${c.name} (${c.ndNumber})`, c.ndNumber));
+  select.replaceChildren(...(clients.length > 1 ? [new Option("Choose the client", ""), ...options] : options));
+}
+
+function clockText(ms: number): string {
+  return new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+}
+
+/** Shows the waiting tap (once this device is enrolled or signed in), with a warning when the fob's minute is far from now. */
+function renderTap(): void {
+  byId("tap-ready").hidden = pendingTap === null || (!reader && !session);
+  if (!pendingTap) return;
+  const age = tapAgeMinutes(pendingTap);
+  const far = Math.abs(age) > 3
+    ? ` It is ${Math.abs(age)} minutes ${age > 0 ? "old" : "ahead of this device's clock"}: a tap counts for the minute it was made. If you are at the fob, press its button and tap it again.`
+    : "";
+  byId("tap-text").textContent = `Fob reading of ${clockText(pendingTap.minuteMs)}, kept on this page. Choose the client and check-in or check-out, then send it.${far}`;
+}
+
+function keepTap(tap: FobTap | null): void {
+  pendingTap = tap;
+  if (tap) sessionStorage.setItem(TAP_KEY, JSON.stringify(tap));
+  else sessionStorage.removeItem(TAP_KEY);
+  renderTap();
+}
+
+/** The tap in the address the phone opened (then taken out of the address bar, so a reload does not take it again). */
+function takeTapFromAddress(): void {
+  const found = tapFromUrl(location.href, Date.now());
+  if (location.hash) history.replaceState(null, "", location.pathname + location.search);
+  if (found === null) {
+    const kept = sessionStorage.getItem(TAP_KEY);
+    if (kept) pendingTap = JSON.parse(kept) as FobTap;
+    return;
+  }
+  if ("problem" in found) return notice(found.problem, true);
+  keepTap(found.tap);
+  // Said in the status region too, so a screen reader hears that the panel appeared.
+  if (reader || session) notice("The fob was tapped. Choose the client and check-in or check-out, then send the tap.");
+}
+
+async function sendTap(): Promise<void> {
+  const tap = pendingTap;
+  if (!tap) return;
+  const client = byId<HTMLSelectElement>("client").value;
+  if (!client) {
+    notice("Pick the client first.", true);
+    return byId("client").focus();
+  }
+  const handed = await submit(newReading(client, { method: "nfc", transport: "nfc", frame: tap.frame }, new Date(tap.capturedMs)), `fob tapped at ${clockText(tap.minuteMs)}`);
+  if (handed) keepTap(null);
+}
+
+/** Web NFC: the same tap, read while the page is open (Chrome on Android). */
+async function readByNfc(): Promise<void> {
+  const client = byId<HTMLSelectElement>("client").value;
+  if (!client) return notice("Pick the client first.", true);
+  notice("Press the fob's button, then hold the back of the phone to the fob.");
+  let tap: FobTap;
+  try {
+    tap = await scanFobTap();
+  } catch (error) {
+    const name = (error as { name?: string }).name;
+    if (name === "NotAllowedError") return notice("This browser was not allowed to use NFC. Allow NFC for this site, or type the code.", true);
+    if (name === "NotReadableError" || name === "NotSupportedError") return notice("This phone's NFC is off or missing. Turn NFC on in the phone's settings, or type the code.", true);
+    return notice(error instanceof Error ? error.message : String(error), true);
+  }
+  await submit(newReading(client, { method: "nfc", transport: "nfc", frame: tap.frame }, new Date(tap.capturedMs)), `fob tapped at ${clockText(tap.minuteMs)}`);
 }
 
 async function renderSent(): Promise<void> {
@@ -132,7 +212,7 @@ async function sendVisit(event: SubmitEvent): Promise<void> {
     notice(check.wrong ? check.message : `The code is not complete: ${check.message}`, true);
     return byId<HTMLInputElement>("code").focus();
   }
-  const reading = newReading(client, { method: "typed", transport: "keyboard", typedCode: check.code });
+  const reading = newReading(client, { method: "typed", transport: "keyboard", typedCode: check.code }, new Date());
   await submit(reading, `code ${check.code.slice(0, 4)} ${check.code.slice(4, 8)} ${check.code.slice(8)}`);
   byId<HTMLInputElement>("code").value = "";
   updateCodeCheck();
@@ -140,18 +220,18 @@ async function sendVisit(event: SubmitEvent): Promise<void> {
 }
 
 /** A reading of the chosen client and event, with the tasks at check-out (visitReading.ts). */
-function newReading(client: string, presence: Presence): Record<string, JsonValue> {
+function newReading(client: string, presence: Presence, at: Date): Record<string, JsonValue> {
   const who = reader ?? session!;
   const tasks = Array.from(document.querySelectorAll<HTMLInputElement>('input[name="task"]:checked'), (box) => box.value);
   return visitReading(
     { readerId: reader ? reader.readerId : "shared-computer", providerNumber: who.providerNumber, caregiverId: who.caregiverId, clientNdNumber: client, event: selectedEvent(), tasks },
     presence,
-    new Date(),
+    at,
   );
 }
 
-/** Signs and queues (enrolled browser) or sends (signed in) a reading, and tells what became of it. */
-async function submit(reading: Record<string, JsonValue>, how: string): Promise<void> {
+/** Signs and queues (enrolled browser) or sends (signed in) a reading, and tells what became of it; false when nothing was kept or sent (a shared computer offline). */
+async function submit(reading: Record<string, JsonValue>, how: string): Promise<boolean> {
   const kind = reading.event as string;
   const tasks = (reading.tasks as string[] | undefined) ?? [];
   const clientName = byId<HTMLSelectElement>("client").selectedOptions[0]?.text ?? String(reading.clientNdNumber);
@@ -170,12 +250,14 @@ async function submit(reading: Record<string, JsonValue>, how: string): Promise<
       outcome = { readingId: reading.readingId as string, body: "", summary, state: ok ? "sent" : "refused", outcome: ok ? "Sent; HHS received it." : refusalWords(answer), madeMs: Date.now() };
     } catch (error) {
       if (!(error instanceof Offline)) throw error;
-      return notice("No connection: nothing was sent. On a shared computer nothing is kept; send it again when connected.", true);
+      notice("No connection: nothing was sent. On a shared computer nothing is kept; send it again when connected.", true);
+      return false;
     }
     sessionSent.unshift(outcome);
     notice(`${summary}: ${outcome.outcome}`, outcome.state === "refused");
   }
   await renderSent();
+  return true;
 }
 
 /** The Bluetooth challenge: the fob answers a fresh nonce (bluetoothChallenge.ts). */
@@ -193,13 +275,14 @@ async function readByBluetooth(): Promise<void> {
     if (name === "NotFoundError") return notice("No fob was chosen. Press the fob's button and try again, or type the code.", true);
     return notice(error instanceof Error ? error.message : String(error), true);
   }
-  await submit(newReading(client, { method: "challenge", transport: "ble", challenge: { ...evidence } }), `fob ${evidence.deviceId} answered by Bluetooth`);
+  await submit(newReading(client, { method: "challenge", transport: "ble", challenge: { ...evidence } }, new Date()), `fob ${evidence.deviceId} answered by Bluetooth`);
 }
 
 async function enterVisitScreen(): Promise<void> {
   byId("who").textContent = whoText();
   byId("sign-out").hidden = session === null;
   show("visit");
+  renderTap();
   restoreClients();
   await renderSent();
   await loadClients();
@@ -261,6 +344,7 @@ async function start(): Promise<void> {
     const token = session?.token;
     session = null;
     sessionStorage.removeItem(SESSION_KEY);
+    keepTap(null);
     sessionSent.length = 0;
     if (token) void fetch("/v1/sessions", { method: "DELETE", headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
     byId("who").textContent = "";
@@ -268,8 +352,20 @@ async function start(): Promise<void> {
     show("start");
   });
   byId("read-bluetooth").hidden = !("bluetooth" in navigator);
+  byId("read-nfc").hidden = !webNfcAvailable();
+  byId("read-nfc").addEventListener("click", () => void readByNfc().catch(fail));
+  byId("send-tap").addEventListener("click", () => void sendTap().catch(fail));
+  byId("discard-tap").addEventListener("click", () => {
+    keepTap(null);
+    notice("The tap was discarded; nothing was sent.");
+  });
   byId("read-bluetooth").addEventListener("click", () => void readByBluetooth().catch(fail));
   window.addEventListener("online", () => void sendQueue().then(renderSent).catch(fail));
+  // A tap while the app is open in this tab: the browser only changes the "#" part.
+  window.addEventListener("hashchange", () => {
+    takeTapFromAddress();
+    if (pendingTap && !reader && !session) notice(TAP_KEPT);
+  });
   // Keeps the app itself for opening without a connection (src/serviceWorker.ts).
   if ("serviceWorker" in navigator) navigator.serviceWorker.register("/app/sw.js", { scope: "/app/" }).catch(() => undefined);
 
@@ -281,8 +377,12 @@ async function start(): Promise<void> {
   }
   const kept = sessionStorage.getItem(SESSION_KEY);
   if (!reader && kept) session = JSON.parse(kept) as Session;
+  takeTapFromAddress();
   if (reader || session) await enterVisitScreen();
-  else show("start");
+  else {
+    show("start");
+    if (pendingTap) notice(TAP_KEPT);
+  }
 }
 
 function fail(error: unknown): void {

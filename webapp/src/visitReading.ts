@@ -1,9 +1,10 @@
-// A reading as the reading schema (host/capture/reading.ts) has it: typed, or a Bluetooth challenge.
+// A reading as the reading schema (host/capture/reading.ts) has it: typed, a Bluetooth challenge, or the fob's NFC tap.
 import type { JsonValue } from "../../host/storage/canonicalJson.js";
 
 export type Presence =
   | { method: "typed"; transport: "keyboard"; typedCode: string }
-  | { method: "challenge"; transport: "ble"; challenge: { [key: string]: JsonValue } };
+  | { method: "challenge"; transport: "ble"; challenge: { [key: string]: JsonValue } }
+  | { method: "nfc"; transport: "nfc"; frame: string };
 
 export interface Visit {
   readerId: string;

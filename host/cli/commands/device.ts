@@ -17,6 +17,7 @@ import { deviceTimeZone } from "../../report/deviceReport.js";
 import { localDateTime } from "../../report/localTime.js";
 import { NO_TIME_BEFORE_SECONDS, syncDeviceTime, syncResultText } from "../../provisioning/syncDeviceTime.js";
 import { registrationLabel } from "../../provisioning/registrationLabel.js";
+import { tapUrl } from "../../provisioning/tapUrl.js";
 import { deviceIdHex as deviceIdSchema, instant, locationId } from "../../domain/identifiers.js";
 import { parseDeviceIdHex } from "../../../protocol/index.js";
 
@@ -49,16 +50,18 @@ export function registerDeviceCommands(program: Command): void {
   const device = program.command("device").description("provision devices and keep the device registry (HHS)");
 
   withStores(withLink(device.command("provision")))
-    .description("upload the firmware (always, other boot code erased first), write the device key, set the clock, lock the device and register it; over --serial only (the key never crosses BLE); safe to run again after an interruption")
+    .description("upload the firmware (always, other boot code erased first), write the device key, set the clock, give the NFC tap its base URL (--tap-url), lock the device and register it; over --serial only (the key never crosses BLE); safe to run again after an interruption")
     .addOption(new Option("--board <board>", "board the bundle is built for").choices(BOARD_NAMES).argParser(boardArgument).makeOptionMandatory())
     .option("--firmware-dir <dir>", "where the built bundles are (default: this checkout's dist/firmware)", BUILT_FIRMWARE_DIRECTORY)
     .option("--device-id <hex8>", "device ID for a device that has none yet (default: next free)")
+    .option("--tap-url <url>", "base URL of the NFC tap, the web app of `evv serve` (e.g. https://hhs.example/app/): a phone touching the fob opens <url>#<frame>; https, at most 100 characters, no # part; without it the NFC record stays evv:1/<frame>, which phones do not open")
     .option("--json", "print the result as JSON")
-    .action(async (opts: VerifierStoreOptions & DeviceLinkOptions & { board: BoardName; firmwareDir: string; deviceId?: string; json?: boolean }) => {
+    .action(async (opts: VerifierStoreOptions & DeviceLinkOptions & { board: BoardName; firmwareDir: string; deviceId?: string; tapUrl?: string; json?: boolean }) => {
       checkDeviceLinkOptions(opts);
       if (opts.ble !== undefined) throw new CliError(new UnencryptedLinkError().message, EXIT_USAGE);
       const board = opts.board;
       const wantedId = opts.deviceId === undefined ? undefined : parseDeviceIdHex(parseOrUsage(deviceIdSchema, opts.deviceId.toLowerCase(), "--device-id"))!;
+      const wantedTapUrl = opts.tapUrl === undefined ? undefined : parseOrUsage(tapUrl, opts.tapUrl, "--tap-url");
       const bundle = (() => {
         try {
           return loadFirmwareBundle(board, opts.firmwareDir);
@@ -75,6 +78,7 @@ export function registerDeviceCommands(program: Command): void {
           keystore: stores.keystore!,
           registry: stores.registry,
           deviceId: wantedId,
+          tapUrl: wantedTapUrl,
           now: () => new Date(),
           onStep: (message) => process.stderr.write(`· ${message}\n`),
           onUpload: (p) => {

@@ -1,6 +1,7 @@
 // The caregiver's web app (webapp/, issue 12) at /app/: the page, its style sheet, the script
 // and the service worker that keeps them for opening offline, each script bundled with esbuild from webapp/src/main.ts (which imports protocol/ unchanged) on
-// the first request and kept in memory. Also registers the client list the app asks for.
+// the first request and kept in memory. Also registers the client list the app asks for. The
+// fob's NFC tap opens /app/#<frame> (the base URL given at provisioning, `--tap-url`).
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance, FastifyReply } from "fastify";
@@ -42,6 +43,8 @@ export async function webAppRoutes(app: FastifyInstance, { ctx }: { ctx: Service
   const send = (reply: FastifyReply, type: string, body: string) => reply.headers(SECURITY_HEADERS).type(type).send(body);
 
   app.get("/app", async (_request, reply) => reply.redirect("/app/"));
+  // A tap URL whose base is the bare origin (https://hhs.example#<frame>): browsers keep the "#" part through the redirect.
+  app.get("/", async (_request, reply) => reply.redirect("/app/"));
   app.get("/app/", async (_request, reply) => send(reply, "text/html; charset=utf-8", await readFile(webappDir + "index.html", "utf8")));
   app.get("/app/app.css", async (_request, reply) => send(reply, "text/css; charset=utf-8", await readFile(webappDir + "app.css", "utf8")));
   // Bundled on the first request for a script, kept in memory.
