@@ -135,7 +135,7 @@ export default async function bench(): Promise<void> {
       ["--host", "127.0.0.1", "--port", "0", ...(PLAIN ? ["--plain-http"] : ["--self-signed", tlsDir]), "--db", dbPath, "--credentials", join(dir, "credentials.json"), "--rate-per-address", "10000000", "--rate-per-reader", "100000"],
       { EVV_KEYSTORE: join(dir, "keys.json"), EVV_PASSPHRASE: passphrase },
       30_000,
-      process.env.BENCH_INTAKE_SERVE_NODE_ARGS?.split(" ") ?? [],
+      process.env.BENCH_INTAKE_SERVE_NODE_ARGS?.split(" ").filter(Boolean) ?? [],
     );
     // Each reader its own client and connection (not a shared pool, whose every request looks for a free connection among all).
     const connect = PLAIN ? {} : { connect: { ca: readFileSync(join(tlsDir, "cert.pem"), "utf8") } };

@@ -25,18 +25,11 @@ export interface IntakeOutcome {
 
 export function batchCommitter(db: EvvDatabase): (batch: IntakeJob[]) => IntakeOutcome[] {
   const store = new ReadingStore(db);
-  // One statement a batch for the signing readers' counters, not one a reading (a JSON array of reader IDs; of [reader, counter] pairs).
-  const lastCounters = db.prepare("SELECT reader_id, last_counter FROM readers WHERE reader_id IN (SELECT value FROM json_each(?))").raw();
-  const raiseCounters = db.prepare(
-    "UPDATE readers SET last_counter = raised.counter FROM (SELECT value ->> 0 AS reader, value ->> 1 AS counter FROM json_each(?)) AS raised WHERE readers.reader_id = raised.reader AND readers.last_counter < raised.counter",
-  );
+  const lastCounter = db.prepare("SELECT last_counter FROM readers WHERE reader_id = ?").pluck();
+  const raiseCounter = db.prepare("UPDATE readers SET last_counter = ? WHERE reader_id = ? AND last_counter < ?");
   const stored = db.prepare("SELECT received_ms, received_seq, signed_by, reader_counter, session_of, counter_back FROM readings WHERE reading_id = ?");
   const transaction = db.transaction((batch: IntakeJob[]): IntakeOutcome[] => {
     let seq = store.lastReceiptSeq();
-    const signers = new Set<string>();
-    for (const job of batch) if (job.source.signedBy !== null && job.source.counter !== null) signers.add(job.source.signedBy);
-    /** Each signing reader's highest counter so far: stored before this batch, then raised by its readings in it. */
-    const last = new Map<string, number>(signers.size > 0 ? (lastCounters.all(JSON.stringify([...signers])) as [string, number][]) : []);
     const counters = new Map<string, number>();
     const outcomes: IntakeOutcome[] = [];
     /** Each stored reading's digest: the batch's audit entry pins every row as received (evv report audit). */
@@ -45,7 +38,8 @@ export function batchCommitter(db: EvvDatabase): (batch: IntakeJob[]) => IntakeO
       const { signedBy, counter } = job.source;
       let counterBack = false;
       if (signedBy !== null && counter !== null) {
-        counterBack = counter <= (counters.get(signedBy) ?? last.get(signedBy) ?? 0);
+        const last = counters.get(signedBy) ?? ((lastCounter.get(signedBy) as number | undefined) ?? 0);
+        counterBack = counter <= last;
       }
       const digest = store.store(job.reading, job.receivedMs, seq + 1, { ...job.source, counterBack });
       if (digest !== null) {
@@ -66,7 +60,7 @@ export function batchCommitter(db: EvvDatabase): (batch: IntakeJob[]) => IntakeO
         outcomes.push({ stored: false, conflict: !same, receivedAt: new Date(first.received_ms).toISOString(), receivedSeq: first.received_seq, counterBack: first.counter_back === 1 });
       }
     }
-    if (counters.size > 0) raiseCounters.run(JSON.stringify([...counters]));
+    for (const [reader, counter] of counters) raiseCounter.run(counter, reader, counter);
     if (readingDigests.length > 0)
       new AuditAppender(db).append("intake.readings", `${seq - readingDigests.length + 1}-${seq}`, { firstSeq: seq - readingDigests.length + 1, lastSeq: seq, readingDigests });
     return outcomes;

@@ -8,10 +8,7 @@ import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
 import { signedText } from "../capture/signedSubmission.js";
 
-/**
- * What a thread checks: the signed text and the signature as strings. Strings, not Buffers: a small
- * Buffer is a view of node's shared 8 KiB pool, and posting a view copies its whole ArrayBuffer.
- */
+/** What a thread checks: the signed text and the signature as strings (the thread makes the bytes, off the event loop). */
 type Job = [readerId: string, jwk: string, signedText: string, signature: string];
 
 export class ReaderSignatures {

@@ -1,6 +1,6 @@
-// One group-commit batch (host/service/batchCommit.ts) against the real database: the signing
-// readers' counters are read and raised with one statement a batch, and a counter not above the
-// reader's highest so far (stored before the batch, or earlier in the same batch) is marked.
+// One group-commit batch (host/service/batchCommit.ts) against the real database: a counter not
+// above its reader's highest so far (stored before the batch, or earlier in the same batch) is
+// marked, and each reader's stored counter is raised to its highest, never lowered.
 import { afterEach, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { simpleWorld, type VisitWorld } from "./fixtures/visitWorld.js";
