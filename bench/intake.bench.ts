@@ -1,6 +1,6 @@
 // `npm run bench intake`: the intake service (`evv serve`, a child process, TLS with its
-// self-signed certificate) on loopback, loaded by an undici Pool holding one connection per
-// reader: BENCH_INTAKE_READERS (1,000) enrolled readers submit BENCH_INTAKE_READINGS (30,000)
+// self-signed certificate) on loopback, loaded by one undici Client per reader (one connection
+// each, one request at a time on it, as a reader's own device would send): BENCH_INTAKE_READERS (1,000) enrolled readers submit BENCH_INTAKE_READINGS (30,000)
 // signed readings. Acknowledged means committed with the WAL fsync'd.
 // Reference, measured in the same run on the same disk: the raw rate of durable inserts, one
 // reading per transaction (synchronous = FULL), as a service without group commit would store.
@@ -10,11 +10,11 @@
 // readers the latency is only 1,000 / rate (Little's law), whatever the service does.
 // BENCH_INTAKE_SERVE_NODE_ARGS passes node options to the service (e.g. "--cpu-prof").
 // Figures only; nothing here fails on a time.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomUUID, createPrivateKey, sign } from "node:crypto";
-import { Pool } from "undici";
+import { Client } from "undici";
 import { openDatabase } from "../host/storage/database.js";
 import { Keystore } from "../host/keystore/keystore.js";
 import { ReadingStore } from "../host/storage/readingStore.js";
@@ -68,6 +68,32 @@ function cpuSecondsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** CPU seconds of each of a process's threads, by thread ID, from /proc (a thread that ended is missing). */
+function threadCpuSecondsOf(pid: number): Map<string, { name: string; seconds: number }> {
+  const threads = new Map<string, { name: string; seconds: number }>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+      const fields = stat.split(") ")[1].split(" ");
+      threads.set(tid, { name: stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")), seconds: (Number(fields[11]) + Number(fields[12])) / 100 });
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return threads;
+}
+
+/** The threads that used the most CPU between two snapshots, as "name µs" a reading. */
+function busiestThreads(before: ReturnType<typeof threadCpuSecondsOf>, after: ReturnType<typeof threadCpuSecondsOf>, readings: number): string {
+  return [...after]
+    .map(([tid, t]) => ({ name: t.name, seconds: t.seconds - (before.get(tid)?.seconds ?? 0) }))
+    .filter((t) => t.seconds > 0)
+    .sort((a, b) => b.seconds - a.seconds)
+    .slice(0, 6)
+    .map((t) => `${t.name} ${((t.seconds / readings) * 1e6).toFixed(0)}`)
+    .join(", ");
+}
+
 const percentile = (sorted: Float64Array, p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 export default async function bench(): Promise<void> {
@@ -109,42 +135,59 @@ export default async function bench(): Promise<void> {
       ["--host", "127.0.0.1", "--port", "0", ...(PLAIN ? ["--plain-http"] : ["--self-signed", tlsDir]), "--db", dbPath, "--credentials", join(dir, "credentials.json"), "--rate-per-address", "10000000", "--rate-per-reader", "100000"],
       { EVV_KEYSTORE: join(dir, "keys.json"), EVV_PASSPHRASE: passphrase },
       30_000,
-      process.env.BENCH_INTAKE_SERVE_NODE_ARGS?.split(" ") ?? [],
+      process.env.BENCH_INTAKE_SERVE_NODE_ARGS?.split(" ").filter(Boolean) ?? [],
     );
-    const pool = new Pool(serve.url, { connections: READERS, pipelining: 1, ...(PLAIN ? {} : { connect: { ca: readFileSync(join(tlsDir, "cert.pem"), "utf8") } }) });
+    // Each reader its own client and connection (not a shared pool, whose every request looks for a free connection among all).
+    const connect = PLAIN ? {} : { connect: { ca: readFileSync(join(tlsDir, "cert.pem"), "utf8") } };
+    const clients = keys.map(() => new Client(serve.url, { pipelining: 1, ...connect }));
     try {
-      const post = async (body: string) => {
-        const answer = await pool.request({ path: "/v1/readings", method: "POST", body, headers: { "content-type": "application/json" } });
-        await answer.body.text();
-        return answer.statusCode;
-      };
+      // The answer's status once its body has arrived (undici's dispatch: no response stream to build, the client's cheapest path).
+      const post = (reader: number, body: string) =>
+        new Promise<number>((resolve, reject) => {
+          let status = 0;
+          clients[reader].dispatch(
+            { path: "/v1/readings", method: "POST", body, headers: { "content-type": "application/json" } },
+            {
+              onConnect: () => {},
+              onHeaders: (statusCode) => {
+                status = statusCode;
+                return true;
+              },
+              onData: () => true,
+              onComplete: () => resolve(status),
+              onError: reject,
+            },
+          );
+        });
       // Warm-up: every reader's connection (TLS handshake) and the JIT, with its first reading.
-      await Promise.all(bodies.map((list) => post(list[0])));
+      await Promise.all(bodies.map((list, reader) => post(reader, list[0])));
       const half = Math.floor((perReader - 1) / 2);
       let refused = 0;
 
       // 1. Saturation: every reader sends its next reading as soon as the last is acknowledged.
       let done = 0;
       const serviceCpu0 = cpuSecondsOf(serve.child.pid!);
+      const threads0 = threadCpuSecondsOf(serve.child.pid!);
       const clientCpu0 = process.cpuUsage();
       const t0 = performance.now();
       await Promise.all(
-        bodies.map(async (list) => {
+        bodies.map(async (list, reader) => {
           for (let c = 1; c <= half; c++) {
-            if ((await post(list[c])) !== 201) refused++;
+            if ((await post(reader, list[c])) !== 201) refused++;
             done++;
           }
         }),
       );
       const seconds = (performance.now() - t0) / 1000;
       const serviceCpu = cpuSecondsOf(serve.child.pid!) - serviceCpu0;
+      const serviceThreads = busiestThreads(threads0, threadCpuSecondsOf(serve.child.pid!), done);
       const clientCpuUsage = process.cpuUsage(clientCpu0);
       const clientCpu = (clientCpuUsage.user + clientCpuUsage.system) / 1e6;
       const rate = done / seconds;
 
       // 2. Latency at the goal's rate: readings arrive on a schedule (RATE a second in all, spread
-      // over the readers) whether or not earlier ones were answered; each latency counts from its
-      // scheduled time, so waiting in a queue is counted too.
+      // over the readers, each sending its own in turn) whether or not earlier ones were answered;
+      // each latency counts from its scheduled time, so waiting in a queue is counted too.
       const scheduled: string[] = [];
       for (let c = half + 1; c < perReader; c++) for (const list of bodies) scheduled.push(list[c]);
       const latencies = new Float64Array(scheduled.length);
@@ -157,7 +200,7 @@ export default async function bench(): Promise<void> {
           for (; next < due; next++) {
             const i = next;
             const at = t1 + (i / RATE) * 1000;
-            void post(scheduled[i]).then((status) => {
+            void post(i % READERS, scheduled[i]).then((status) => {
               latencies[i] = performance.now() - at;
               if (status !== 201) refused++;
               if (++answered === scheduled.length) resolve();
@@ -168,16 +211,17 @@ export default async function bench(): Promise<void> {
         tick();
       });
       const openSeconds = (performance.now() - t1) / 1000;
-      const health = (await (await pool.request({ path: "/health", method: "GET" })).body.json()) as { batches: number; committed: number };
+      const health = (await (await clients[0].request({ path: "/health", method: "GET" })).body.json()) as { batches: number; committed: number };
       latencies.sort();
       console.log(`${READERS} concurrent readers (one ${PLAIN ? "plain HTTP" : "TLS"} connection each) on loopback; each reading acknowledged after its commit (synchronous = FULL)${refused ? `   (${refused} answers not 201!)` : ""}:`);
       console.log(`  saturated (${done} readings, each reader sending as soon as answered): ${Math.round(rate).toLocaleString("en-US")} readings/s acknowledged durably   goal ${GOAL_PER_SECOND.toLocaleString("en-US")}`);
       console.log(`  reference: raw durable inserts, one per transaction, ${Math.round(raw).toLocaleString("en-US")}/s (ratio ${(rate / raw).toFixed(1)})`);
-      console.log(`  CPU: service ${((serviceCpu / done) * 1e6).toFixed(0)} µs a reading (${serviceCpu.toFixed(1)} s), client pool ${((clientCpu / done) * 1e6).toFixed(0)} µs (${clientCpu.toFixed(1)} s), in ${seconds.toFixed(1)} s on ${availableParallelism()} cores`);
+      console.log(`  CPU: service ${((serviceCpu / done) * 1e6).toFixed(0)} µs a reading (${serviceCpu.toFixed(1)} s), client ${((clientCpu / done) * 1e6).toFixed(0)} µs (${clientCpu.toFixed(1)} s), in ${seconds.toFixed(1)} s on ${availableParallelism()} cores`);
+      console.log(`    service threads, µs a reading: ${serviceThreads}`);
       console.log(`  at ${RATE.toLocaleString("en-US")} readings/s offered (${scheduled.length} readings in ${openSeconds.toFixed(1)} s, ${Math.round(scheduled.length / openSeconds).toLocaleString("en-US")}/s answered): latency p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms   goal p99 < ${GOAL_P99_MS} ms`);
       console.log(`  group commit: ${health.batches} commits for ${health.committed} readings (${(health.committed / health.batches).toFixed(1)} a commit)`);
     } finally {
-      await pool.close();
+      await Promise.all(clients.map((client) => client.close()));
       await serve.stop();
     }
   } finally {

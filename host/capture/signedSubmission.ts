@@ -23,9 +23,14 @@ export const signedSubmission = z.object({
 });
 export type SignedSubmission = z.infer<typeof signedSubmission>;
 
-/** The bytes a reader signs: from the submission exactly as sent (before any schema strips a field). */
+/** The text whose UTF-8 a reader signs: from the submission exactly as sent (before any schema strips a field). */
+export function signedText(submission: { reader: unknown; counter: unknown; reading: unknown }): string {
+  return canonicalJson({ counter: submission.counter, reader: submission.reader, reading: submission.reading } as JsonValue);
+}
+
+/** The bytes a reader signs: UTF-8 of signedText. */
 export function signedBytes(submission: { reader: unknown; counter: unknown; reading: unknown }): Buffer {
-  return Buffer.from(canonicalJson({ counter: submission.counter, reader: submission.reader, reading: submission.reading } as JsonValue), "utf8");
+  return Buffer.from(signedText(submission), "utf8");
 }
 
 /** A reader's public key as WebCrypto exports it (`exportKey("jwk", publicKey)`): P-256, x and y only. */

@@ -49,7 +49,8 @@ export class GroupCommitIntake {
     // The thread loads the TypeScript sources through tsx, as the CLI does (commitWorkerEntry.mjs).
     this.worker = new Worker(new URL("./commitWorkerEntry.mjs", import.meta.url), {
       workerData: { dbPath, auditSealKey, retryMs: options.retryMs ?? 20, maxWaitMs: options.maxWaitMs ?? 30_000 },
-      execArgv: [],
+      // No inherited node options (a test runner's), except a CPU profile asked for (the bench's BENCH_INTAKE_SERVE_NODE_ARGS).
+      execArgv: process.execArgv.filter((option) => option.startsWith("--cpu-prof")),
     });
     this.worker.on("message", (message: { batch: number; outcomes?: IntakeOutcome[]; error?: { busy: boolean; message: string } }) => this.finished(message));
     this.worker.on("error", (error) => this.fail(error));

@@ -1,5 +1,5 @@
 // A signature-check thread of the intake service (readerSignatures.ts): takes batches of
-// [readerId, jwk, signed bytes, signature] and answers, in order, whether each verifies
+// [readerId, jwk, signed text, signature as base64url] and answers, in order, whether each verifies
 // (ECDSA P-256, SHA-256, r || s). Plain JavaScript so that it loads without a TypeScript loader.
 import { parentPort } from "node:worker_threads";
 import { createPublicKey, verify } from "node:crypto";
@@ -18,9 +18,11 @@ function keyOf(readerId, jwk) {
 }
 
 parentPort.on("message", ({ batch, jobs }) => {
-  const results = jobs.map(([readerId, jwk, bytes, signature]) => {
+  const results = jobs.map(([readerId, jwk, text, signature]) => {
     try {
-      return verify("sha256", bytes, { key: keyOf(readerId, jwk), dsaEncoding: "ieee-p1363" }, signature);
+      const rs = Buffer.from(signature, "base64url");
+      if (rs.length !== 64) return false;
+      return verify("sha256", Buffer.from(text, "utf8"), { key: keyOf(readerId, jwk), dsaEncoding: "ieee-p1363" }, rs);
     } catch {
       return false;
     }
