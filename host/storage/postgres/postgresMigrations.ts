@@ -47,6 +47,10 @@ const POSTGRES_TEXT: Readonly<Record<number, (sqlite: string) => string>> = {
     head_seq BIGINT;
     head_hash TEXT;
   BEGIN
+    -- A NULL key takes the next number, as SQLite's INTEGER PRIMARY KEY does.
+    IF NEW.seq IS NULL THEN
+      NEW.seq := nextval(pg_get_serial_sequence('audit_log', 'seq'));
+    END IF;
     LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE;
     SELECT seq, hash INTO head_seq, head_hash FROM audit_log ORDER BY seq DESC LIMIT 1;
     IF (head_seq IS NOT NULL AND NEW.seq <= head_seq) OR NEW.prev_hash IS DISTINCT FROM coalesce(head_hash, '${GENESIS}') THEN

@@ -44,7 +44,7 @@ export function translateStatement(source: string): TranslatedStatement {
   }
   if (/^INSERT\s+OR\s+REPLACE\b/i.test(sql) || /\browid\b/i.test(stripLiterals(sql))) throw new Error(`SQLite-only SQL the PostgreSQL engine does not translate: ${source.trim().slice(0, 120)}`);
   const { text, names, count } = numberParameters(sql);
-  sql = text;
+  sql = quoteMixedCaseAliases(text);
   const insert = /^INSERT\s+INTO\s+(\w+)\s*\(([^)]*)\)/i.exec(sql);
   let returnsKey: string | null = null;
   const byteParams: number[] = [];
@@ -59,8 +59,22 @@ export function translateStatement(source: string): TranslatedStatement {
     }
     const bytes = BYTE_COLUMNS[table];
     if (bytes && names === null && /\bVALUES\s*\(\s*\$1\s*(,\s*\$\d+\s*)*\)/i.test(sql)) for (const column of bytes) if (columns.includes(column)) byteParams.push(columns.indexOf(column));
+  } else if (/^UPDATE\s+(\w+)\s+SET\b/i.test(sql) && names === null) {
+    const table = /^UPDATE\s+(\w+)/i.exec(sql)![1].toLowerCase();
+    for (const column of BYTE_COLUMNS[table] ?? []) for (const m of sql.matchAll(new RegExp(`\\b${column}\\s*=\\s*\\$(\\d+)`, "gi"))) byteParams.push(Number(m[1]) - 1);
   } else if (ignore) throw new Error(`INSERT OR IGNORE without a column list: ${source.trim().slice(0, 120)}`);
   return { sql, names, count, returnsKey, byteParams, writes: /^(INSERT|UPDATE|DELETE)\b/i.test(sql) };
+}
+
+/**
+ * `AS checkIn` → `AS "checkIn"`: PostgreSQL folds unquoted names to lower case, SQLite keeps the
+ * alias as written, and the host reads rows by their camelCase aliases.
+ */
+function quoteMixedCaseAliases(sql: string): string {
+  return sql
+    .split(/('(?:[^']|'')*'|"(?:[^"]|"")*")/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/\b(AS\s+)([A-Za-z_][A-Za-z0-9_]*)\b/gi, (all, as: string, name: string) => (/[a-z]/.test(name) && /[A-Z]/.test(name) ? `${as}"${name}"` : all))))
+    .join("");
 }
 
 /** The SQL with string literals, quoted identifiers and comments blanked (for searching it). */
