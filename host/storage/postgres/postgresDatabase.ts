@@ -111,7 +111,13 @@ export class PostgresDatabase implements SqlDatabase {
   transaction<F extends TransactionBody>(fn: F): SqlTransaction<F> {
     const inTransaction = (...args: unknown[]): ReturnType<F> => {
       if (this.depth === 0) {
-        this.exec(this.readOnly ? "BEGIN READ ONLY" : `BEGIN; SELECT pg_advisory_xact_lock(${WRITER_LOCK})`);
+        try {
+          this.exec(this.readOnly ? "BEGIN READ ONLY" : `BEGIN; SELECT pg_advisory_xact_lock(${WRITER_LOCK})`);
+        } catch (error) {
+          // The lock was not granted in time: end the transaction BEGIN opened.
+          this.quietly("ROLLBACK");
+          throw error;
+        }
         this.depth = 1;
         try {
           const result = fn(...args) as ReturnType<F>;
