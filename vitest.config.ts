@@ -19,6 +19,7 @@ const POSTGRES_SUITES = [
   "test/host/cliImportVerifyExport.test.ts",
   "test/host/auditLog.test.ts",
   "test/host/deviceRegistry.test.ts",
+  "test/host/intakeService.test.ts",
   "test/host/hardening/concurrentVerify.test.ts",
   "test/host/hardening/auditTampering.test.ts",
 ];

@@ -69,6 +69,7 @@ export class PostgresDatabase implements SqlDatabase {
   private pendingFailure: PostgresError | null = null;
   private depth = 0;
   private cursors = 0;
+  private readonly statementNames = new Map<string, string>();
   private isOpen = true;
   private lockTimeoutMs: number;
 
@@ -214,9 +215,16 @@ export class PostgresDatabase implements SqlDatabase {
     void this.worker.terminate();
   }
 
-  /** Runs a statement and waits for its answer. */
-  query(sql: string, values: unknown[], rowMode: "array" | "object", wantRows: boolean): QueryAnswer {
-    const answer = this.call({ op: "query", sql, values, rowMode, wantRows }) as QueryAnswer & { bytes: string[] };
+  /** The server-side name of a prepared statement's text (parsed and planned once per connection). */
+  statementName(sql: string): string {
+    let name = this.statementNames.get(sql);
+    if (name === undefined) this.statementNames.set(sql, (name = `evv_${this.statementNames.size + 1}`));
+    return name;
+  }
+
+  /** Runs a statement and waits for its answer (`name`: a prepared statement's, see statementName). */
+  query(sql: string, values: unknown[], rowMode: "array" | "object", wantRows: boolean, name?: string): QueryAnswer {
+    const answer = this.call({ op: "query", sql, values, rowMode, wantRows, name }) as QueryAnswer & { bytes: string[] };
     // BYTEA arrives as a Uint8Array (structured clone); better-sqlite3 gives a Buffer.
     if (answer.bytes.length > 0)
       for (const row of answer.rows as Record<string, unknown>[])
@@ -228,8 +236,8 @@ export class PostgresDatabase implements SqlDatabase {
   }
 
   /** Sends a write without waiting; its answer is taken later (see the file's comment). */
-  send(sql: string, values: unknown[]): DeferredWrite {
-    const entry: DeferredWrite = { id: this.post({ op: "query", sql, values, rowMode: "array", wantRows: false }), done: false };
+  send(sql: string, values: unknown[], name?: string): DeferredWrite {
+    const entry: DeferredWrite = { id: this.post({ op: "query", sql, values, rowMode: "array", wantRows: false, name }), done: false };
     this.deferred.set(entry.id, entry);
     return entry;
   }
@@ -331,11 +339,14 @@ type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : n
 
 class PostgresStatement implements SqlStatement {
   private mode: "object" | "array" | "pluck" = "object";
+  private readonly name: string;
 
   constructor(
     private readonly db: PostgresDatabase,
     private readonly statement: TranslatedStatement,
-  ) {}
+  ) {
+    this.name = db.statementName(statement.sql);
+  }
 
   pluck(toggle = true): this {
     this.mode = toggle ? "pluck" : "object";
@@ -351,7 +362,7 @@ class PostgresStatement implements SqlStatement {
     const values = bindValues(this.statement, params);
     const key = this.statement.returnsKey;
     if (this.db.inTransaction && this.statement.writes) {
-      const write = this.db.send(this.statement.sql, values);
+      const write = this.db.send(this.statement.sql, values, this.name);
       const answer = () => this.db.settle(write);
       return {
         get changes() {
@@ -362,7 +373,7 @@ class PostgresStatement implements SqlStatement {
         },
       };
     }
-    const answer = this.db.query(this.statement.sql, values, "array", false);
+    const answer = this.db.query(this.statement.sql, values, "array", false, this.name);
     return { changes: answer.rowCount, lastInsertRowid: key === null ? 0 : ((answer.lastRow as unknown[] | undefined)?.[0] as number) };
   }
 
@@ -371,7 +382,7 @@ class PostgresStatement implements SqlStatement {
   }
 
   all(...params: unknown[]): unknown[] {
-    const rows = this.db.query(this.statement.sql, bindValues(this.statement, params), this.mode === "object" ? "object" : "array", true).rows;
+    const rows = this.db.query(this.statement.sql, bindValues(this.statement, params), this.mode === "object" ? "object" : "array", true, this.name).rows;
     return this.mode === "pluck" ? rows.map((row) => (row as unknown[])[0]) : rows;
   }
 

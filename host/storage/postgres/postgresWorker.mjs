@@ -60,7 +60,7 @@ async function handle(request) {
     case "query": {
       const values = request.values.map((v) => (v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v));
       const arrays = request.rowMode === "array";
-      const result = await client.query({ text: request.sql, values, rowMode: arrays ? "array" : undefined });
+      const result = await client.query({ name: request.name, text: request.sql, values, rowMode: arrays ? "array" : undefined });
       const fields = result.fields ?? [];
       const bytes = [];
       fields.forEach((f, i) => {

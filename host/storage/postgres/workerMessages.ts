@@ -20,7 +20,7 @@ export type PostgresRequest =
   | { id: number; op: "connect" }
   | { id: number; op: "close" }
   | { id: number; op: "exec"; sql: string }
-  | { id: number; op: "query"; sql: string; values: unknown[]; rowMode: "array" | "object"; wantRows: boolean };
+  | { id: number; op: "query"; sql: string; values: unknown[]; rowMode: "array" | "object"; wantRows: boolean; /** A prepared statement's name: parsed and planned once per connection. */ name?: string };
 
 export type PostgresAnswer =
   | { id: number; ok: true; rows: unknown[]; rowCount: number; /** Fields holding bytes (index in array mode, name otherwise). */ bytes: string[]; lastRow?: unknown }
