@@ -209,3 +209,12 @@ describe("a PostgreSQL server that cannot be used", () => {
     expect(storageFailure(failure)).toMatch(/^storage unavailable: PostgreSQL at postgres:\/\/postgres@127\.0\.0\.1:\d+\/evv_test_\w+: /);
   });
 });
+
+describe("text or bytes in one column (audit_log.body, BYTEA on PostgreSQL)", () => {
+  it("binds text as its UTF-8 bytes, in one-row and many-row INSERTs and in UPDATEs", () => {
+    expect(translateStatement("INSERT INTO audit_log (kind, subject, body, prev_hash, hash, seal) VALUES (?, ?, ?, ?, ?, ?)").byteParams).toEqual([2]);
+    expect(translateStatement("INSERT INTO audit_log (seq, body) VALUES (?, ?), (?, ?)").byteParams).toEqual([1, 3]);
+    expect(translateStatement("UPDATE audit_log SET body = ?, hash = ? WHERE seq = ?").byteParams).toEqual([0]);
+    expect(translateStatement("INSERT INTO service_locations (location_id, address, time_zone) VALUES (?, ?, ?)").byteParams).toEqual([]);
+  });
+});

@@ -45,6 +45,8 @@ export function freeLoopbackPort(): Promise<number> {
 export interface ClusterSettings {
   /** Durability off (fsync, synchronous commit, full-page writes): for the tests, never for measuring. */
   fast?: boolean;
+  /** More server settings, `name=value` each (the bench's memory and WAL sizes). */
+  settings?: string[];
 }
 
 export async function startThrowawayCluster(settings: ClusterSettings = {}): Promise<ThrowawayCluster> {
@@ -72,6 +74,7 @@ export async function startThrowawayCluster(settings: ClusterSettings = {}): Pro
   const port = await freeLoopbackPort();
   const options = [`-p ${port}`, "-c listen_addresses=127.0.0.1", `-c unix_socket_directories=${root}`, "-c max_connections=200"];
   if (settings.fast) options.push("-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off");
+  for (const setting of settings.settings ?? []) options.push(`-c ${setting}`);
   run("pg_ctl", ["start", "-D", dataDir, "-w", "-t", "60", "-l", join(root, "server.log"), "-o", options.join(" ")]);
   let stopped = false;
   return {

@@ -58,7 +58,10 @@ export function translateStatement(source: string): TranslatedStatement {
       returnsKey = key;
     }
     const bytes = BYTE_COLUMNS[table];
-    if (bytes && names === null && /\bVALUES\s*\(\s*\$1\s*(,\s*\$\d+\s*)*\)/i.test(sql)) for (const column of bytes) if (columns.includes(column)) byteParams.push(columns.indexOf(column));
+    // Only VALUES of parameters, one tuple or many (count / columns of them), are bound this way.
+    const tuples = /\bVALUES\s*([()$\d,\s]+?)\s*(ON CONFLICT\b.*|RETURNING\b.*)?$/is.test(sql) && count % columns.length === 0 ? count / columns.length : 0;
+    if (bytes && names === null)
+      for (const column of bytes) if (columns.includes(column)) for (let t = 0; t < tuples; t++) byteParams.push(t * columns.length + columns.indexOf(column));
   } else if (/^UPDATE\s+(\w+)\s+SET\b/i.test(sql) && names === null) {
     const table = /^UPDATE\s+(\w+)/i.exec(sql)![1].toLowerCase();
     for (const column of BYTE_COLUMNS[table] ?? []) for (const m of sql.matchAll(new RegExp(`\\b${column}\\s*=\\s*\\$(\\d+)`, "gi"))) byteParams.push(Number(m[1]) - 1);
