@@ -61,8 +61,7 @@ function openSqliteDatabase(path: string): Database.Database {
 export function migrate(db: EvvDatabase): number {
   if (db instanceof PostgresDatabase) return migratePostgres(db);
   const current = db.pragma("user_version", { simple: true }) as number;
-  if (current > migrations.length)
-    throw new Error(`database schema version ${current} is newer than this tool (${migrations.length}); upgrade evv`);
+  if (current > migrations.length) throw newerSchema(current);
   if (current === migrations.length) return current;
   db.transaction(() => {
     for (let version = current + 1; version <= migrations.length; version++) {
@@ -73,16 +72,19 @@ export function migrate(db: EvvDatabase): number {
   return migrations.length;
 }
 
+function newerSchema(version: number): Error {
+  return new Error(`database schema version ${version} is newer than this tool (${migrations.length}); upgrade evv`);
+}
+
 /** The same on PostgreSQL: the version in evv_schema_version, created with the first migration, all under the writer lock. */
 function migratePostgres(db: PostgresDatabase): number {
-  const newer = (version: number) => new Error(`database schema version ${version} is newer than this tool (${migrations.length}); upgrade evv`);
   const before = db.schemaVersion();
-  if (before > migrations.length) throw newer(before);
+  if (before > migrations.length) throw newerSchema(before);
   if (before === migrations.length) return before;
   db.transaction(() => {
     db.exec("CREATE TABLE IF NOT EXISTS evv_schema_version (version INTEGER NOT NULL); INSERT INTO evv_schema_version SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM evv_schema_version)");
     const current = db.schemaVersion();
-    if (current > migrations.length) throw newer(current);
+    if (current > migrations.length) throw newerSchema(current);
     for (let version = current + 1; version <= migrations.length; version++) {
       db.exec(postgresMigration(version));
       db.pragma(`user_version = ${version}`);
@@ -110,35 +112,21 @@ const READ_ONLY_STORAGE = new Set(["SQLITE_READONLY_DIRECTORY", "SQLITE_READONLY
  * which read-only storage guarantees). A schema older than this tool's is migrated first through
  * a writable connection when the storage allows it, else refused with the reason.
  */
-export function openDatabaseForReading(path: string): EvvDatabase {
-  if (isPostgresLocation(path)) return openPostgresForReading(path);
-  if (!existsSync(path)) throw new Error(`no database at ${path} (evv import creates it)`);
-  let db = openReadOnlyOrImmutable(path);
+export function openDatabaseForReading(location: string): EvvDatabase {
+  // On PostgreSQL: a connection whose every transaction is READ ONLY.
+  const postgres = isPostgresLocation(location);
+  if (!postgres && !existsSync(location)) throw new Error(`no database at ${location} (evv import creates it)`);
+  const openReader = () => (postgres ? new PostgresDatabase(location, { readOnly: true }) : openReadOnlyOrImmutable(location));
+  let db = openReader();
   const version = db.pragma("user_version", { simple: true }) as number;
   if (version > migrations.length) {
     db.close();
-    throw new Error(`database schema version ${version} is newer than this tool (${migrations.length}); upgrade evv`);
+    throw newerSchema(version);
   }
   if (version < migrations.length) {
     db.close();
-    openDatabase(path).close();
-    db = openReadOnlyOrImmutable(path);
-  }
-  return db;
-}
-
-/** Reports on PostgreSQL: every transaction READ ONLY; an older schema is migrated first through a writing connection. */
-function openPostgresForReading(url: string): EvvDatabase {
-  let db = new PostgresDatabase(url, { readOnly: true });
-  const version = db.schemaVersion();
-  if (version > migrations.length) {
-    db.close();
-    throw new Error(`database schema version ${version} is newer than this tool (${migrations.length}); upgrade evv`);
-  }
-  if (version < migrations.length) {
-    db.close();
-    openDatabase(url).close();
-    db = new PostgresDatabase(url, { readOnly: true });
+    openDatabase(location).close();
+    db = openReader();
   }
   return db;
 }

@@ -37,6 +37,7 @@ describe("SQLite's statements as PostgreSQL runs them", () => {
     expect(translateStatement("SELECT * FROM t WHERE (@p IS NULL OR p = @p) AND q = @q").sql).toBe("SELECT * FROM t WHERE ($1 IS NULL OR p = $1) AND q = $2");
     expect(translateStatement("INSERT OR IGNORE INTO readings (reading_id) VALUES (?)").sql).toBe("INSERT INTO readings (reading_id) VALUES ($1) ON CONFLICT DO NOTHING");
     expect(translateStatement("SELECT count(*) AS manualVisits, x AS plain, CAST(y AS INTEGER) FROM t").sql).toBe('SELECT count(*) AS "manualVisits", x AS plain, CAST(y AS INTEGER) FROM t');
+    expect(translateStatement("SELECT 1 FROM t WHERE a IS ? AND b IS NOT ?").sql).toBe("SELECT 1 FROM t WHERE a IS NOT DISTINCT FROM $1 AND b IS DISTINCT FROM $2");
     expect(() => translateStatement("SELECT x FROM readings ORDER BY rowid")).toThrow(/SQLite-only/);
   });
 

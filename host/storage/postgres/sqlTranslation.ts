@@ -1,6 +1,7 @@
 // The host's statements (SQLite dialect) as PostgreSQL runs them: `?` and `@name` parameters
-// become `$n`, `INSERT OR IGNORE` becomes `ON CONFLICT DO NOTHING`, an INSERT into a table with
-// an integer key the database assigns gets `RETURNING` that key (for `lastInsertRowid`), and
+// become `$n` (SQLite's null-safe `x IS ?` becomes IS NOT DISTINCT FROM), `INSERT OR IGNORE`
+// becomes `ON CONFLICT DO NOTHING`, an INSERT into a table with an integer key the database
+// assigns gets `RETURNING` that key (for `lastInsertRowid`), mixed-case aliases are quoted, and
 // text bound to a column that holds text or bytes (BYTEA here) is bound as its UTF-8 bytes.
 // Everything else the host writes is SQL both engines read alike (ON CONFLICT ... excluded.x,
 // coalesce, CASE, LIKE, IN lists).
@@ -104,6 +105,8 @@ function numberParameters(sql: string): { text: string; names: string[] | null; 
       out += sql.slice(i, j);
       i = j;
     } else if (ch === "?") {
+      // SQLite's null-safe `x IS ?` / `x IS NOT ?`: PostgreSQL's IS [NOT] DISTINCT FROM.
+      out = out.replace(/\bIS\s+NOT\s+$/i, "IS DISTINCT FROM ").replace(/\bIS\s+$/i, "IS NOT DISTINCT FROM ");
       out += `$${++positional}`;
       i++;
     } else if (ch === "@" && /[A-Za-z_]/.test(sql[i + 1] ?? "")) {
