@@ -1,9 +1,36 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * The suites that exercise storage, verification and the CLI run a second time against a real
+ * PostgreSQL server (project `postgres`: EVV_TEST_ENGINE=postgres, a throwaway server started by
+ * test/postgres/globalSetup.ts, a database per test).
+ */
+const POSTGRES_SUITES = [
+  "test/host/postgresEngine.test.ts",
+  "test/host/verifyRun.test.ts",
+  "test/host/northDakotaRules.test.ts",
+  "test/host/caregiverRules.test.ts",
+  "test/host/readingEvidence.test.ts",
+  "test/host/receiptTime.test.ts",
+  "test/host/manualVisits.test.ts",
+  "test/host/visitsAgainstAudit.test.ts",
+  "test/host/sandataConformance.test.ts",
+  "test/host/caregiverClients.test.ts",
+  "test/host/cliImportVerifyExport.test.ts",
+  "test/host/auditLog.test.ts",
+  "test/host/deviceRegistry.test.ts",
+  "test/host/intakeService.test.ts",
+  "test/host/hardening/concurrentVerify.test.ts",
+  "test/host/hardening/auditTampering.test.ts",
+];
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    projects: [
+      { extends: true, test: { name: "sqlite", include: ["test/**/*.test.ts"], exclude: ["test/host/postgresEngine.test.ts"] } },
+      { extends: true, test: { name: "postgres", include: POSTGRES_SUITES, env: { EVV_TEST_ENGINE: "postgres" }, globalSetup: ["test/postgres/globalSetup.ts"] } },
+    ],
   },
 });

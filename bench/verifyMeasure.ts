@@ -83,7 +83,8 @@ let result: Measurement;
 if (mode === "hmac") result = { rates: rawHmacRate(Math.min(2_000_000, Math.max(200_000, visits))) };
 else if (mode === "insert") result = { rates: rawInsertRate(dir, Math.min(1_000_000, Math.max(100_000, visits))) };
 else if (mode === "verify") {
-  const db = openDatabase(join(dir, "evv.db"));
+  // BENCH_DB: another database holding the same world (verifyEngines.bench.ts: PostgreSQL).
+  const db = openDatabase(process.env.BENCH_DB ?? join(dir, "evv.db"));
   const keystore = Keystore.open(join(dir, "keys.json"), WORLD_PASSPHRASE);
   const run = timed(() => runVerification(db, keystore, DEFAULT_SETTINGS, { workers: WORKERS }));
   db.close();

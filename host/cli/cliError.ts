@@ -1,4 +1,6 @@
 // Exit codes of `evv` (also listed in the README).
+import { isConnectionFailure, PostgresError } from "../storage/postgres/postgresDatabase.js";
+
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1; // something went wrong that is not the user's input
 export const EXIT_USAGE = 2; // bad arguments or options
@@ -17,6 +19,22 @@ export class CliError extends Error {
   }
 }
 
+/**
+ * PostgreSQL failures that are the storage's, not the input's (their messages name the server,
+ * never a password): no connection (refused, unknown host, timeout, dropped), bad credentials or
+ * no such database, the server shutting down or out of disk, a writer's lock not granted in time,
+ * a read-only server.
+ */
+function postgresFailure(error: PostgresError): string | null {
+  const { code, message } = error;
+  if (code === "55P03" || code === "40P01") return `storage unavailable: the database is locked by another writer (${message}); try again when it has finished`;
+  if (code === "28P01" || code === "28000") return `storage unavailable: the server refused the credentials (${message})`;
+  if (code === "53100") return `storage unavailable: the disk is full (${message}); nothing was written`;
+  if (code === "25006") return `storage unavailable: read-only (${message})`;
+  if (isConnectionFailure(code)) return `storage unavailable: ${message}`;
+  return null;
+}
+
 /** SQLite result codes (better-sqlite3's `code`, extended codes by prefix) that mean the storage, not the input, failed. */
 const STORAGE_SQLITE_CODES = ["SQLITE_READONLY", "SQLITE_FULL", "SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_NOLFS"];
 /** Node file-system error codes that mean the same. */
@@ -27,6 +45,7 @@ export function storageFailure(error: unknown): string | null {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== "string") return null;
   const message = (error as Error).message;
+  if (error instanceof PostgresError) return postgresFailure(error);
   if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) return `storage unavailable: the database is locked by another writer (${message}); try again when it has finished`;
   if (code.startsWith("SQLITE_FULL") || code === "ENOSPC" || code === "EDQUOT") return `storage unavailable: the disk is full (${message}); nothing was written`;
   if (code.startsWith("SQLITE_READONLY") || code === "EROFS" || code === "EACCES" || code === "EPERM") return `storage unavailable: read-only or not permitted (${message})`;

@@ -4,6 +4,7 @@
 import { existsSync } from "node:fs";
 import { Option } from "commander";
 import { openDatabase, openDatabaseForReading, type EvvDatabase } from "../storage/database.js";
+import { isPostgresLocation } from "../storage/sqlDatabase.js";
 import { DeviceRegistry } from "../registry/deviceRegistry.js";
 import { sealAuditWith } from "../storage/auditLog.js";
 import { Keystore } from "../keystore/keystore.js";
@@ -21,7 +22,7 @@ export interface VerifierStoreOptions {
 
 export function verifierStoreOptions(): Option[] {
   return [
-    new Option("--db <path>", "verifier database file").env("EVV_DB").default(DEFAULT_DATABASE),
+    new Option("--db <path>", "verifier database: a SQLite file, or a PostgreSQL server as postgres://user@host:port/database").env("EVV_DB").default(DEFAULT_DATABASE),
     new Option("--keystore <path>", "HHS master-key keystore file").env("EVV_KEYSTORE").default(DEFAULT_KEYSTORE),
     new Option("--passphrase-file <path>", "file holding the keystore passphrase, mode 0600 (preferred; EVV_PASSPHRASE also works but is readable in /proc/<pid>/environ)"),
   ];
@@ -76,6 +77,6 @@ export function readAuditSealKey(options: Pick<VerifierStoreOptions, "keystore" 
 }
 
 function openForReading(path: string): EvvDatabase {
-  if (!existsSync(path)) throw new CliError(`no database at ${path} (evv import creates it; --db or EVV_DB to name another)`, EXIT_BAD_INPUT);
+  if (!isPostgresLocation(path) && !existsSync(path)) throw new CliError(`no database at ${path} (evv import creates it; --db or EVV_DB to name another)`, EXIT_BAD_INPUT);
   return openDatabaseForReading(path);
 }

@@ -43,7 +43,7 @@ export function checkReadingsAgainstAudit(db: EvvDatabase, onProgress?: (done: n
   let readings = 0;
   let matched = 0;
   let unmatched = 0;
-  const rows = db.prepare(`SELECT ${READING_COLUMNS.join(", ")} FROM readings ORDER BY rowid`).raw().iterate() as IterableIterator<ReadingRowValues>;
+  const rows = db.prepare(`SELECT ${READING_COLUMNS.join(", ")} FROM readings`).raw().iterate() as IterableIterator<ReadingRowValues>;
   for (const values of rows) {
     readings++;
     const digest = readingDigest(values);

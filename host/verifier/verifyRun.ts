@@ -9,7 +9,7 @@
 // only writer, writes finished slices strictly in slice order: the visits, their sequence numbers
 // and the audit log come out the same whatever the number of threads.
 import { availableParallelism } from "node:os";
-import type { EvvDatabase } from "../storage/database.js";
+import { engineOf, type EvvDatabase } from "../storage/database.js";
 import type { Keystore } from "../keystore/keystore.js";
 import { pairComponents, type ProviderClientPair } from "./pairComponents.js";
 import type { CaregiverWeek } from "./rules/weeklyAudit.js";
@@ -119,7 +119,8 @@ export function runVerification(db: EvvDatabase, keystore: Keystore, settings: V
       if (!withReadings.has(m[0] + "|" + m[1])) counts.push([m[0], m[1], 1]);
     const slices = sliceComponents(pairComponents(counts.map((c) => [c[0], c[1]] as const)), new Map(counts.map((c) => [c[0] + "|" + c[1], c[2]])), options.sliceReadings ?? SLICE_READINGS);
     workers = options.workers ?? (totalReadings >= AUTO_THREADS_MIN_READINGS ? availableParallelism() - 1 : 0);
-    if (db.memory || slices.length < 2) workers = 0;
+    // On PostgreSQL a run verifies in this thread (host/storage/README.md): the connection is the writer's.
+    if (db.memory || engineOf(db) === "postgres" || slices.length < 2) workers = 0;
 
     const own = new SliceVerifier(db, keystore, settings, runId);
     if (workers === 0) {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import Database from "better-sqlite3";
-import { openDatabase } from "../../host/storage/database.js";
+import { openDatabase, type EvvDatabase } from "../../host/storage/database.js";
 import { AuditAppender, verifyAuditChain, GENESIS_HASH, chainHash } from "../../host/storage/auditLog.js";
 import { canonicalJson } from "../../host/storage/canonicalJson.js";
 import { migrations } from "../../host/storage/migrations.js";
@@ -39,7 +39,7 @@ describe("audit log", () => {
   });
 
   it("detects an edited decision, a deleted entry and a re-linked forgery behind the triggers' back", () => {
-    const cases: [string, (db: Database.Database) => void, number][] = [
+    const cases: [string, (db: EvvDatabase) => void, number][] = [
       ["edited body", (db) => db.prepare("UPDATE audit_log SET body = replace(body, 'rejected', 'verified') WHERE seq = 3").run(), 3],
       ["deleted row", (db) => db.prepare("DELETE FROM audit_log WHERE seq = 2").run(), 3],
       [

@@ -2,11 +2,11 @@
 // a non-zero exit code and the database unchanged; a good flow imports, verifies and exports.
 import { afterEach, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { VisitWorld, TEST_PASSPHRASE } from "./fixtures/visitWorld.js";
+import { databaseDigest } from "../postgres/testDatabase.js";
+import { openDatabase } from "../../host/storage/database.js";
 import { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "../../host/cli/cliError.js";
 import { checkSandataRecord } from "../../host/export/sandataFieldRules.js";
 import { evvRecord } from "../../host/export/evvRecord.js";
@@ -22,19 +22,6 @@ function evv(args: string[], env: Record<string, string> = {}) {
     env: { ...process.env, EVV_PASSPHRASE: TEST_PASSPHRASE, ...(world ? { EVV_KEYSTORE: world.keystorePath } : {}), ...env },
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** Every row of every table, hashed: equal digests mean an unchanged database. */
-function databaseDigest(path: string): string {
-  const db = new Database(path, { readonly: true });
-  const hash = createHash("sha256");
-  hash.update(String(db.pragma("user_version", { simple: true })));
-  for (const { name } of db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]) {
-    hash.update(name);
-    hash.update(JSON.stringify(db.prepare(`SELECT * FROM "${name}"`).all()));
-  }
-  db.close();
-  return hash.digest("hex");
 }
 
 let world: VisitWorld;
@@ -216,7 +203,7 @@ describe("the verifier's command line, end to end", () => {
     expect(visitsJson[1]).toMatchObject({ presenceCheckIn: "typed", days: [{ date: "2026-04-15", minutes: 30, paidMinutes: 30, units: 2 }] });
 
     // A visit row edited behind the verifier's back no longer matches its logged decision.
-    const tamper = new Database(world.dbPath);
+    const tamper = openDatabase(world.dbPath);
     tamper.prepare("UPDATE visits SET units = units + 1 WHERE visit_seq = 1").run();
     tamper.close();
     const tampered = evv(["report", "audit", ...stores]);

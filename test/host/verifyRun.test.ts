@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { deflateRawSync } from "node:zlib";
 import { importReadings } from "../../host/storage/importers.js";
 import { simpleWorld, type VisitWorld } from "./fixtures/visitWorld.js";
+import { dropAuditTriggers } from "../postgres/testDatabase.js";
 import { canonicalJson, type JsonValue } from "../../host/storage/canonicalJson.js";
 import { verifyAuditChain } from "../../host/storage/auditLog.js";
 import { runVerification } from "../../host/verifier/verifyRun.js";
@@ -43,12 +44,11 @@ describe("a verification run", () => {
     world.visit("P1", "C1", "2026-04-14T15:00:00Z", 30);
     world.challenge("P1", "C1", "check-in", Date.parse("2026-04-16T15:00:00Z"));
     world.verify();
-    world.db.exec("DROP TRIGGER audit_log_no_update");
+    dropAuditTriggers(world.db, "audit_log_no_update");
     const entry = world.db.prepare("SELECT seq, body FROM audit_log WHERE kind = 'visit.decisions'").get() as { seq: number; body: Buffer };
     const seq = entry.seq;
     const edited = deflateRawSync(decisionsEntryText(entry.body).replace('"needs-review"', '"verified"'), { level: 1 });
-    world.db.prepare("UPDATE audit_log SET body = ? WHERE seq = ?").run(edited, seq);
-    expect(world.db.prepare("SELECT changes() AS n").get()).toEqual({ n: 1 });
+    expect(world.db.prepare("UPDATE audit_log SET body = ? WHERE seq = ?").run(edited, seq).changes).toBe(1);
     expect(verifyAuditChain(world.db)).toMatchObject({ ok: false, brokenAtSeq: seq });
   });
 

@@ -1,4 +1,6 @@
 // `evv serve`: runs the HHS visit-intake service (host/service/) on the verifier's database.
+import { isPostgresLocation } from "../../storage/sqlDatabase.js";
+import { serverOf } from "../../storage/postgres/postgresLocation.js";
 import { Command, Option } from "commander";
 import { z } from "zod";
 import { CliError, EXIT_BAD_INPUT, EXIT_USAGE } from "../cliError.js";
@@ -115,7 +117,7 @@ async function serveWith(o: z.infer<typeof serveOptions>, auditSealKey: Uint8Arr
   await app.listen({ host: o.host, port: o.port });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : o.port;
-  app.log.info({ url: `${tls ? "https" : "http"}://${o.host.includes(":") ? `[${o.host}]` : o.host}:${port}`, db: o.db }, "intake service ready");
+  app.log.info({ url: `${tls ? "https" : "http"}://${o.host.includes(":") ? `[${o.host}]` : o.host}:${port}`, db: isPostgresLocation(o.db) ? serverOf(o.db) : o.db }, "intake service ready");
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       app.log.info({ signal }, "stopping: answering requests in flight and committing waiting readings");

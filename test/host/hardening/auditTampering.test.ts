@@ -7,10 +7,10 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { simpleWorld, TEST_PASSPHRASE, type VisitWorld } from "../fixtures/visitWorld.js";
 import { EXIT_FAILURE, EXIT_OK } from "../../../host/cli/cliError.js";
 import { openDatabase } from "../../../host/storage/database.js";
+import { dropAuditTriggers } from "../../postgres/testDatabase.js";
 import { importProviders } from "../../../host/storage/importers.js";
 import { provider } from "../../../host/domain/provider.js";
 
@@ -56,7 +56,7 @@ function verified(): { verified: number; units: number } {
 
 /** The attacker's edit: the misfiled check-out moved to the right client, as if it had been read so. */
 function moveReading(readingId: string): void {
-  const db = new Database(world.dbPath);
+  const db = openDatabase(world.dbPath);
   db.prepare("UPDATE readings SET client_nd_number = 'C1' WHERE reading_id = ?").run(readingId);
   db.close();
 }
@@ -81,8 +81,8 @@ describe("evv report audit against edits made with SQL", () => {
       const misfiled = worldWithMisfiledCheckOut();
       verified();
       expect(evv(["report", "audit"]).code).toBe(EXIT_OK);
-      const db = new Database(world.dbPath);
-      db.exec("DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_links;");
+      const db = openDatabase(world.dbPath);
+      dropAuditTriggers(db, "audit_log_no_update", "audit_log_links");
       // The attacker knows the documented digest: SHA-256 of the row's values as a JSON array, 128 bits.
       const digestOf = () => {
         const row = db.prepare("SELECT * FROM readings WHERE reading_id = ?").raw().get(misfiled) as unknown[];
