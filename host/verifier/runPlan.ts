@@ -52,6 +52,15 @@ interface LastRun {
 
 const pairKey = (provider: string, client: string) => provider + "|" + client;
 
+/**
+ * Pairs in one order for every run (provider, then client, by code unit): a component's visits
+ * are decided in the order of its pairs, and where two visits tie (the same begin) that order
+ * decides which one a reason names, so a full and an incremental run must agree on it.
+ */
+function byPair(a: ProviderClientPair, b: ProviderClientPair): number {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
+}
+
 /** Readings per pair received after `afterSeq` (all of them for 0). */
 function readingsPerPair(db: EvvDatabase, afterSeq: number): [string, string, number][] {
   if (afterSeq === 0) return db.prepare("SELECT provider_number, client_nd_number, count(*) FROM readings GROUP BY provider_number, client_nd_number").raw().all() as [string, string, number][];
@@ -88,7 +97,7 @@ export function planRun(db: EvvDatabase, settings: VerifierSettings, forceFull: 
     for (const m of manualPairs) if (!readingsOfPair.has(pairKey(m[0], m[1]))) pairs.push([m[0], m[1]]), readingsOfPair.set(pairKey(m[0], m[1]), 0);
     let readings = 0;
     for (const c of counts) readings += c[2];
-    return { ...base, mode: "full", fullBecause, components: pairComponents(pairs), readingsOfPair, readings, newReadings: last ? readingsAfter(db, last.received_through) : readings, replaced: new Map(), visitsBefore: 0 };
+    return { ...base, mode: "full", fullBecause, components: pairComponents(pairs.sort(byPair)), readingsOfPair, readings, newReadings: last ? readingsAfter(db, last.received_through) : readings, replaced: new Map(), visitsBefore: 0 };
   }
 
   // Incremental: every pair known (stored, with new readings, with manual entries), and the ones touched.
@@ -115,7 +124,7 @@ export function planRun(db: EvvDatabase, settings: VerifierSettings, forceFull: 
   }
   for (const key of pairsOfChangedInputs(db, changed, [...all.values()])) touched.add(key);
 
-  const components = pairComponents(all.values()).filter((component) => component.some(([p, c]) => touched.has(pairKey(p, c))));
+  const components = pairComponents([...all.values()].sort(byPair)).filter((component) => component.some(([p, c]) => touched.has(pairKey(p, c))));
   const replaced = new Map<string, StoredPair>();
   let readings = 0;
   for (const component of components)

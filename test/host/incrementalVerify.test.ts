@@ -1,0 +1,88 @@
+import { afterEach, describe, expect, it } from "vitest";
+import fc from "fast-check";
+import type { VisitWorld } from "./fixtures/visitWorld.js";
+import { applyChange, CHANGE_KINDS, importPending, incrementalWorld, seededRandom, visitsByContent, visitsOfFullRun, type ChangeKind } from "./fixtures/incrementalWorld.js";
+import { runVerification } from "../../host/verifier/verifyRun.js";
+import { DEFAULT_SETTINGS } from "../../host/verifier/settings.js";
+import { checkVisitsAgainstAudit } from "../../host/report/visitsAgainstAudit.js";
+import { verifyAuditChain } from "../../host/storage/auditLog.js";
+
+let world: VisitWorld | undefined;
+afterEach(() => {
+  world?.close();
+  world = undefined;
+});
+
+const FIRST_DAY_MS = Date.parse("2026-04-01T05:00:00Z");
+
+/** Builds the world, verifies it once, then applies `steps` changes, comparing an incremental run with a full one after each. */
+function replay(seed: number, kinds: readonly ChangeKind[]): { modes: string[] } {
+  const random = seededRandom(seed);
+  const now = { ms: FIRST_DAY_MS + 10 * 86_400_000 };
+  world = incrementalWorld();
+  for (let i = 0; i < 6; i++) applyChange(world, "visits", random, now);
+  importPending(world);
+  runVerification(world.db, world.keystore, DEFAULT_SETTINGS);
+  const modes: string[] = [];
+  const done: string[] = [];
+  for (const kind of kinds) {
+    done.push(applyChange(world, kind, random, now));
+    importPending(world);
+    const summary = runVerification(world.db, world.keystore, DEFAULT_SETTINGS);
+    modes.push(summary.mode);
+    const context = `seed ${seed}, after: ${done.join("; ")}`;
+    expect(visitsByContent(world.db), context).toEqual(visitsOfFullRun(world));
+    expect(checkVisitsAgainstAudit(world.db).problems, context).toEqual([]);
+  }
+  expect(verifyAuditChain(world.db).ok).toBe(true);
+  return { modes };
+}
+
+describe("incremental verification", () => {
+  it("gives exactly the visits, units, statuses and reasons of a full run after every change of a random sequence", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.array(fc.constantFrom(...CHANGE_KINDS), { minLength: 4, maxLength: 10 }), (seed, kinds) => {
+        world?.close();
+        const { modes } = replay(seed, kinds);
+        expect(modes.every((m) => m === "incremental")).toBe(true);
+      }),
+      { numRuns: 25, seed: 15 },
+    );
+  });
+
+  it("re-verifies only the component with new readings and keeps the others' visits as they were", () => {
+    const random = seededRandom(7);
+    const now = { ms: FIRST_DAY_MS + 10 * 86_400_000 };
+    world = incrementalWorld();
+    for (const [p, c] of [["P1", "C1"], ["P2", "C3"], ["P3", "C4"]]) world.visit(p, c, "2026-04-06T15:00:00Z", 60, ["bathing"], p === "P3" ? "K1" : undefined);
+    importPending(world);
+    const first = runVerification(world.db, world.keystore, DEFAULT_SETTINGS);
+    expect(first).toMatchObject({ mode: "full", fullBecause: "the first run on this database", components: 3, visits: 3 });
+    const kept = world.db.prepare("SELECT visit_seq, run_id, visit_id FROM visits WHERE provider_number != 'P2' ORDER BY visit_seq").all();
+    world.visit("P2", "C3", "2026-04-07T15:00:00Z", 60);
+    importPending(world);
+    const second = runVerification(world.db, world.keystore, DEFAULT_SETTINGS);
+    expect(second).toMatchObject({ mode: "incremental", fullBecause: null, newReadings: 2, changedInputs: 0, components: 1, readings: 4, visits: 2, replacedVisits: 1, storedVisits: 4 });
+    expect(world.db.prepare("SELECT visit_seq, run_id, visit_id FROM visits WHERE provider_number != 'P2' ORDER BY visit_seq").all()).toEqual(kept);
+    expect(world.db.prepare("SELECT DISTINCT run_id FROM visits WHERE provider_number = 'P2'").all()).toEqual([{ run_id: second.runId }]);
+    // Nothing new: nothing re-verified, every visit kept.
+    expect(runVerification(world.db, world.keystore, DEFAULT_SETTINGS)).toMatchObject({ mode: "incremental", components: 0, visits: 0, replacedVisits: 0, storedVisits: 4 });
+    expect(checkVisitsAgainstAudit(world.db)).toMatchObject({ ok: true, visits: 4, decisions: 4 });
+    void random;
+    void now;
+  });
+
+  it("runs in full on --full, after a settings change, and when the stored run predates the verifier's rules", () => {
+    world = incrementalWorld();
+    world.visit("P1", "C1", "2026-04-06T15:00:00Z", 60);
+    importPending(world);
+    runVerification(world.db, world.keystore, DEFAULT_SETTINGS);
+    expect(runVerification(world.db, world.keystore, DEFAULT_SETTINGS, { full: true })).toMatchObject({ mode: "full", fullBecause: "--full was given", visits: 2 - 1 });
+    expect(runVerification(world.db, world.keystore, { ...DEFAULT_SETTINGS, maxVisitHours: 12 })).toMatchObject({ mode: "full", fullBecause: expect.stringMatching(/^the settings differ from run 2's$/) });
+    world.db.prepare("UPDATE verify_runs SET rules_version = 'older'").run();
+    expect(runVerification(world.db, world.keystore, { ...DEFAULT_SETTINGS, maxVisitHours: 12 })).toMatchObject({
+      mode: "full",
+      fullBecause: expect.stringMatching(/^the verifier's rules changed since run 3 \(older → /),
+    });
+  });
+});
