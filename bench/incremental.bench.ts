@@ -91,12 +91,15 @@ export default async function incrementalBench(): Promise<void> {
     console.log(`  building and verifying the store in full: ${s(performance.now() - t0)} (the full run alone ${s(main.full.wallMs)} wall)`);
     for (const c of cases) printRow(c.label, main.rows.get(c.label)!);
     if (TABLE.length > 0) {
-      console.log(`\n  | stored readings | new readings | incremental run | new readings alone | ratio |`);
-      console.log(`  |---|---|---|---|---|`);
+      console.log(`\n  | stored readings | new readings | readings re-verified | incremental run, wall (CPU) | new readings alone, wall (CPU) | ratio, wall (CPU) |`);
+      console.log(`  |---|---|---|---|---|---|`);
       const label = cases[1].label;
       const table = [...TABLE.map((n) => ({ n, row: measureStore(root, n, [cases[1]]).rows.get(label)! })), { n: READINGS, row: main.rows.get(label)! }].sort((x, y) => x.n - y.n);
       for (const { row } of table)
-        console.log(`  | ${fmt(row.stored)} | ${fmt(row.added)} | ${s(row.incremental.wallMs)} | ${s(row.alone.wallMs)} | ${(row.incremental.wallMs / row.alone.wallMs).toFixed(1)}x |`);
+        console.log(
+          `  | ${fmt(row.stored)} | ${fmt(row.added)} | ${fmt(row.incremental.summary!.readings)} | ${s(row.incremental.wallMs)} (${s(row.incremental.cpuMs)}) | ` +
+            `${s(row.alone.wallMs)} (${s(row.alone.cpuMs)}) | ${(row.incremental.wallMs / row.alone.wallMs).toFixed(1)}x (${(row.incremental.cpuMs / row.alone.cpuMs).toFixed(1)}x) |`,
+        );
     }
   } finally {
     rmSync(root, { recursive: true, force: true });
