@@ -1,7 +1,7 @@
 // One step of the incremental bench (bench/incremental.bench.ts), in a process of its own so that
 // no measurement pays for another's garbage. Prints one JSON line.
 //   store <dir> <pairs> <toDay>                  the world's records and days [0, toDay) of every pair, verified in full
-//   add <dir> <pairs> <fromDay> <toDay> <only>   days [fromDay, toDay) of the pairs `only` names ("all", or "0-136")
+//   add <dir> <pairs> <fromDay> <toDay> <only>   days [fromDay, toDay) of the pairs `only` names ("all", "none", or "0-136")
 //   fresh <dir> <pairs> <fromDay> <toDay> <only> an empty store given the records and only those readings
 //   verify <dir>                                 `evv verify` as a daily run does it (incremental after the first run)
 import { join } from "node:path";
@@ -20,6 +20,7 @@ export interface IncrementalMeasurement {
 
 function pairsNamed(spec: string, pairs: number): number[] | undefined {
   if (spec === "all") return undefined;
+  if (spec === "none") return [];
   const [from, to] = spec.split("-").map(Number);
   return Array.from({ length: Math.min(to, pairs - 1) - from + 1 }, (_, k) => from + k);
 }
