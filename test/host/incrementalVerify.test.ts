@@ -6,6 +6,8 @@ import { runVerification } from "../../host/verifier/verifyRun.js";
 import { DEFAULT_SETTINGS } from "../../host/verifier/settings.js";
 import { checkVisitsAgainstAudit } from "../../host/report/visitsAgainstAudit.js";
 import { verifyAuditChain } from "../../host/storage/auditLog.js";
+import { importAuthorizations } from "../../host/storage/importers.js";
+import { authorization } from "../../host/domain/authorization.js";
 
 let world: VisitWorld | undefined;
 afterEach(() => {
@@ -84,5 +86,74 @@ describe("incremental verification", () => {
       mode: "full",
       fullBecause: expect.stringMatching(/^the verifier's rules changed since run 3 \(older → /),
     });
+  });
+});
+
+describe("incremental verification at the edges of weeks and months", () => {
+  /** Verifies what is pending incrementally, checks it against a full run, and returns the visit of `visitId`. */
+  function verifyAndCompare(w: VisitWorld, visitId: string) {
+    importPending(w);
+    expect(runVerification(w.db, w.keystore, DEFAULT_SETTINGS).mode).toBe("incremental");
+    expect(visitsByContent(w.db)).toEqual(visitsOfFullRun(w));
+    const visit = w.visits().find((v) => v.visit_id === visitId);
+    if (!visit) throw new Error(`no visit ${visitId}`);
+    return visit;
+  }
+
+  it("re-verifies a visit across Sunday midnight with the week before it and the week after", () => {
+    world = incrementalWorld();
+    for (let d = 6; d <= 11; d++) world.visit("P1", "C2", `2026-04-${String(d).padStart(2, "0")}T14:00:00Z`, 120);
+    world.visit("P1", "C2", "2026-04-13T15:00:00Z", 120);
+    importPending(world);
+    runVerification(world.db, world.keystore, DEFAULT_SETTINGS);
+    // Sunday 2026-04-12 22:00 to Monday 02:00, Chicago time.
+    const { begin } = world.visit("P1", "C2", "2026-04-13T03:00:00Z", 240);
+    const v = verifyAndCompare(world, begin.readingId);
+    expect(v.days.map((d) => [d.local_date, d.minutes])).toEqual([
+      ["2026-04-12", 120],
+      ["2026-04-13", 120],
+    ]);
+  });
+
+  it("re-verifies a typed code received now for last month, refused as a late entry", () => {
+    world = incrementalWorld();
+    world.visit("P2", "C3", "2026-05-04T15:00:00Z", 60);
+    importPending(world);
+    runVerification(world.db, world.keystore, DEFAULT_SETTINGS);
+    const at = Date.parse("2026-04-28T15:00:00Z");
+    const late = world.typed("P2", "C3", "check-in", at, at + 60_000);
+    world.receipts.set(late.readingId, Date.parse("2026-05-10T12:00:00Z"));
+    const v = verifyAndCompare(world, late.readingId);
+    expect(v.status).toBe("rejected");
+    expect(world.codes(v)).toContain("LATE_ENTRY");
+  });
+
+  it("counts units per month up to the month's last day and afresh from its first", () => {
+    world = incrementalWorld();
+    const n = 2;
+    importAuthorizations(world.db, "authorizations.json", "0", [
+      authorization.parse({
+        authorizationId: "A3",
+        clientNdNumber: "C3",
+        providerNumber: "P2",
+        procedureCode: "T1019",
+        serviceProgram: "MSP-PC",
+        period: { from: "2026-01-01", to: "2026-12-31" },
+        units: { adl: n, medicationAssistance: n, other: n, mealPreparation: n, laundryShoppingHousekeeping: n },
+        unitsPer: "month",
+        liveIn: false,
+        evvRequired: true,
+      }),
+    ]);
+    world.visit("P2", "C3", "2026-04-28T15:00:00Z", 60);
+    world.visit("P2", "C3", "2026-04-29T15:00:00Z", 60);
+    importPending(world);
+    runVerification(world.db, world.keystore, DEFAULT_SETTINGS);
+    // Ten units a month in all: eight used, two left on April 30; four again on May 1.
+    const lastDay = world.visit("P2", "C3", "2026-04-30T15:00:00Z", 60).begin;
+    const firstDay = world.visit("P2", "C3", "2026-05-01T15:00:00Z", 60).begin;
+    expect(verifyAndCompare(world, lastDay.readingId)).toMatchObject({ units: 2 });
+    expect(world.codes(world.visitOf(lastDay))).toContain("UNITS_OVER_AUTHORIZATION");
+    expect(world.visitOf(firstDay)).toMatchObject({ units: 4, status: "verified" });
   });
 });
