@@ -38,12 +38,14 @@ describe("evv verify --full", () => {
     expect(second.stdout).toMatch(
       /^run 2 \(incremental: 2 new readings and 0 changed records since the last run; re-verified 1 provider–client group, replacing 1 visits\): 4 readings → 2 visits: .*; 3 visits stored$/m,
     );
-    expect(evv(["report", "audit", ...db]).code).toBe(0);
+    const audit = evv(["report", "audit", ...db]);
+    expect(audit.code, audit.stdout).toBe(0);
+    expect(audit.stdout).toContain("visits table agrees with the log: 3 visits of runs 1 to 2 (a full run and the incremental runs after it), each as its logged decision");
 
     const full = evv(["verify", ...db, "--full", "--json"]);
     expect(full.code, full.stderr).toBe(0);
     expect(JSON.parse(full.stdout)).toMatchObject({ runId: 3, mode: "full", fullBecause: "--full was given", readings: 6, visits: 3, storedVisits: 3, replacedVisits: 0 });
-    expect(evv(["report", "audit", ...db]).code).toBe(0);
+    expect(evv(["report", "audit", ...db]).stdout).toContain("visits table agrees with the log: 3 visits of run 3, each as its logged decision");
 
     const help = evv(["verify", "--help"]);
     expect(help.stdout).toMatch(/--full\s+re-verify every reading and replace every visit,\s+whatever changed/);
