@@ -74,6 +74,25 @@ describe("incremental verification", () => {
     void now;
   });
 
+  it("re-verifies the readings a reader signed when the reader is revoked", () => {
+    world = incrementalWorld();
+    world.visit("P1", "C1", "2026-04-06T15:00:00Z", 60);
+    world.visit("P2", "C3", "2026-04-06T15:00:00Z", 60);
+    importPending(world);
+    world.db.prepare("INSERT INTO readers (reader_id, provider_number, caregiver_id, kind, public_key, enrolled_ms) VALUES ('r-1', 'P2', 'P2', 'cli', '{}', 0)").run();
+    world.db.prepare("UPDATE readings SET signed_by = 'r-1' WHERE provider_number = 'P2'").run();
+    expect(runVerification(world.db, world.keystore, DEFAULT_SETTINGS).byStatus.verified).toBe(2);
+    world.db.prepare("UPDATE readers SET revoked_ms = ? WHERE reader_id = 'r-1'").run(Date.parse("2026-04-06T15:30:00Z"));
+    expect(runVerification(world.db, world.keystore, DEFAULT_SETTINGS)).toMatchObject({ mode: "incremental", changedInputs: 1, components: 1, replacedVisits: 1 });
+    expect(visitsByContent(world.db)).toEqual(visitsOfFullRun(world));
+    expect(world.db.prepare("SELECT status, reasons FROM visits WHERE provider_number = 'P2' ORDER BY visit_id").all()).toEqual(
+      expect.arrayContaining([expect.objectContaining({ reasons: expect.stringContaining("READER_REVOKED") })]),
+    );
+    // A reader's counter is not something the verifier reads: raising it re-verifies nothing.
+    world.db.prepare("UPDATE readers SET last_counter = 9 WHERE reader_id = 'r-1'").run();
+    expect(runVerification(world.db, world.keystore, DEFAULT_SETTINGS)).toMatchObject({ changedInputs: 0, components: 0 });
+  });
+
   it("runs in full on --full, after a settings change, and when the stored run predates the verifier's rules", () => {
     world = incrementalWorld();
     world.visit("P1", "C1", "2026-04-06T15:00:00Z", 60);
