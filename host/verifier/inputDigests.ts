@@ -4,15 +4,30 @@
 // exactly the columns the verifier reads (verificationContext.ts, intakeFacts.ts,
 // manualVisits.ts); a column it does not read (a reader's last counter, a caregiver's e-mail)
 // is left out so that changing it re-verifies nothing.
-import { createHash, type Hash } from "node:crypto";
+import { createHash, createHmac, type Hash } from "node:crypto";
 import type { EvvDatabase } from "../storage/database.js";
+import type { MasterKeySource } from "./masterKeys.js";
 
 /**
  * What an input belongs to: a client (its row, location and stays), a provider (its row, live-in
  * relations, caregivers), a provider–client pair (its authorizations, manual entries, throttle
  * resets), a device (its row, assignments, clock history), a reader (its revocation).
  */
-export type InputKind = "client" | "provider" | "pair" | "device" | "reader";
+export type InputKind = "client" | "provider" | "pair" | "device" | "reader" | "keystore";
+
+/** The input id of the keystore's master keys (keystoreFingerprint). */
+export const KEYSTORE_INPUT = "keystore master-keys";
+
+/**
+ * A fingerprint of the keystore's master keys (each version and an HMAC of a fixed label under
+ * its key: nothing about a key can be learnt from it). Device keys derive from them, so another
+ * keystore, or one with a version more or less, can change any reading's verdict.
+ */
+export function keystoreFingerprint(keys: MasterKeySource & { versions(): number[] }): string {
+  const hash = createHash("sha256");
+  for (const version of keys.versions()) hash.update(`${version}:${createHmac("sha256", keys.masterKey(version)).update("evv verify: keystore fingerprint").digest("hex")}\n`);
+  return hash.digest("hex");
+}
 
 interface InputSource {
   kind: InputKind;

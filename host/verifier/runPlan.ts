@@ -7,7 +7,8 @@ import type { EvvDatabase } from "../storage/database.js";
 import { canonicalJson } from "../storage/canonicalJson.js";
 import type { VerifierSettings } from "./settings.js";
 import { pairComponents, type ProviderClientPair } from "./pairComponents.js";
-import { changedInputs, currentInputDigests, splitInputId, storedInputDigests, type InputDigests } from "./inputDigests.js";
+import { changedInputs, currentInputDigests, KEYSTORE_INPUT, keystoreFingerprint, splitInputId, storedInputDigests, type InputDigests } from "./inputDigests.js";
+import type { MasterKeySource } from "./masterKeys.js";
 import { VERIFIER_RULES_VERSION } from "./rulesVersion.js";
 
 export interface StoredPair {
@@ -70,12 +71,13 @@ function readingsPerPair(db: EvvDatabase, afterSeq: number): [string, string, nu
     .all(afterSeq) as [string, string, number][];
 }
 
-export function planRun(db: EvvDatabase, settings: VerifierSettings, forceFull: boolean): RunPlan {
+export function planRun(db: EvvDatabase, settings: VerifierSettings, keys: MasterKeySource & { versions(): number[] }, forceFull: boolean): RunPlan {
   const last = db
     .prepare("SELECT run_id, settings, visits, received_through, rules_version FROM verify_runs WHERE audit_head != '' ORDER BY run_id DESC LIMIT 1")
     .get() as LastRun | undefined;
   const receivedThrough = (db.prepare("SELECT coalesce(max(received_seq), 0) AS s FROM readings").get() as { s: number }).s;
   const digestsNow = currentInputDigests(db);
+  digestsNow.set(KEYSTORE_INPUT, keystoreFingerprint(keys));
   const digestsBefore = storedInputDigests(db);
   const changed = changedInputs(digestsBefore, digestsNow);
   const manualPairs = db.prepare("SELECT DISTINCT provider_number, client_nd_number FROM manual_visits").raw().all() as [string, string][];
@@ -86,6 +88,7 @@ export function planRun(db: EvvDatabase, settings: VerifierSettings, forceFull: 
   else if (last.rules_version === "") fullBecause = `the last run (${last.run_id}) predates incremental runs`;
   else if (last.rules_version !== VERIFIER_RULES_VERSION) fullBecause = `the verifier's rules changed since run ${last.run_id} (${last.rules_version} → ${VERIFIER_RULES_VERSION})`;
   else if (last.settings !== canonicalJson(settings)) fullBecause = `the settings differ from run ${last.run_id}'s`;
+  else if (digestsBefore.get(KEYSTORE_INPUT) !== digestsNow.get(KEYSTORE_INPUT)) fullBecause = `the keystore's master keys differ from run ${last.run_id}'s`;
   else if (changed.some((id) => id.startsWith("device ") && !digestsNow.has(id))) fullBecause = "a device's record was removed";
 
   const base = { receivedThrough, receivedAfter: last?.received_through ?? 0, changedInputs: changed, digestsBefore, digestsNow };
@@ -168,7 +171,8 @@ function pairsOfChangedInputs(db: EvvDatabase, changed: readonly string[], pairs
     else if (kind === "provider") for (const k of byProvider.get(key) ?? []) out.add(k);
     else if (kind === "pair") out.add(key);
     else if (kind === "device") devices.push(key);
-    else readers.push(key);
+    else if (kind === "reader") readers.push(key);
+    // "keystore": a changed keystore makes the run full (planRun).
   }
   const addRows = (rows: [string, string][]) => {
     for (const [p, c] of rows) out.add(pairKey(p, c));

@@ -135,7 +135,7 @@ export function runVerification(db: EvvDatabase, keystore: Keystore, settings: V
   // Everything in one transaction. The run's first write takes the write lock, so the readings
   // cannot change under the workers' reads.
   const verifyAll = (): number => {
-    const plan = planRun(db, settings, options.full === true);
+    const plan = planRun(db, settings, keystore, options.full === true);
     const runId = writer.begin(settings, plan);
     mode = plan.mode;
     fullBecause = plan.fullBecause;

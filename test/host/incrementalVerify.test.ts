@@ -8,6 +8,9 @@ import { checkVisitsAgainstAudit } from "../../host/report/visitsAgainstAudit.js
 import { verifyAuditChain } from "../../host/storage/auditLog.js";
 import { importAuthorizations } from "../../host/storage/importers.js";
 import { authorization } from "../../host/domain/authorization.js";
+import { join } from "node:path";
+import { Keystore } from "../../host/keystore/keystore.js";
+import { CHEAP_SCRYPT, TEST_PASSPHRASE } from "./fixtures/visitWorld.js";
 
 let world: VisitWorld | undefined;
 afterEach(() => {
@@ -100,10 +103,13 @@ describe("incremental verification", () => {
     runVerification(world.db, world.keystore, DEFAULT_SETTINGS);
     expect(runVerification(world.db, world.keystore, DEFAULT_SETTINGS, { full: true })).toMatchObject({ mode: "full", fullBecause: "--full was given", visits: 2 - 1 });
     expect(runVerification(world.db, world.keystore, { ...DEFAULT_SETTINGS, maxVisitHours: 12 })).toMatchObject({ mode: "full", fullBecause: expect.stringMatching(/^the settings differ from run 2's$/) });
+    const otherKeys = Keystore.create(join(world.dir, "other-keys.json"), TEST_PASSPHRASE, CHEAP_SCRYPT);
+    expect(runVerification(world.db, otherKeys, { ...DEFAULT_SETTINGS, maxVisitHours: 12 })).toMatchObject({ mode: "full", fullBecause: "the keystore's master keys differ from run 3's" });
+    expect(runVerification(world.db, world.keystore, { ...DEFAULT_SETTINGS, maxVisitHours: 12 })).toMatchObject({ mode: "full", fullBecause: "the keystore's master keys differ from run 4's" });
     world.db.prepare("UPDATE verify_runs SET rules_version = 'older'").run();
     expect(runVerification(world.db, world.keystore, { ...DEFAULT_SETTINGS, maxVisitHours: 12 })).toMatchObject({
       mode: "full",
-      fullBecause: expect.stringMatching(/^the verifier's rules changed since run 3 \(older → /),
+      fullBecause: expect.stringMatching(/^the verifier's rules changed since run 5 \(older → /),
     });
   });
 });
