@@ -7,7 +7,7 @@
 import { closeSync, fsyncSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { openDatabase } from "../host/storage/database.js";
+import { openDatabase, type EvvDatabase } from "../host/storage/database.js";
 import { Keystore } from "../host/keystore/keystore.js";
 import { importAuthorizations, importClients, importDevices, importProviders, importReadings } from "../host/storage/importers.js";
 import { nodeSha256 } from "../host/crypto/nodeSha256.js";
@@ -15,7 +15,7 @@ import type { Reading } from "../host/capture/reading.js";
 import { answerChallenge, deriveDeviceKey, deviceIdHex, encodeFrame, FRAME_KIND_ADVERT, makeDisplayCode, stepOf, toHex, u32be } from "../protocol/index.js";
 
 export const WORLD_PASSPHRASE = "bench passphrase";
-const VISITS_PER_PAIR = 365;
+export const VISITS_PER_PAIR = 365;
 const DAY_MS = 86_400_000;
 const START_MS = Date.parse("2026-01-01T15:00:00Z");
 
@@ -29,8 +29,14 @@ function orderedUuid(n: number): string {
 export function setUpWorld(dir: string, visits: number) {
   const db = openDatabase(join(dir, "evv.db"));
   const keystore = Keystore.create(join(dir, "keys.json"), WORLD_PASSPHRASE, { N: 1024, r: 8, p: 1 });
-  const master = keystore.masterKey(1);
   const pairs = Math.ceil(visits / VISITS_PER_PAIR);
+  importWorldRecords(db, pairs);
+  importWorldReadings(db, keystore, pairs, 0, VISITS_PER_PAIR, visits);
+  return { db, keystore };
+}
+
+/** The world's clients, providers, authorizations and devices: one of each per provider–client pair. */
+export function importWorldRecords(db: EvvDatabase, pairs: number): void {
   const clients = [];
   const providers = [];
   const authorizations = [];
@@ -66,24 +72,33 @@ export function setUpWorld(dir: string, visits: number) {
   importProviders(db, "bench-providers", "-", providers);
   importAuthorizations(db, "bench-authorizations", "-", authorizations);
   importDevices(db, "bench-devices", "-", devices);
+}
 
-  // Readings: half challenge answers, a quarter advertisement frames, a quarter typed codes.
+/**
+ * Readings of pairs `[0, pairs)` (or of the pairs `only` names) for days `[fromDay, toDay)`, at most `limit`
+ * visits: half challenge answers, a quarter advertisement frames, a quarter typed codes. A reading's
+ * ID and nonce are numbered by pair, day and event, so readings imported in parts are the ones
+ * imported at once.
+ */
+export function importWorldReadings(db: EvvDatabase, keystore: Keystore, pairs: number, fromDay: number, toDay: number, limit = Infinity, only?: readonly number[]): number {
+  const master = keystore.masterKey(1);
   let made = 0;
-  let readingNumber = 0;
   let batch: Reading[] = [];
   const flush = () => {
     importReadings(db, "bench-readings", "-", batch, undefined, (r) => Date.parse(r.readerTime));
     batch = [];
   };
-  for (let i = 0; i < pairs && made < visits; i++) {
+  for (const i of only ?? Array.from({ length: pairs }, (_, k) => k)) {
+    if (made >= limit) break;
     const id = 0x20000000 + i;
     const key = deriveDeviceKey(nodeSha256, master, 1, id);
-    for (let d = 0; d < VISITS_PER_PAIR && made < visits; d++, made++) {
+    for (let d = fromDay; d < toDay && made < limit; d++, made++) {
       const begin = START_MS + d * DAY_MS + (i % 5) * 3_600_000;
       const end = begin + (30 + (d % 60)) * 60_000;
       const method = (i + d) % 4;
-      for (const [event, at] of [["check-in", begin], ["check-out", end]] as const) {
-        const base = { readingId: orderedUuid(++readingNumber), readerId: "bench", providerNumber: `P${i}`, clientNdNumber: `C${i}`, event, tasks: event === "check-out" ? ["bathing"] : undefined };
+      for (const [e, [event, at]] of ([["check-in", begin], ["check-out", end]] as const).entries()) {
+        const readingNumber = (i * VISITS_PER_PAIR + d) * 2 + e + 1;
+        const base = { readingId: orderedUuid(readingNumber), readerId: "bench", providerNumber: `P${i}`, clientNdNumber: `C${i}`, event, tasks: event === "check-out" ? ["bathing"] : undefined };
         if (method <= 1) {
           const nonce = new Uint8Array(16); // unique per reading (a counter): random bytes add nothing to a bench
           nonce.set(u32be(readingNumber), 12);
@@ -100,9 +115,8 @@ export function setUpWorld(dir: string, visits: number) {
     }
   }
   if (batch.length) flush();
-  return { db, keystore };
+  return made;
 }
-
 
 /** fsync: the setup's writes reach the disk before anything is timed, so no measurement pays for them. */
 export function flushToDisk(path: string): void {

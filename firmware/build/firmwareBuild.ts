@@ -5,8 +5,13 @@ import { join } from "node:path";
 import { bundleForEspruino } from "./bundleForEspruino.js";
 import type { BoardFacts } from "./boardFacts.js";
 
-/** Storage a device needs beside the bundle: config, clock, 4 journal segments, headroom for compaction. */
-export const STORAGE_RESERVED_BYTES = 8 * 1024;
+/**
+ * Storage a device needs beside the bundle: config, clock, 4 journal segments and a fifth while one
+ * rotates (912 bytes each: a 16-byte tag and 32 records of 28 bytes, plus Storage's file header),
+ * about 5.5 kB, with headroom for compaction. 7 KiB (was 8 KiB until the tap URL and lazy
+ * functions made the Pixl.js bundle 29 kB).
+ */
+export const STORAGE_RESERVED_BYTES = 7 * 1024;
 
 export interface BundleTarget {
   facts: BoardFacts;

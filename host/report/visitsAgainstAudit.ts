@@ -1,7 +1,11 @@
-// Does the visits table still say what the audit log says the last run decided? The chain check
+// Does the visits table still say what the audit log says the runs decided? The chain check
 // (verifyAuditChain) proves the log unedited; this proves the derived table agrees with it,
 // visit by visit and in order: an edit to a visit row (its status, units, days or anything the
 // decision records) is found here, because the audit log holds the decision as it was made.
+// The table holds the last full run's visits and those of the incremental runs after it: each
+// stored visit is checked against its own run's decision, and a decision whose visit is gone
+// must belong to a provider–client pair that a later run says (in its `verify.run` entry) it
+// replaced.
 import type { EvvDatabase } from "../storage/database.js";
 import type { StoredVisitRow } from "../storage/storedVisitRow.js";
 import { decisionsOfEntry, type VisitDecision } from "../verifier/visitDecision.js";
@@ -9,6 +13,8 @@ import { decisionsOfEntry, type VisitDecision } from "../verifier/visitDecision.
 export interface VisitsAuditCheck {
   /** The last completed run, or null when nothing has been verified. */
   runId: number | null;
+  /** The runs whose decisions the stored visits carry: the last full run and the incremental runs after it. */
+  runs: number[];
   visits: number;
   decisions: number;
   ok: boolean;
@@ -20,7 +26,7 @@ const MAX_PROBLEMS = 10;
 const PROGRESS_EVERY = 10_000;
 
 /** The columns a decision records. */
-type VisitRow = Pick<
+type VisitRow = { run_id: number } & Pick<
   StoredVisitRow,
   "visit_id" | "check_in_reading" | "check_out_reading" | "provider_number" | "client_nd_number" | "authorization_id" | "device_id" | "begin_ms" | "end_ms" | "days" | "reasons" | "status" | "units"
 >;
@@ -54,34 +60,55 @@ function differences(row: VisitRow, decision: VisitDecision): string[] {
   return out;
 }
 
-/** `onProgress(visitsChecked, visitsOfTheRun)` every PROGRESS_EVERY visits (a bar on a large run). */
+/** The provider–client pairs ("provider|client") an incremental run replaced, from its `verify.run` entry. */
+function replacedPairsOf(db: EvvDatabase, runId: number): string[] {
+  const entry = db.prepare("SELECT body FROM audit_log WHERE kind = 'verify.run' AND subject = ? ORDER BY seq DESC LIMIT 1").get(String(runId)) as { body: string } | undefined;
+  if (!entry) return [];
+  const body = JSON.parse(String(entry.body)) as { incremental?: { replacedPairs?: [string, string][] } };
+  return (body.incremental?.replacedPairs ?? []).map(([p, c]) => p + "|" + c);
+}
+
+/** `onProgress(visitsChecked, visitsStored)` every PROGRESS_EVERY visits (a bar on a large run). */
 export function checkVisitsAgainstAudit(db: EvvDatabase, onProgress: (done: number, total: number) => void = () => {}): VisitsAuditCheck {
   const run = db.prepare("SELECT run_id, visits FROM verify_runs WHERE audit_head != '' ORDER BY run_id DESC LIMIT 1").get() as { run_id: number; visits: number } | undefined;
-  if (!run) return { runId: null, visits: 0, decisions: 0, ok: true, problems: [] };
+  if (!run) return { runId: null, runs: [], visits: 0, decisions: 0, ok: true, problems: [] };
+  const lastFull = (db.prepare("SELECT max(run_id) AS r FROM verify_runs WHERE audit_head != '' AND mode = 'full'").get() as { r: number | null }).r ?? 0;
+  const runs = (db.prepare("SELECT run_id FROM verify_runs WHERE audit_head != '' AND run_id >= ? ORDER BY run_id").raw().all(lastFull) as [number][]).map((r) => r[0]);
+  // Pairs replaced after each run: a decision of run runs[i] for such a pair has no visit row any more.
+  const replacedAfter: Set<string>[] = runs.map(() => new Set());
+  for (let i = runs.length - 2; i >= 0; i--) {
+    replacedAfter[i] = new Set(replacedAfter[i + 1]);
+    for (const pair of replacedPairsOf(db, runs[i + 1])) replacedAfter[i].add(pair);
+  }
   const problems: string[] = [];
   const note = (text: string) => {
     if (problems.length < MAX_PROBLEMS) problems.push(text);
   };
-  // Entries of the run: subjects start "run <id>:" (or "run <id> from", as written before entries were per slice).
-  const entries = db
-    .prepare("SELECT body FROM audit_log WHERE kind = 'visit.decisions' AND (subject LIKE ? OR subject LIKE ?) ORDER BY seq")
-    .all(`run ${run.run_id}:%`, `run ${run.run_id} from %`) as { body: string | Uint8Array }[];
+  const entriesOf = db.prepare("SELECT body FROM audit_log WHERE kind = 'visit.decisions' AND (subject LIKE ? OR subject LIKE ?) ORDER BY seq");
   const rows = db
-    .prepare("SELECT visit_id, check_in_reading, check_out_reading, provider_number, client_nd_number, authorization_id, device_id, begin_ms, end_ms, days, reasons, status, units FROM visits ORDER BY visit_seq")
+    .prepare("SELECT run_id, visit_id, check_in_reading, check_out_reading, provider_number, client_nd_number, authorization_id, device_id, begin_ms, end_ms, days, reasons, status, units FROM visits ORDER BY visit_seq")
     .iterate() as IterableIterator<VisitRow>;
   let visits = 0;
   let decisions = 0;
-  let entry: VisitDecision[] = [];
-  let inEntry = 0;
-  let nextEntry = 0;
-  const nextDecision = (): VisitDecision | null => {
-    while (inEntry >= entry.length) {
-      if (nextEntry >= entries.length) return null;
-      entry = decisionsOfEntry(entries[nextEntry++].body).filter((d) => d.run === run.run_id);
-      inEntry = 0;
+  let logged = 0;
+  // The runs' live decisions in order: a run's visits take visit_seq numbers above every earlier run's.
+  function* liveDecisions(): Generator<VisitDecision> {
+    for (let i = 0; i < runs.length; i++) {
+      const runId = runs[i];
+      for (const entry of entriesOf.all(`run ${runId}:%`, `run ${runId} from %`) as { body: string | Uint8Array }[])
+        for (const d of decisionsOfEntry(entry.body)) {
+          if (d.run !== runId) continue;
+          logged++;
+          if (!replacedAfter[i].has(d.provider + "|" + d.client)) yield d;
+        }
     }
+  }
+  const live = liveDecisions();
+  const nextDecision = (): VisitDecision | null => {
+    const next = live.next();
+    if (next.done) return null;
     decisions++;
-    return entry[inEntry++];
+    return next.value;
   };
   for (const row of rows) {
     visits++;
@@ -92,9 +119,10 @@ export function checkVisitsAgainstAudit(db: EvvDatabase, onProgress: (done: numb
       continue;
     }
     const diff = differences(row, decision);
+    if (row.run_id !== decision.run) diff.unshift(`run ${row.run_id}, logged ${decision.run}`);
     if (diff.length > 0) note(`visit ${row.visit_id} (number ${visits}): ${diff.join("; ")}`);
   }
-  while (nextDecision()) note(`logged decision ${decisions} has no visit row`);
+  while (nextDecision()) note(`logged decision ${logged} has no visit row`);
   if (visits !== run.visits) note(`run ${run.run_id} recorded ${run.visits} visits; the visits table holds ${visits}`);
-  return { runId: run.run_id, visits, decisions, ok: problems.length === 0, problems };
+  return { runId: run.run_id, runs, visits, decisions, ok: problems.length === 0, problems };
 }

@@ -326,4 +326,30 @@ export const migrations: readonly string[] = [
   CREATE UNIQUE INDEX readings_by_receipt ON readings(received_seq);
   CREATE INDEX readings_by_pair_receipt ON readings(provider_number, client_nd_number, received_seq);
   `,
+  // incremental verification (issue 15): what the last runs saw, so the next re-verifies only
+  // what changed (host/verifier/README.md, "Incremental runs"). verify_inputs: one digest per
+  // input of the verifier (a client, a provider, a provider–client pair's authorizations and
+  // manual entries and throttle resets, a device, a reader) as the last run read it;
+  // verify_pairs: every provider–client pair verified, its readings and the visit_seq range of
+  // its visits (a pair's visits are written together); verify_runs: the run's mode, the highest
+  // received_seq it saw, and the version of the verifier's rules.
+  `
+  CREATE TABLE verify_inputs (
+    input_kind TEXT NOT NULL,
+    input_key TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    PRIMARY KEY (input_kind, input_key)
+  );
+  CREATE TABLE verify_pairs (
+    provider_number TEXT NOT NULL,
+    client_nd_number TEXT NOT NULL,
+    readings INTEGER NOT NULL,
+    first_visit_seq INTEGER,
+    last_visit_seq INTEGER,
+    PRIMARY KEY (provider_number, client_nd_number)
+  );
+  ALTER TABLE verify_runs ADD COLUMN mode TEXT NOT NULL DEFAULT 'full';
+  ALTER TABLE verify_runs ADD COLUMN received_through INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE verify_runs ADD COLUMN rules_version TEXT NOT NULL DEFAULT '';
+  `,
 ];

@@ -1,7 +1,9 @@
-// One verification run: judges every stored reading, pairs readings into visits, applies the
+// One verification run: judges the stored readings, pairs readings into visits, applies the
 // visit checks and the North Dakota rules, and writes the visits (one row each, days in the row)
-// and every decision to the audit log, in a single transaction (the previous run's results are
-// replaced; the audit log only grows).
+// and every decision to the audit log, in a single transaction (the audit log only grows). A
+// full run re-verifies every reading and replaces every visit; an incremental run (the default
+// once a database has been verified) re-verifies only the components that new readings or
+// changed inputs can affect and replaces their visits (runPlan.ts).
 //
 // Work goes in slices of whole components of the provider–client graph (every rule looks within
 // one component), so memory holds a few slices, not the whole state. With more than one thread,
@@ -11,7 +13,8 @@
 import { availableParallelism } from "node:os";
 import { engineOf, type EvvDatabase } from "../storage/database.js";
 import type { Keystore } from "../keystore/keystore.js";
-import { pairComponents, type ProviderClientPair } from "./pairComponents.js";
+import type { ProviderClientPair } from "./pairComponents.js";
+import { planRun } from "./runPlan.js";
 import type { CaregiverWeek } from "./rules/weeklyAudit.js";
 import type { VisitStatus } from "./reasonCodes.js";
 import type { VerifierSettings } from "./settings.js";
@@ -39,6 +42,8 @@ export interface VerifyOptions {
   sliceReadings?: number;
   /** The workers' script (default: the bundle verifyWorkerScript builds, or its tsx fallback). */
   workerScript?: URL;
+  /** Re-verify every reading even when an incremental run would do (`evv verify --full`). */
+  full?: boolean;
 }
 
 /**
@@ -59,8 +64,22 @@ const QUEUE_PER_WORKER = 4;
 
 export interface VerifyRunSummary {
   runId: number;
+  /** "full": every reading re-verified, every visit replaced; "incremental": only the components concerned. */
+  mode: "full" | "incremental";
+  /** Why the run was full (null for an incremental run). */
+  fullBecause: string | null;
+  /** Readings received since the last run, and inputs other than readings changed since it. */
+  newReadings: number;
+  changedInputs: number;
+  /** Provider–client components and readings this run verified (all of them on a full run). */
+  components: number;
   readings: number;
+  /** Visits this run verified and wrote; byStatus and units count these. */
   visits: number;
+  /** Visits of the last run(s) this run deleted (an incremental run's components; 0 for a full run). */
+  replacedVisits: number;
+  /** Visits stored after the run (this run's and the kept ones). */
+  storedVisits: number;
   byStatus: Record<VisitStatus, number>;
   units: number;
   auditWeeks: CaregiverWeek[];
@@ -89,6 +108,12 @@ export function runVerification(db: EvvDatabase, keystore: Keystore, settings: V
   let readingsDone = 0;
   let totalReadings = 0;
   let workers = 0;
+  let mode: VerifyRunSummary["mode"] = "full";
+  let fullBecause: string | null = null;
+  let newReadings = 0;
+  let changedInputs = 0;
+  let components = 0;
+  let storedVisits = 0;
 
   const write = (outcome: SliceOutcome) => {
     const t0 = performance.now();
@@ -110,14 +135,15 @@ export function runVerification(db: EvvDatabase, keystore: Keystore, settings: V
   // Everything in one transaction. The run's first write takes the write lock, so the readings
   // cannot change under the workers' reads.
   const verifyAll = (): number => {
-    const runId = writer.begin(settings);
-    const counts = db.prepare("SELECT provider_number, client_nd_number, count(*) FROM readings GROUP BY provider_number, client_nd_number").raw().all() as [string, string, number][];
-    for (const c of counts) totalReadings += c[2];
-    // Pairs with manual visit entries (host/verifier/manualVisits.ts) but no readings are verified too.
-    const withReadings = new Set(counts.map((c) => c[0] + "|" + c[1]));
-    for (const m of db.prepare("SELECT DISTINCT provider_number, client_nd_number FROM manual_visits").raw().all() as [string, string][])
-      if (!withReadings.has(m[0] + "|" + m[1])) counts.push([m[0], m[1], 1]);
-    const slices = sliceComponents(pairComponents(counts.map((c) => [c[0], c[1]] as const)), new Map(counts.map((c) => [c[0] + "|" + c[1], c[2]])), options.sliceReadings ?? SLICE_READINGS);
+    const plan = planRun(db, settings, keystore, options.full === true);
+    const runId = writer.begin(settings, plan);
+    mode = plan.mode;
+    fullBecause = plan.fullBecause;
+    newReadings = plan.newReadings;
+    changedInputs = plan.changedInputs.length;
+    components = plan.components.length;
+    totalReadings = plan.readings;
+    const slices = sliceComponents(plan.components, plan.readingsOfPair, options.sliceReadings ?? SLICE_READINGS);
     workers = options.workers ?? (totalReadings >= AUTO_THREADS_MIN_READINGS ? availableParallelism() - 1 : 0);
     // On PostgreSQL a run verifies in this thread (host/storage/README.md): the connection is the writer's.
     if (db.memory || engineOf(db) === "postgres" || slices.length < 2) workers = 0;
@@ -135,7 +161,7 @@ export function runVerification(db: EvvDatabase, keystore: Keystore, settings: V
       }
     }
     const t4 = performance.now();
-    writer.finish(visitCount);
+    storedVisits = writer.finish(visitCount);
     tCommit = performance.now();
     timings.finishMs = tCommit - t4;
     timings.writeMs += timings.finishMs;
@@ -152,7 +178,24 @@ export function runVerification(db: EvvDatabase, keystore: Keystore, settings: V
     db.pragma(`cache_size = ${cacheBefore}`);
   }
   timings.commitMs = performance.now() - tCommit;
-  return { runId, readings: totalReadings, visits: visitCount, byStatus, units: unitsTotal, auditWeeks, auditHead: writer.auditHead, workers, timings };
+  return {
+    runId,
+    mode,
+    fullBecause,
+    newReadings,
+    changedInputs,
+    components,
+    readings: totalReadings,
+    visits: visitCount,
+    replacedVisits: writer.replacedVisits,
+    storedVisits,
+    byStatus,
+    units: unitsTotal,
+    auditWeeks,
+    auditHead: writer.auditHead,
+    workers,
+    timings,
+  };
 }
 
 /**

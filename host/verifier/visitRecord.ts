@@ -13,6 +13,8 @@ export const VISIT_RECORD_WIDTH = 22;
 export const RECORD_SEQ = 0;
 export const RECORD_RUN = 1;
 export const RECORD_VISIT_ID = 2;
+export const RECORD_PROVIDER = 3;
+export const RECORD_CLIENT = 4;
 export const RECORD_STATUS = 15;
 export const RECORD_UNITS = 16;
 

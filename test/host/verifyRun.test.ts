@@ -75,8 +75,8 @@ describe("a verification run", () => {
     world.visit("P1", "C1", "2026-04-14T15:00:00Z", 30);
     world.verify();
     const auditRows = (world.db.prepare("SELECT count(*) AS n FROM audit_log").get() as { n: number }).n;
-    const second = runVerification(world.db, world.keystore, DEFAULT_SETTINGS);
-    expect(second.visits).toBe(1);
+    const second = runVerification(world.db, world.keystore, DEFAULT_SETTINGS, { full: true });
+    expect(second).toMatchObject({ mode: "full", fullBecause: "--full was given", visits: 1 });
     expect((world.db.prepare("SELECT count(*) AS n FROM visits").get() as { n: number }).n).toBe(1);
     expect((world.db.prepare("SELECT count(*) AS n FROM audit_log").get() as { n: number }).n).toBe(auditRows + 2);
     expect(verifyAuditChain(world.db)).toMatchObject({ ok: true });
@@ -88,7 +88,7 @@ describe("a verification run", () => {
     world.visit("P1", "C1", "2026-04-14T23:50:00Z", 95);
     world.verify();
     const first = world.visits().map(({ visit_id, status, units, days }) => ({ visit_id, status, units, days }));
-    runVerification(world.db, world.keystore, DEFAULT_SETTINGS);
+    runVerification(world.db, world.keystore, DEFAULT_SETTINGS, { full: true });
     expect(world.visits().map(({ visit_id, status, units, days }) => ({ visit_id, status, units, days }))).toEqual(first);
   });
 });

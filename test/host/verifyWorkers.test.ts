@@ -61,13 +61,22 @@ describe("verification in worker threads", () => {
     world = mixedWorld();
     const one = runVerification(world.db, world.keystore, DEFAULT_SETTINGS, { workers: 0, sliceReadings: 10 });
     const single = decided(world);
-    const two = runVerification(world.db, world.keystore, DEFAULT_SETTINGS, { workers: 2, sliceReadings: 10 });
+    const two = runVerification(world.db, world.keystore, DEFAULT_SETTINGS, { workers: 2, sliceReadings: 10, full: true });
     expect(one.workers).toBe(0);
     expect(two.workers).toBe(2);
     expect(single.visits.length).toBeGreaterThan(80);
     expect(new Set(single.visits.map((v) => v.status)).size).toBeGreaterThan(1);
     expect(decided(world)).toEqual(single);
-    expect({ ...two, runId: 0, auditHead: "", timings: null, workers: 0 }).toEqual({ ...one, runId: 0, auditHead: "", timings: null, workers: 0 });
+    expect({ ...two, runId: 0, auditHead: "", timings: null, workers: 0, fullBecause: null, changedInputs: 0, newReadings: 0 }).toEqual({
+      ...one,
+      runId: 0,
+      auditHead: "",
+      timings: null,
+      workers: 0,
+      fullBecause: null,
+      changedInputs: 0,
+      newReadings: 0,
+    });
     expect(verifyAuditChain(world.db).ok).toBe(true);
   });
 
@@ -85,7 +94,7 @@ describe("verification in worker threads", () => {
     world = mixedWorld();
     runVerification(world.db, world.keystore, DEFAULT_SETTINGS, { workers: 0, sliceReadings: 10 });
     const single = decided(world);
-    const viaTsx = runVerification(world.db, world.keystore, DEFAULT_SETTINGS, { workers: 1, sliceReadings: 10, workerScript: TSX_WORKER_ENTRY });
+    const viaTsx = runVerification(world.db, world.keystore, DEFAULT_SETTINGS, { workers: 1, sliceReadings: 10, workerScript: TSX_WORKER_ENTRY, full: true });
     expect(viaTsx.workers).toBe(1);
     expect(decided(world)).toEqual(single);
   });
@@ -120,7 +129,7 @@ describe("verification in worker threads", () => {
          FROM readings WHERE provider_number = 'P6' AND method = 'challenge' LIMIT 1`,
       )
       .run();
-    expect(() => runVerification(world.db, world.keystore, DEFAULT_SETTINGS, { workers: 2, sliceReadings: 10 })).toThrow(/verification worker \d failed on slice \d+/);
+    expect(() => runVerification(world.db, world.keystore, DEFAULT_SETTINGS, { workers: 2, sliceReadings: 10, full: true })).toThrow(/verification worker \d failed on slice \d+/);
     expect(decided(world)).toEqual(before);
     expect(count("audit_log")).toBe(auditRows);
     expect(count("verify_runs")).toBe(runs);

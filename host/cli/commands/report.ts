@@ -95,8 +95,8 @@ export function registerReportCommands(program: Command): void {
         lines.push(`readings table agrees with the imports and intake batches: ${readings.matched} readings as stored` + (readings.unpinned ? ` (${readings.unpinned} from imports before per-reading digests, not checkable)` : ""));
       else lines.push(`readings table DISAGREES with the imports and intake batches:`, ...readings.problems.map((p) => `  ${p}`));
       if (visits.runId === null) lines.push("no verification run yet");
-      else if (visits.ok) lines.push(`visits table agrees with the log: ${visits.visits} visits of run ${visits.runId}, each as its logged decision`);
-      else lines.push(`visits table DISAGREES with the log for run ${visits.runId}:`, ...visits.problems.map((p) => `  ${p}`));
+      else if (visits.ok) lines.push(`visits table agrees with the log: ${visits.visits} visits of ${runsInWords(visits.runs)}, each as its logged decision`);
+      else lines.push(`visits table DISAGREES with the log for ${runsInWords(visits.runs)}:`, ...visits.problems.map((p) => `  ${p}`));
       const ok = check.ok && readings.ok && visits.ok;
       write(opts, { ok, chain: check, readings, visits }, lines.join("\n") + "\n");
       if (!ok) process.exitCode = EXIT_FAILURE;
@@ -146,4 +146,9 @@ function sealUnsealed(db: EvvDatabase, key: Uint8Array): string {
   if (!linked.ok || !sealed.head) throw new CliError(`audit log BROKEN at entry ${linked.brokenAtSeq ?? sealed.brokenAtSeq}: ${linked.problem ?? sealed.problem}; nothing sealed`, EXIT_FAILURE);
   new AuditAppender(db).adoptUnsealed({ adoptedThroughSeq: sealed.head.seq, adoptedHead: sealed.head.hash, at: new Date().toISOString() });
   return `audit log: entries up to ${sealed.head.seq} adopted and sealed (audit.adopted)`;
+}
+
+/** "run 4", or "runs 4 to 9" (the last full run and the incremental runs after it). */
+function runsInWords(runs: readonly number[]): string {
+  return runs.length === 1 ? `run ${runs[0]}` : `runs ${runs[0]} to ${runs[runs.length - 1]} (a full run and the incremental runs after it)`;
 }

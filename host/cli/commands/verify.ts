@@ -1,12 +1,13 @@
-// `evv verify`: judges every stored reading, pairs visits, applies the ND rules, and records the
-// decisions (one transaction; every decision goes into the hash-chained audit log).
+// `evv verify`: judges the stored readings, pairs visits, applies the ND rules, and records the
+// decisions (one transaction; every decision goes into the hash-chained audit log). After the
+// first run only what changed is re-verified (host/verifier/README.md); `--full` re-verifies all.
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { z } from "zod";
 import { CliError, EXIT_BAD_INPUT, EXIT_REJECTED, EXIT_USAGE } from "../cliError.js";
 import { openVerifierStores, verifierStoreOptions, type VerifierStoreOptions } from "../verifierStores.js";
 import { verifierSettings, type VerifierSettings } from "../../verifier/settings.js";
-import { runVerification } from "../../verifier/verifyRun.js";
+import { runVerification, type VerifyRunSummary } from "../../verifier/verifyRun.js";
 import { describeIssue } from "../../domain/inputFile.js";
 import { describeJsonSyntaxProblem } from "../../domain/jsonSyntaxProblem.js";
 import { createProgress } from "../../report/progressBar.js";
@@ -16,6 +17,7 @@ interface VerifyOptions extends VerifierStoreOptions {
   json?: boolean;
   strict?: boolean;
   workers?: string;
+  full?: boolean;
 }
 
 const workersOption = z.coerce.number().int().min(0).max(64);
@@ -23,10 +25,15 @@ const workersOption = z.coerce.number().int().min(0).max(64);
 export function registerVerifyCommand(program: Command): void {
   const command = program
     .command("verify")
-    .description("verify every stored reading into visits with statuses, billable units and reason codes")
+    .description(
+      "verify the stored readings into visits with statuses, billable units and reason codes: the first run, and a run after a settings or rules change, " +
+        "verifies every reading; later runs re-verify only the provider–client groups that new readings or changed records (clients, providers, caregivers, " +
+        "authorizations, stays, devices, assignments, clock history, readers, manual entries, throttle resets) can affect, and keep the other visits",
+    )
+    .option("--full", "re-verify every reading and replace every visit, whatever changed")
     .option("--settings <file>", "JSON settings (lateEntryLimitHours, driftToleranceSeconds, fastAllowanceSteps, typedFailuresPerHour, typedFailuresPerDay, typedFailuresInAll, maxVisitHours)")
     .option("--workers <n>", "worker threads that verify beside this thread, which writes and verifies too (0: all in one thread; default: one fewer than cores, for runs of 50,000 readings or more)")
-    .option("--strict", `exit ${EXIT_REJECTED} when any visit is rejected or needs review`)
+    .option("--strict", `exit ${EXIT_REJECTED} when any visit the run verified is rejected or needs review`)
     .option("--json", "print the summary as JSON");
   for (const option of verifierStoreOptions()) command.addOption(option);
   command.action((opts: VerifyOptions) => {
@@ -39,14 +46,15 @@ export function registerVerifyCommand(program: Command): void {
       const summary = runVerification(stores.db, stores.keystore!, settings, {
         onProgress: (phase, done, total) => progress.update(done, total, phase),
         workers: workers?.data,
+        full: opts.full === true,
       });
       progress.stop();
       if (opts.json) process.stdout.write(JSON.stringify({ ...summary, settings }, null, 2) + "\n");
       else {
         const s = summary.byStatus;
         process.stdout.write(
-          `run ${summary.runId}: ${summary.readings} readings → ${summary.visits} visits: ${s.verified} verified, ${s["verified-with-flags"]} verified with flags, ` +
-            `${s["needs-review"]} need review, ${s.rejected} rejected; ${summary.units} billable units\n` +
+          `run ${summary.runId} (${runScope(summary)}): ${summary.readings} readings → ${summary.visits} visits: ${s.verified} verified, ${s["verified-with-flags"]} verified with flags, ` +
+            `${s["needs-review"]} need review, ${s.rejected} rejected; ${summary.units} billable units; ${summary.storedVisits} visits stored\n` +
             summary.auditWeeks.map((w) => `audit: caregiver ${w.caregiverId} of provider ${w.providerNumber} has ${(w.minutes / 60).toFixed(1)} h in the week of ${w.weekOf}\n`).join("") +
             `audit log head ${summary.auditHead}\n`,
         );
@@ -58,6 +66,15 @@ export function registerVerifyCommand(program: Command): void {
       stores.close();
     }
   });
+}
+
+/** What the run covered, in words. */
+function runScope(summary: VerifyRunSummary): string {
+  if (summary.mode === "full") return `full: ${summary.fullBecause}`;
+  return (
+    `incremental: ${summary.newReadings} new readings and ${summary.changedInputs} changed records since the last run; ` +
+    `re-verified ${summary.components} provider–client group${summary.components === 1 ? "" : "s"}, replacing ${summary.replacedVisits} visits`
+  );
 }
 
 function loadSettings(file: string | undefined): VerifierSettings {

@@ -47,8 +47,8 @@ function worldWithMisfiledCheckOut(): string {
   return misfiled.readingId;
 }
 
-function verified(): { verified: number; units: number } {
-  const run = evv(["verify", "--json"]);
+function verified(...options: string[]): { verified: number; units: number } {
+  const run = evv(["verify", "--json", ...options]);
   expect(run.code).toBe(EXIT_OK);
   const summary = JSON.parse(run.stdout);
   return { verified: summary.byStatus.verified, units: summary.units };
@@ -67,7 +67,8 @@ describe("evv report audit against edits made with SQL", () => {
     const before = verified();
     expect(evv(["report", "audit"]).code).toBe(EXIT_OK);
     moveReading(misfiled);
-    const after = verified();
+    // A reading edited in place is not a new reading: only a full run verifies it again.
+    const after = verified("--full");
     expect(after.verified).toBe(before.verified + 1);
     expect(after.units).toBeGreaterThan(before.units);
     const audit = evv(["report", "audit"]);
