@@ -21,7 +21,9 @@ function attempt(batch: number, jobs: IntakeJob[], firstTry: number): void {
   try {
     port.postMessage({ batch, outcomes: commit(jobs) });
   } catch (error) {
-    const busy = (error as { code?: string }).code?.startsWith("SQLITE_BUSY") ?? false;
+    // Another writer holds the lock: SQLite's SQLITE_BUSY*, PostgreSQL's lock_not_available (55P03).
+    const code = (error as { code?: string }).code ?? "";
+    const busy = code.startsWith("SQLITE_BUSY") || code === "55P03";
     if (busy && Date.now() - firstTry < maxWaitMs) setTimeout(() => attempt(batch, jobs, firstTry), retryMs);
     else port.postMessage({ batch, error: { busy, message: busy ? `the database stayed busy for ${maxWaitMs} ms; nothing was stored` : (error as Error).message } });
   }
