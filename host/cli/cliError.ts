@@ -1,5 +1,6 @@
 // Exit codes of `evv` (also listed in the README).
 import { isConnectionFailure, PostgresError } from "../storage/postgres/postgresDatabase.js";
+import { isWriterLockTimeout } from "../storage/sqlDatabase.js";
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1; // something went wrong that is not the user's input
@@ -27,12 +28,16 @@ export class CliError extends Error {
  */
 function postgresFailure(error: PostgresError): string | null {
   const { code, message } = error;
-  if (code === "55P03" || code === "40P01") return `storage unavailable: the database is locked by another writer (${message}); try again when it has finished`;
+  if (isWriterLockTimeout(error) || code === "40P01") return lockedByAnotherWriter(message);
   if (code === "28P01" || code === "28000") return `storage unavailable: the server refused the credentials (${message})`;
   if (code === "53100") return `storage unavailable: the disk is full (${message}); nothing was written`;
   if (code === "25006") return `storage unavailable: read-only (${message})`;
   if (isConnectionFailure(code)) return `storage unavailable: ${message}`;
   return null;
+}
+
+function lockedByAnotherWriter(message: string): string {
+  return `storage unavailable: the database is locked by another writer (${message}); try again when it has finished`;
 }
 
 /** SQLite result codes (better-sqlite3's `code`, extended codes by prefix) that mean the storage, not the input, failed. */
@@ -46,7 +51,7 @@ export function storageFailure(error: unknown): string | null {
   if (typeof code !== "string") return null;
   const message = (error as Error).message;
   if (error instanceof PostgresError) return postgresFailure(error);
-  if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) return `storage unavailable: the database is locked by another writer (${message}); try again when it has finished`;
+  if (isWriterLockTimeout(error) || code.startsWith("SQLITE_LOCKED")) return lockedByAnotherWriter(message);
   if (code.startsWith("SQLITE_FULL") || code === "ENOSPC" || code === "EDQUOT") return `storage unavailable: the disk is full (${message}); nothing was written`;
   if (code.startsWith("SQLITE_READONLY") || code === "EROFS" || code === "EACCES" || code === "EPERM") return `storage unavailable: read-only or not permitted (${message})`;
   if (code.startsWith("SQLITE_CANTOPEN")) return `storage unavailable: cannot open the database file (${message}): read-only storage, a missing directory or no permission`;

@@ -6,6 +6,7 @@
 // here is wiped when the thread closes).
 import { parentPort, workerData } from "node:worker_threads";
 import { openDatabase } from "../storage/database.js";
+import { isWriterLockTimeout } from "../storage/sqlDatabase.js";
 import { sealAuditWith } from "../storage/auditLog.js";
 import { batchCommitter, type IntakeJob } from "./batchCommit.js";
 
@@ -21,9 +22,7 @@ function attempt(batch: number, jobs: IntakeJob[], firstTry: number): void {
   try {
     port.postMessage({ batch, outcomes: commit(jobs) });
   } catch (error) {
-    // Another writer holds the lock: SQLite's SQLITE_BUSY*, PostgreSQL's lock_not_available (55P03).
-    const code = (error as { code?: string }).code ?? "";
-    const busy = code.startsWith("SQLITE_BUSY") || code === "55P03";
+    const busy = isWriterLockTimeout(error);
     if (busy && Date.now() - firstTry < maxWaitMs) setTimeout(() => attempt(batch, jobs, firstTry), retryMs);
     else port.postMessage({ batch, error: { busy, message: busy ? `the database stayed busy for ${maxWaitMs} ms; nothing was stored` : (error as Error).message } });
   }

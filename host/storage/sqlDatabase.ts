@@ -59,3 +59,13 @@ export type StorageEngine = "sqlite" | "postgres";
 export function isPostgresLocation(location: string): boolean {
   return /^postgres(ql)?:\/\//i.test(location);
 }
+
+/**
+ * Another writer held the database's write lock past the connection's wait: SQLite's SQLITE_BUSY
+ * (and its extended codes), PostgreSQL's lock_not_available (55P03, the advisory writer lock's
+ * timeout). Nothing was written; the same work may be tried again.
+ */
+export function isWriterLockTimeout(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && (code.startsWith("SQLITE_BUSY") || code === "55P03");
+}
