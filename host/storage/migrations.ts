@@ -1,5 +1,8 @@
 // The database schema as an ordered list of migrations. Each runs once, in a transaction, and
 // bumps PRAGMA user_version to its position in the list. Never edit a shipped migration: append.
+/** The partitions migration's SQLite text (a no-op); found by identity, so its number is its place in the list. */
+export const PARTITIONS_MIGRATION = "-- partitions by service month: PostgreSQL only";
+
 export const migrations: readonly string[] = [
   // 1: reference data, registry, readings, decisions, audit log
   `
@@ -352,4 +355,8 @@ export const migrations: readonly string[] = [
   ALTER TABLE verify_runs ADD COLUMN received_through INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE verify_runs ADD COLUMN rules_version TEXT NOT NULL DEFAULT '';
   `,
+  // partitions by service month (issue 15): PostgreSQL only, where readings and visits become
+  // tables partitioned by month with their keys in unpartitioned key tables (its own text:
+  // host/storage/postgres/monthPartitions.ts). SQLite keeps one table each: nothing to do.
+  PARTITIONS_MIGRATION,
 ];

@@ -16,7 +16,9 @@
 // waits longer than the lock timeout (5 s, `busy_timeout`) fails with SQLSTATE 55P03 (exit 6).
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import type { SqlDatabase, SqlRunResult, SqlStatement, SqlTransaction, TransactionBody } from "../sqlDatabase.js";
-import { bindValues, translateStatement, type TranslatedStatement } from "./sqlTranslation.js";
+import { bindValues, translateScript, translateStatement, type TranslatedStatement } from "./sqlTranslation.js";
+import { MONTH_PARTITIONED, monthStartMs } from "./monthPartitions.js";
+import { copyTextRows } from "./copyText.js";
 import type { PostgresAnswer, PostgresConnectionSettings, PostgresRequest, PostgresWorkerData } from "./workerMessages.js";
 import { serverOf } from "./postgresLocation.js";
 
@@ -72,6 +74,10 @@ export class PostgresDatabase implements SqlDatabase {
   private readonly statementNames = new Map<string, string>();
   private isOpen = true;
   private lockTimeoutMs: number;
+  /** Per table: partitioned by month here (asked of the server once; forgotten on a rollback or a script that partitions). */
+  private readonly partitionedTables = new Map<string, boolean>();
+  /** "table month-start" of the month partitions this connection knows exist (forgotten on a rollback, which may undo one it made). */
+  private readonly knownMonths = new Set<string>();
 
   constructor(url: string, options: PostgresOpenOptions = {}) {
     this.name = serverOf(url);
@@ -105,8 +111,62 @@ export class PostgresDatabase implements SqlDatabase {
 
   /** Statements as they are (no parameters, several allowed), for DDL and maintenance. */
   exec(sql: string): this {
-    this.call({ op: "exec", sql });
+    if (/\bPARTITION\b/i.test(sql)) this.forgetPartitions();
+    this.call({ op: "exec", sql: /\bCREATE\s+UNIQUE\s+INDEX\b/i.test(sql) ? translateScript(sql, (table) => this.isPartitioned(table)) : sql });
     return this;
+  }
+
+  /** The table is partitioned by month on this database (the partitions migration has run). */
+  isPartitioned(table: string): boolean {
+    let partitioned = this.partitionedTables.get(table);
+    if (partitioned === undefined) {
+      partitioned = (this.query("SELECT count(*) FROM pg_class WHERE relname = $1 AND relkind = 'p'", [table], "array", true).rows[0] as [number])[0] === 1;
+      this.partitionedTables.set(table, partitioned);
+    }
+    return partitioned;
+  }
+
+  /** Makes the month partitions that rows with these values of the partition column need (monthPartitions.ts), before they are written. */
+  ensureMonthPartitions(table: string, partitionValues: Iterable<unknown>): void {
+    let partitioned: boolean | undefined;
+    for (const value of partitionValues) {
+      if (typeof value !== "number" || !Number.isFinite(value)) continue; // NULL: the table's default partition, if it has one
+      const month = monthStartMs(value);
+      const key = `${table} ${month}`;
+      if (this.knownMonths.has(key)) continue;
+      partitioned ??= this.isPartitioned(table);
+      if (!partitioned) return;
+      this.query("SELECT evv_month_partition($1, $2)", [table, month], "array", true, "evv_month_partition");
+      this.knownMonths.add(key);
+    }
+  }
+
+  private forgetPartitions(): void {
+    this.partitionedTables.clear();
+    this.knownMonths.clear();
+  }
+
+  /**
+   * Rows into `table` through COPY FROM STDIN (pg-copy-streams in the connection's thread), many
+   * thousand to a message, with the month partitions they need made first. Row triggers run as
+   * for an INSERT (the audit log's linking trigger, the readings' key trigger). Returns the rows copied.
+   */
+  copyRows(table: string, columns: readonly string[], rows: Iterable<readonly unknown[]>, bytesColumns: readonly string[] = []): number {
+    const sql = `COPY ${table} (${columns.join(", ")}) FROM STDIN`;
+    const partitionColumn = MONTH_PARTITIONED[table];
+    const partitionIndex = partitionColumn ? columns.indexOf(partitionColumn) : -1;
+    const bytes = bytesColumns.map((c) => columns.indexOf(c));
+    let copied = 0;
+    let inFlight: DeferredWrite | null = null;
+    for (const chunk of copyTextRows(rows, bytes)) {
+      if (partitionIndex >= 0) this.ensureMonthPartitions(table, chunk.rows.map((row) => row[partitionIndex]));
+      const sent = this.sendRequest({ op: "copy", sql, data: chunk.text });
+      // One chunk at the server while the next is encoded; no more (memory).
+      if (inFlight) copied += this.settle(inFlight).rowCount;
+      inFlight = sent;
+    }
+    if (inFlight) copied += this.settle(inFlight).rowCount;
+    return copied;
   }
 
   transaction<F extends TransactionBody>(fn: F): SqlTransaction<F> {
@@ -128,6 +188,7 @@ export class PostgresDatabase implements SqlDatabase {
         } catch (error) {
           this.depth = 0;
           this.quietly("ROLLBACK");
+          this.forgetPartitions();
           throw error;
         }
       }
@@ -142,6 +203,7 @@ export class PostgresDatabase implements SqlDatabase {
       } catch (error) {
         this.depth--;
         this.quietly(`ROLLBACK TO SAVEPOINT ${savepoint}; RELEASE SAVEPOINT ${savepoint}`);
+        this.forgetPartitions();
         throw error;
       }
     };
@@ -237,7 +299,11 @@ export class PostgresDatabase implements SqlDatabase {
 
   /** Sends a write without waiting; its answer is taken later (see the file's comment). */
   send(sql: string, values: unknown[], name?: string): DeferredWrite {
-    const entry: DeferredWrite = { id: this.post({ op: "query", sql, values, rowMode: "array", wantRows: false, name }), done: false };
+    return this.sendRequest({ op: "query", sql, values, rowMode: "array", wantRows: false, name });
+  }
+
+  private sendRequest(request: DistributiveOmit<PostgresRequest, "id">): DeferredWrite {
+    const entry: DeferredWrite = { id: this.post(request), done: false };
     this.deferred.set(entry.id, entry);
     return entry;
   }
@@ -358,8 +424,15 @@ class PostgresStatement implements SqlStatement {
     return this;
   }
 
+  /** Makes the month partitions an INSERT's rows need (monthPartitions.ts). */
+  private partitionsFor(values: unknown[]): void {
+    const partitioned = this.statement.partitioned;
+    if (partitioned) this.db.ensureMonthPartitions(partitioned.table, partitioned.positions.map((p) => values[p]));
+  }
+
   run(...params: unknown[]): SqlRunResult {
     const values = bindValues(this.statement, params);
+    this.partitionsFor(values);
     const key = this.statement.returnsKey;
     if (this.db.inTransaction && this.statement.writes) {
       const write = this.db.send(this.statement.sql, values, this.name);
@@ -382,7 +455,9 @@ class PostgresStatement implements SqlStatement {
   }
 
   all(...params: unknown[]): unknown[] {
-    const rows = this.db.query(this.statement.sql, bindValues(this.statement, params), this.mode === "object" ? "object" : "array", true, this.name).rows;
+    const values = bindValues(this.statement, params);
+    this.partitionsFor(values);
+    const rows = this.db.query(this.statement.sql, values, this.mode === "object" ? "object" : "array", true, this.name).rows;
     return this.mode === "pluck" ? rows.map((row) => (row as unknown[])[0]) : rows;
   }
 

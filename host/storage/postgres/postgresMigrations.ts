@@ -4,7 +4,8 @@
 // SQLite-only features (triggers, json_* functions, julianday, rowid) have their PostgreSQL text
 // here, by version. A migration appended later in portable DDL runs on both without an entry here;
 // one that is not portable fails translateDdl with the reason, and gets its text here.
-import { migrations } from "../migrations.js";
+import { migrations, PARTITIONS_MIGRATION } from "../migrations.js";
+import { PARTITIONS_MIGRATION_POSTGRES } from "./monthPartitions.js";
 import { BYTE_COLUMNS } from "./sqlTranslation.js";
 
 const GENESIS = "0".repeat(64);
@@ -88,9 +89,10 @@ export function translateDdl(sqlite: string): string {
   return text;
 }
 
-/** The migration of `version` (1-based) as PostgreSQL runs it. */
+/** The migration of `version` (1-based) as PostgreSQL runs it (the partitions migration is known by its text, wherever it stands in the list). */
 export function postgresMigration(version: number): string {
   const sqlite = migrations[version - 1];
+  if (sqlite === PARTITIONS_MIGRATION) return PARTITIONS_MIGRATION_POSTGRES;
   const own = POSTGRES_TEXT[version];
   return own ? own(sqlite) : translateDdl(sqlite);
 }

@@ -6,7 +6,10 @@
 // and 0, BYTEA as bytes. Plain JavaScript so that it loads without a TypeScript loader, in any
 // thread (the intake service's commit thread opens its own connection).
 import { workerData } from "node:worker_threads";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
 
 const { port, signal, connection } = workerData;
 
@@ -70,6 +73,11 @@ async function handle(request) {
       return request.wantRows
         ? { id: request.id, ok: true, rows, rowCount: result.rowCount ?? 0, bytes }
         : { id: request.id, ok: true, rows: [], rowCount: result.rowCount ?? 0, bytes, lastRow: rows.at(-1) };
+    }
+    case "copy": {
+      const stream = client.query(copyFrom(request.sql));
+      await pipeline(Readable.from([request.data]), stream);
+      return { id: request.id, ok: true, rows: [], rowCount: stream.rowCount ?? 0, bytes: [] };
     }
     case "close":
       await client.end().catch(() => {});

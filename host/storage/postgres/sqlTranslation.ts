@@ -6,6 +6,8 @@
 // Everything else the host writes is SQL both engines read alike (ON CONFLICT ... excluded.x,
 // coalesce, CASE, LIKE, IN lists).
 
+import { MONTH_PARTITIONED } from "./monthPartitions.js";
+
 export interface TranslatedStatement {
   sql: string;
   /** For `@name` parameters: the name of each `$n` in order (null: positional). */
@@ -18,6 +20,8 @@ export interface TranslatedStatement {
   byteParams: number[];
   /** The statement changes rows (INSERT, UPDATE, DELETE): may be sent without waiting inside a transaction. */
   writes: boolean;
+  /** An INSERT into a table partitioned by month: the table and the positions (0-based) of the values of its partition column, whose months must have partitions first. */
+  partitioned: { table: string; positions: number[] } | null;
 }
 
 /** Tables whose INTEGER PRIMARY KEY the database assigns (SQLite's rowid alias; an identity column here). */
@@ -49,6 +53,7 @@ export function translateStatement(source: string): TranslatedStatement {
   const insert = /^INSERT\s+INTO\s+(\w+)\s*\(([^)]*)\)/i.exec(sql);
   let returnsKey: string | null = null;
   const byteParams: number[] = [];
+  let partitioned: TranslatedStatement["partitioned"] = null;
   if (insert) {
     const table = insert[1].toLowerCase();
     const columns = insert[2].split(",").map((c) => c.trim().toLowerCase());
@@ -63,11 +68,43 @@ export function translateStatement(source: string): TranslatedStatement {
     const tuples = /\bVALUES\s*([()$\d,\s]+?)\s*(ON CONFLICT\b.*|RETURNING\b.*)?$/is.test(sql) && count % columns.length === 0 ? count / columns.length : 0;
     if (bytes && names === null)
       for (const column of bytes) if (columns.includes(column)) for (let t = 0; t < tuples; t++) byteParams.push(t * columns.length + columns.indexOf(column));
+    const partitionColumn = MONTH_PARTITIONED[table];
+    if (partitionColumn && columns.includes(partitionColumn)) partitioned = { table, positions: parametersOfColumn(sql, columns.indexOf(partitionColumn)) };
   } else if (/^UPDATE\s+(\w+)\s+SET\b/i.test(sql) && names === null) {
     const table = /^UPDATE\s+(\w+)/i.exec(sql)![1].toLowerCase();
     for (const column of BYTE_COLUMNS[table] ?? []) for (const m of sql.matchAll(new RegExp(`\\b${column}\\s*=\\s*\\$(\\d+)`, "gi"))) byteParams.push(Number(m[1]) - 1);
   } else if (ignore) throw new Error(`INSERT OR IGNORE without a column list: ${source.trim().slice(0, 120)}`);
-  return { sql, names, count, returnsKey, byteParams, writes: /^(INSERT|UPDATE|DELETE)\b/i.test(sql) };
+  return { sql, names, count, returnsKey, byteParams, writes: /^(INSERT|UPDATE|DELETE)\b/i.test(sql), partitioned };
+}
+
+/**
+ * The parameter positions (0-based) an INSERT's VALUES tuples give column `index`. A value that
+ * is not a parameter is left out: a row whose month has no partition is refused by the server
+ * (no partition of relation found for row), never stored elsewhere.
+ */
+function parametersOfColumn(sql: string, index: number): number[] {
+  const values = /\bVALUES\s*(.*)$/is.exec(sql);
+  if (!values) return [];
+  const positions: number[] = [];
+  for (const tuple of values[1].matchAll(/\(([^()]*)\)/g)) {
+    const m = /^\s*\$(\d+)\s*$/.exec(tuple[1].split(",")[index] ?? "");
+    if (m) positions.push(Number(m[1]) - 1);
+  }
+  return positions;
+}
+
+/**
+ * A script (`exec`) as PostgreSQL runs it: a UNIQUE index on a table partitioned by month whose
+ * columns lack the partition column is an ordinary index there (such a unique index cannot
+ * exist on a partitioned table); the uniqueness is kept by the table's key table instead
+ * (monthPartitions.ts: visit_keys for visits_by_id). `isPartitioned` asks the server.
+ */
+export function translateScript(sql: string, isPartitioned: (table: string) => boolean): string {
+  return sql.replace(/\bCREATE\s+UNIQUE\s+INDEX\s+(\w+)\s+ON\s+(\w+)\s*\(([^)]*)\)/gi, (all, index: string, table: string, columns: string) => {
+    const partitionColumn = MONTH_PARTITIONED[table.toLowerCase()];
+    if (!partitionColumn || columns.split(",").some((c) => c.trim().toLowerCase() === partitionColumn) || !isPartitioned(table.toLowerCase())) return all;
+    return `CREATE INDEX ${index} ON ${table}(${columns})`;
+  });
 }
 
 /**

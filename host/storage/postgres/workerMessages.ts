@@ -20,6 +20,8 @@ export type PostgresRequest =
   | { id: number; op: "connect" }
   | { id: number; op: "close" }
   | { id: number; op: "exec"; sql: string }
+  /** COPY ... FROM STDIN with `data` (COPY's text format) as its input. */
+  | { id: number; op: "copy"; sql: string; data: string }
   | { id: number; op: "query"; sql: string; values: unknown[]; rowMode: "array" | "object"; wantRows: boolean; /** A prepared statement's name: parsed and planned once per connection. */ name?: string };
 
 export type PostgresAnswer =
