@@ -1,7 +1,7 @@
 // A full verify of the same world on SQLite and on PostgreSQL, side by side in one run
 // (`npm run bench verify` runs it after verify.bench.ts). The world (BENCH_VISITS visits, default
 // 1,000,000, two readings each) is built once into SQLite by verifyWorld.ts and copied into a
-// PostgreSQL database (copyWorld.ts); each run verifies a fresh copy (a file copy; CREATE
+// PostgreSQL database (copyWorld.ts, COPY FROM STDIN; its time is printed); each run verifies a fresh copy (a file copy; CREATE
 // DATABASE ... TEMPLATE) in a process of its own (verifyMeasure.ts, as `evv verify` opens the
 // database), BENCH_REPEAT times (default 3) alternating the engines, after BENCH_SETTLE_SECONDS of
 // quiet. The PostgreSQL server is a throwaway one on this machine (test/postgres/throwawayCluster.ts),
@@ -43,11 +43,13 @@ export default async function verifyEnginesBench(): Promise<void> {
     console.log(`full verify on SQLite vs PostgreSQL: ${fmt(VISITS)} visits (BENCH_VISITS), ${fmt(2 * VISITS)} readings`);
     const t0 = performance.now();
     runScript("./verifyWorld.ts", [dir, String(VISITS)]);
+    const t1 = performance.now();
     const admin = new PostgresDatabase(cluster.url);
     admin.exec("CREATE DATABASE evv_world");
-    copyWorld(join(dir, "evv.db"), cluster.url.replace(/\/postgres$/, "/evv_world"));
+    const copied = copyWorld(join(dir, "evv.db"), cluster.url.replace(/\/postgres$/, "/evv_world"));
+    const t2 = performance.now();
     const version = admin.prepare("SHOW server_version").pluck().get() as string;
-    console.log(`setup (world built into SQLite, copied into PostgreSQL): ${seconds(performance.now() - t0)}`);
+    console.log(`setup: world built into SQLite ${seconds(t1 - t0)}; copied into PostgreSQL (COPY FROM STDIN, ${fmt(copied)} rows, month partitions and key tables, then ANALYZE) ${seconds(t2 - t1)} (${fmt(copied / ((t2 - t1) / 1000))} rows/s)`);
     console.log(`PostgreSQL ${version} on 127.0.0.1 (this machine; throwaway data directory; fsync and synchronous_commit on; ${SERVER_SETTINGS.join(", ")}); evv verifies there in one thread`);
     const runs: Record<"sqlite" | "postgres", Measurement[]> = { sqlite: [], postgres: [] };
     const runDir = join(dir, "run");
