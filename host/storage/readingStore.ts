@@ -38,37 +38,42 @@ export class ReadingStore {
    * the reading was stored before.
    */
   store(r: Reading, receivedMs: number, receivedSeq: number, source: ReadingSource | null = null): string | null {
-    const c = r.challenge;
-    const values: ReadingRowValues = [
-      r.readingId,
-      r.readerId,
-      r.providerNumber,
-      r.clientNdNumber,
-      r.event,
-      r.readerTime,
-      Date.parse(r.readerTime),
-      r.method,
-      r.transport,
-      r.typedCode ?? null,
-      r.frame ?? null,
-      r.rssi ?? null,
-      c?.nonce ?? null,
-      c?.deviceId ?? null,
-      c?.deviceTime ?? null,
-      c?.status ?? null,
-      c?.journalSeq ?? null,
-      c?.mac ?? null,
-      r.tasks ? JSON.stringify(r.tasks) : null,
-      new Date(receivedMs).toISOString(),
-      r.caregiverId ?? null,
-      receivedMs,
-      receivedSeq,
-      source?.signedBy ?? null,
-      source?.sessionOf ?? null,
-      source?.counter ?? null,
-      source?.signature ?? null,
-      source?.counterBack ? 1 : 0,
-    ];
+    const values = readingRowValues(r, receivedMs, receivedSeq, source);
     return this.insert.run(values).changes === 1 ? readingDigest(values) : null;
   }
+}
+
+/** A reading's row in the readings table (READING_COLUMNS order), with its receipt and source. */
+export function readingRowValues(r: Reading, receivedMs: number, receivedSeq: number, source: ReadingSource | null = null): ReadingRowValues {
+  const c = r.challenge;
+  return [
+    r.readingId,
+    r.readerId,
+    r.providerNumber,
+    r.clientNdNumber,
+    r.event,
+    r.readerTime,
+    Date.parse(r.readerTime),
+    r.method,
+    r.transport,
+    r.typedCode ?? null,
+    r.frame ?? null,
+    r.rssi ?? null,
+    c?.nonce ?? null,
+    c?.deviceId ?? null,
+    c?.deviceTime ?? null,
+    c?.status ?? null,
+    c?.journalSeq ?? null,
+    c?.mac ?? null,
+    r.tasks ? JSON.stringify(r.tasks) : null,
+    new Date(receivedMs).toISOString(),
+    r.caregiverId ?? null,
+    receivedMs,
+    receivedSeq,
+    source?.signedBy ?? null,
+    source?.sessionOf ?? null,
+    source?.counter ?? null,
+    source?.signature ?? null,
+    source?.counterBack ? 1 : 0,
+  ];
 }

@@ -13,6 +13,8 @@
 // its BEFORE INSERT trigger, as INSERT OR IGNORE skips it on SQLite (the one way the host inserts
 // readings, readingStore.ts); a reading's ID never changes (UPDATE of it refused).
 
+import { VISIT_DAYS_VIEW } from "./visitDaysView.js";
+
 /** The tables partitioned by month and the column each is partitioned on. */
 export const MONTH_PARTITIONED: Readonly<Record<string, string>> = {
   readings: "reader_ms",
@@ -101,13 +103,7 @@ export const PARTITIONS_MIGRATION_POSTGRES = `
   CREATE INDEX visits_by_seq ON visits(visit_seq);
   CREATE INDEX visits_by_id ON visits(visit_id);
   CREATE INDEX visits_by_begin ON visits(begin_ms);
-  CREATE VIEW visit_days AS
-    SELECT v.visit_seq AS visit_seq,
-           d.value->>0 AS local_date,
-           (d.value->>1)::numeric AS minutes,
-           (d.value->>2)::numeric AS paid_minutes,
-           (d.value->>3)::numeric AS units
-    FROM visits v, jsonb_array_elements(v.days::jsonb) d;
+  ${VISIT_DAYS_VIEW}
 
   -- Visit keys per statement (a verification run writes many rows to an INSERT and deletes whole runs).
   CREATE FUNCTION visits_keys_insert() RETURNS trigger LANGUAGE plpgsql AS $$

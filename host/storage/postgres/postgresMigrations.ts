@@ -6,6 +6,7 @@
 // one that is not portable fails translateDdl with the reason, and gets its text here.
 import { migrations, PARTITIONS_MIGRATION } from "../migrations.js";
 import { PARTITIONS_MIGRATION_POSTGRES } from "./monthPartitions.js";
+import { VISIT_DAYS_VIEW } from "./visitDaysView.js";
 import { BYTE_COLUMNS } from "./sqlTranslation.js";
 
 const GENESIS = "0".repeat(64);
@@ -30,13 +31,7 @@ const POSTGRES_TEXT: Readonly<Record<number, (sqlite: string) => string>> = {
   UPDATE visits SET days = coalesce((
     SELECT json_agg(json_build_array(local_date, minutes, paid_minutes, units) ORDER BY local_date)::text FROM visit_days d WHERE d.visit_seq = visits.visit_seq), '[]');
   DROP TABLE visit_days;
-  CREATE VIEW visit_days AS
-    SELECT v.visit_seq AS visit_seq,
-           d.value->>0 AS local_date,
-           (d.value->>1)::numeric AS minutes,
-           (d.value->>2)::numeric AS paid_minutes,
-           (d.value->>3)::numeric AS units
-    FROM visits v, jsonb_array_elements(v.days::jsonb) d;
+  ${VISIT_DAYS_VIEW}
   `,
   // 5 (hardening): an entry that does not link to the chain head is refused. The trigger locks
   // the table (SHARE ROW EXCLUSIVE conflicts with itself) before it reads the head, so two
