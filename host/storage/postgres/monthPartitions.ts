@@ -21,6 +21,9 @@ export const MONTH_PARTITIONED: Readonly<Record<string, string>> = {
   visits: "begin_ms",
 };
 
+/** The advisory lock evv_month_partition holds while it makes a partition ("evw"). */
+export const PARTITION_LOCK = 0x657677;
+
 /** The first millisecond (UTC) of the month `ms` falls in. */
 export function monthStartMs(ms: number): number {
   const d = new Date(ms);
@@ -36,6 +39,9 @@ export const PARTITIONS_MIGRATION_POSTGRES = `
     to_ms BIGINT := (extract(epoch FROM month_start + INTERVAL '1 month') * 1000)::BIGINT;
     name TEXT := parent || '_' || to_char(month_start, 'YYYY_MM');
   BEGIN
+    -- One maker of partitions at a time (writers hold the writer lock already; this covers a
+    -- write outside a transaction): the second finds the first's table once it has committed.
+    PERFORM pg_advisory_xact_lock(${PARTITION_LOCK});
     IF to_regclass(name) IS NULL THEN
       EXECUTE format('CREATE TABLE %I (LIKE %I INCLUDING DEFAULTS)', name, parent);
       EXECUTE format('ALTER TABLE %I ATTACH PARTITION %I FOR VALUES FROM (%s) TO (%s)', parent, name, from_ms, to_ms);
