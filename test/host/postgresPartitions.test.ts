@@ -12,6 +12,7 @@ import { migrate, openDatabase, type EvvDatabase } from "../../host/storage/data
 import { migrations, PARTITIONS_MIGRATION } from "../../host/storage/migrations.js";
 import { PostgresDatabase } from "../../host/storage/postgres/postgresDatabase.js";
 import { postgresMigration } from "../../host/storage/postgres/postgresMigrations.js";
+import { translateScript, translateStatement } from "../../host/storage/postgres/sqlTranslation.js";
 import { ReadingStore } from "../../host/storage/readingStore.js";
 import { AuditAppender, verifyAuditChain } from "../../host/storage/auditLog.js";
 import { importReadings } from "../../host/storage/importers.js";
@@ -44,6 +45,24 @@ function partitionsOf(db: EvvDatabase, table: string): Record<string, number> {
     out[name] = db.prepare(`SELECT count(*) FROM ${name}`).pluck().get() as number;
   return out;
 }
+
+describe("statements on tables partitioned by month", () => {
+  it("name the values of the partition column, in every row of an INSERT", () => {
+    expect(translateStatement("INSERT INTO visits (visit_seq, begin_ms, visit_id) VALUES (?, ?, ?), (?, ?, ?)").partitioned).toEqual({ table: "visits", positions: [1, 4] });
+    expect(translateStatement("INSERT OR IGNORE INTO readings (reading_id, reader_ms) VALUES (@id, @at)").partitioned).toEqual({ table: "readings", positions: [1] });
+    expect(translateStatement("INSERT INTO verify_pairs (provider_number) VALUES (?)").partitioned).toBeNull();
+  });
+
+  it("make a UNIQUE index without the partition column an ordinary one, and leave every other index alone", () => {
+    const partitioned = (table: string) => table === "visits";
+    expect(translateScript("DROP INDEX x; CREATE UNIQUE INDEX visits_by_id ON visits(visit_id); CREATE INDEX visits_by_begin ON visits(begin_ms);", partitioned)).toBe(
+      "DROP INDEX x; CREATE INDEX visits_by_id ON visits(visit_id); CREATE INDEX visits_by_begin ON visits(begin_ms);",
+    );
+    expect(translateScript("CREATE UNIQUE INDEX v ON visits(visit_id, begin_ms)", partitioned)).toBe("CREATE UNIQUE INDEX v ON visits(visit_id, begin_ms)");
+    expect(translateScript("CREATE UNIQUE INDEX visits_by_id ON visits(visit_id)", () => false)).toBe("CREATE UNIQUE INDEX visits_by_id ON visits(visit_id)");
+    expect(translateScript("CREATE UNIQUE INDEX c ON clients(name)", partitioned)).toBe("CREATE UNIQUE INDEX c ON clients(name)");
+  });
+});
 
 describe("readings partitioned by month", () => {
   it("land in a partition per month written, made before the write", () => {

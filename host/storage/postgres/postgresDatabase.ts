@@ -14,6 +14,10 @@
 // one advisory transaction lock (WRITER_LOCK) on the database, as SQLite's BEGIN IMMEDIATE takes
 // its write lock: writers queue, each reads the audit chain head under it, and a writer that
 // waits longer than the lock timeout (5 s, `busy_timeout`) fails with SQLSTATE 55P03 (exit 6).
+//
+// Tables partitioned by month (monthPartitions.ts): before an INSERT reaches a month this
+// connection has not seen, the month's partition is made (evv_month_partition), in the same
+// transaction; a rollback makes the connection forget the months it knew.
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import type { SqlDatabase, SqlRunResult, SqlStatement, SqlTransaction, TransactionBody } from "../sqlDatabase.js";
 import { bindValues, translateScript, translateStatement, type TranslatedStatement } from "./sqlTranslation.js";

@@ -4,7 +4,9 @@
 // assigns gets `RETURNING` that key (for `lastInsertRowid`), mixed-case aliases are quoted, and
 // text bound to a column that holds text or bytes (BYTEA here) is bound as its UTF-8 bytes.
 // Everything else the host writes is SQL both engines read alike (ON CONFLICT ... excluded.x,
-// coalesce, CASE, LIKE, IN lists).
+// coalesce, CASE, LIKE, IN lists). An INSERT into a table partitioned by month names the values
+// of its partition column (their months get partitions first), and a script's UNIQUE index on
+// such a table without the partition column is an ordinary one (translateScript).
 
 import { MONTH_PARTITIONED } from "./monthPartitions.js";
 
