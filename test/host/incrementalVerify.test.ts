@@ -21,7 +21,7 @@ afterEach(() => {
 const FIRST_DAY_MS = Date.parse("2026-04-01T05:00:00Z");
 
 /** Builds the world, verifies it once, then applies `steps` changes, comparing an incremental run with a full one after each. */
-function replay(seed: number, kinds: readonly ChangeKind[]): { modes: string[] } {
+function replay(seed: number, kinds: readonly ChangeKind[]): { modes: string[]; windowed: number; whole: number } {
   const random = seededRandom(seed);
   const now = { ms: FIRST_DAY_MS + 10 * 86_400_000 };
   world = incrementalWorld();
@@ -30,29 +30,40 @@ function replay(seed: number, kinds: readonly ChangeKind[]): { modes: string[] }
   runVerification(world.db, world.keystore, DEFAULT_SETTINGS);
   const modes: string[] = [];
   const done: string[] = [];
+  let windowed = 0;
+  let whole = 0;
   for (const kind of kinds) {
     done.push(applyChange(world, kind, random, now));
     importPending(world);
     const summary = runVerification(world.db, world.keystore, DEFAULT_SETTINGS);
     modes.push(summary.mode);
+    windowed += summary.windowedComponents;
+    whole += summary.components - summary.windowedComponents;
     const context = `seed ${seed}, after: ${done.join("; ")}`;
     expect(visitsByContent(world.db), context).toEqual(visitsOfFullRun(world));
     expect(checkVisitsAgainstAudit(world.db).problems, context).toEqual([]);
   }
   expect(verifyAuditChain(world.db).ok).toBe(true);
-  return { modes };
+  return { modes, windowed, whole };
 }
 
 describe("incremental verification", () => {
   it("gives exactly the visits, units, statuses and reasons of a full run after every change of a random sequence", () => {
+    const components = { windowed: 0, whole: 0 };
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.array(fc.constantFrom(...CHANGE_KINDS), { minLength: 4, maxLength: 10 }), (seed, kinds) => {
         world?.close();
-        const { modes } = replay(seed, kinds);
+        const { modes, windowed, whole } = replay(seed, kinds);
         expect(modes.every((m) => m === "incremental")).toBe(true);
+        components.windowed += windowed;
+        components.whole += whole;
       }),
       { numRuns: 25, seed: 15 },
     );
+    // The sequences exercised both ways of re-verifying a component.
+    console.log(components);
+    expect(components.windowed).toBeGreaterThan(0);
+    expect(components.whole).toBeGreaterThan(0);
   });
 
   it("re-verifies only the component with new readings and keeps the others' visits as they were", () => {
