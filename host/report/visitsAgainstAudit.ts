@@ -172,7 +172,7 @@ export function checkVisitsAgainstAudit(db: EvvDatabase, onProgress: (done: numb
       note(`visit ${row.visit_id} (number ${row.visit_seq}) has no logged decision`);
       row = nextRow();
     } else if (next && (!row || (next.seq !== null && row.visit_seq > next.seq))) {
-      note(`logged decision ${logged} (visit ${next.decision.visit}${next.seq !== null ? `, number ${next.seq}` : ""}) has no visit row`);
+      note(`logged decision ${logged} has no visit row (visit ${next.decision.visit}${next.seq !== null ? `, number ${next.seq}` : ""})`);
       next = nextDecision();
     } else {
       const decision = next!.decision;
