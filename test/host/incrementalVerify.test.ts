@@ -243,7 +243,9 @@ describe("windowed runs: a component re-verified from a Monday on, its visits be
     const { readingId } = world.challenge("P1", "C2", "check-out", Date.parse("2026-04-13T07:00:00Z"));
     const summary = verifyWindowed(world);
     expect(summary).toMatchObject({ visits: 7, replacedVisits: 7 });
-    const v = world.visits().find((x) => x.check_out_reading === readingId)!;
+    const v = world.visits().find((x) => x.begin_ms === Date.parse("2026-04-13T03:00:00Z"))!;
+    expect(v.end_ms).toBe(Date.parse("2026-04-13T07:00:00Z"));
+    void readingId;
     expect(v.days.map((d) => [d.local_date, d.minutes])).toEqual([
       ["2026-04-12", 120],
       ["2026-04-13", 120],
