@@ -13,6 +13,25 @@ import { Keystore } from "../../host/keystore/keystore.js";
 import { CHEAP_SCRYPT, TEST_PASSPHRASE } from "./fixtures/visitWorld.js";
 
 let world: VisitWorld | undefined;
+
+/** P2's authorization A3 for C3 (T1019), two units per category, ten in all, per `unitsPer`. */
+function authorizeTwoUnitsPerCategory(w: VisitWorld, unitsPer: "period" | "month"): void {
+  const n = 2;
+  importAuthorizations(w.db, "authorizations.json", "0", [
+    authorization.parse({
+      authorizationId: "A3",
+      clientNdNumber: "C3",
+      providerNumber: "P2",
+      procedureCode: "T1019",
+      serviceProgram: "MSP-PC",
+      period: { from: "2026-01-01", to: "2026-12-31" },
+      units: { adl: n, medicationAssistance: n, other: n, mealPreparation: n, laundryShoppingHousekeeping: n },
+      unitsPer,
+      liveIn: false,
+      evvRequired: true,
+    }),
+  ]);
+}
 afterEach(() => {
   world?.close();
   world = undefined;
@@ -166,21 +185,7 @@ describe("incremental verification at the edges of weeks and months", () => {
 
   it("counts units per month up to the month's last day and afresh from its first", () => {
     world = incrementalWorld();
-    const n = 2;
-    importAuthorizations(world.db, "authorizations.json", "0", [
-      authorization.parse({
-        authorizationId: "A3",
-        clientNdNumber: "C3",
-        providerNumber: "P2",
-        procedureCode: "T1019",
-        serviceProgram: "MSP-PC",
-        period: { from: "2026-01-01", to: "2026-12-31" },
-        units: { adl: n, medicationAssistance: n, other: n, mealPreparation: n, laundryShoppingHousekeeping: n },
-        unitsPer: "month",
-        liveIn: false,
-        evvRequired: true,
-      }),
-    ]);
+    authorizeTwoUnitsPerCategory(world, "month");
     world.visit("P2", "C3", "2026-04-28T15:00:00Z", 60);
     world.visit("P2", "C3", "2026-04-29T15:00:00Z", 60);
     importPending(world);
@@ -254,21 +259,7 @@ describe("windowed runs: a component re-verified from a Monday on, its visits be
 
   it("carries the authorized units used before the cut in the authorization's period", () => {
     world = incrementalWorld();
-    const n = 2;
-    importAuthorizations(world.db, "authorizations.json", "0", [
-      authorization.parse({
-        authorizationId: "A3",
-        clientNdNumber: "C3",
-        providerNumber: "P2",
-        procedureCode: "T1019",
-        serviceProgram: "MSP-PC",
-        period: { from: "2026-01-01", to: "2026-12-31" },
-        units: { adl: n, medicationAssistance: n, other: n, mealPreparation: n, laundryShoppingHousekeeping: n },
-        unitsPer: "period",
-        liveIn: false,
-        evvRequired: true,
-      }),
-    ]);
+    authorizeTwoUnitsPerCategory(world, "period");
     // Ten units in all: four, four and two used in the first week.
     for (let d = 1; d <= 3; d++) world.visit("P2", "C3", day(d), 60);
     importPending(world);
