@@ -312,3 +312,26 @@ describe("windowed runs: a component re-verified from a Monday on, its visits be
     void second;
   });
 });
+
+describe("windowed runs with worker threads", () => {
+  it("decide what one thread decides, the workers reading the store as it was before the run", () => {
+    const random = seededRandom(44);
+    const now = { ms: FIRST_DAY_MS + 10 * 86_400_000 };
+    world = incrementalWorld();
+    for (let i = 0; i < 6; i++) applyChange(world, "visits", random, now);
+    importPending(world);
+    runVerification(world.db, world.keystore, DEFAULT_SETTINGS);
+    let windowed = 0;
+    for (const kind of ["daily run", "daily run", "busy week", "daily run"] as const) {
+      applyChange(world, kind, random, now);
+      importPending(world);
+      const summary = runVerification(world.db, world.keystore, DEFAULT_SETTINGS, { workers: 1, sliceReadings: 2 });
+      expect(summary.mode).toBe("incremental");
+      // A run of one slice (the busy week touches one group) stays in one thread.
+      if (summary.workers === 1) windowed += summary.windowedComponents;
+      expect(visitsByContent(world.db)).toEqual(visitsOfFullRun(world));
+      expect(checkVisitsAgainstAudit(world.db).problems).toEqual([]);
+    }
+    expect(windowed).toBeGreaterThan(2);
+  });
+});
