@@ -22,6 +22,7 @@ export class VisitWriter {
   private readonly insertVisit;
   private readonly insertVisits;
   private readonly insertUnits;
+  private readonly insertUnitsBlock;
   private readonly seqOfVisit;
   private readonly deleteVisit;
   private readonly deleteUnitsFrom;
@@ -47,7 +48,9 @@ export class VisitWriter {
     const row = `(${"?, ".repeat(VISIT_RECORD_WIDTH - 1)}?)`;
     this.insertVisit = db.prepare(`INSERT INTO visits (${VISIT_RECORD_COLUMNS}) VALUES ${row}`);
     this.insertVisits = db.prepare(`INSERT INTO visits (${VISIT_RECORD_COLUMNS}) VALUES ${new Array(ROWS_PER_INSERT).fill(row).join(", ")}`);
-    this.insertUnits = db.prepare("INSERT INTO verify_units (provider_number, client_nd_number, authorization_id, span, week, total, by_category, days) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    const unitsInsert = "INSERT INTO verify_units (provider_number, client_nd_number, authorization_id, span, week, total, by_category, days) VALUES ";
+    this.insertUnits = db.prepare(unitsInsert + "(?, ?, ?, ?, ?, ?, ?, ?)");
+    this.insertUnitsBlock = db.prepare(unitsInsert + new Array(ROWS_PER_INSERT).fill("(?, ?, ?, ?, ?, ?, ?, ?)").join(", "));
     this.seqOfVisit = db.prepare("SELECT visit_seq FROM visits WHERE visit_id = ?").pluck();
     this.deleteVisit = db.prepare("DELETE FROM visits WHERE visit_seq = ?");
     this.deleteUnitsFrom = db.prepare("DELETE FROM verify_units WHERE provider_number = ? AND client_nd_number = ? AND week >= ?");
@@ -108,7 +111,10 @@ export class VisitWriter {
       if (deleted.length > 0) this.windowDeleted.set(pair.provider + "|" + pair.client, deleted.sort((a, b) => a - b));
       if (pair.window.fromWeek !== null) this.deleteUnitsFrom.run(pair.provider, pair.client, pair.window.fromWeek);
     }
-    for (const row of outcome.unitsWeeks) this.insertUnits.run(row);
+    const units = outcome.unitsWeeks;
+    let u = 0;
+    for (; u + ROWS_PER_INSERT <= units.length; u += ROWS_PER_INSERT) this.insertUnitsBlock.run(units.slice(u, u + ROWS_PER_INSERT).flat());
+    for (; u < units.length; u++) this.insertUnits.run(units[u]);
     const values = outcome.records;
     const n = outcome.visits;
     const block = ROWS_PER_INSERT * VISIT_RECORD_WIDTH;
