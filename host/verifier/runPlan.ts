@@ -2,7 +2,8 @@
 // components that new readings or changed inputs can affect (an incremental run). Every rule
 // looks within one component (pairComponents.ts), so re-verifying a whole component from all of
 // its readings gives exactly what a full run gives for it, and the stored visits of the other
-// components are what a full run would write again.
+// components are what a full run would write again. A component that only new readings touch is
+// re-verified from a cut on instead (a window, sliceVerifier.ts; README, "Windows").
 import type { EvvDatabase } from "../storage/database.js";
 import { canonicalJson } from "../storage/canonicalJson.js";
 import type { VerifierSettings } from "./settings.js";

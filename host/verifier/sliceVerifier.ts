@@ -1,5 +1,6 @@
-// Verifies a slice of the run: whole components of the provider–client graph (every rule looks
-// within one component, never across), from their stored readings to decided visit records.
+// Verifies a slice of the run: components of the provider–client graph (every rule looks within
+// one component, never across), each whole or from a cut on (a window: only new readings touch
+// it; README, "Windows"), from their stored readings to decided visit records.
 // The same code runs in the writer's thread (one thread) or in each worker thread.
 import type { EvvDatabase } from "../storage/database.js";
 import type { MasterKeySource } from "./masterKeys.js";

@@ -3,7 +3,8 @@
 // and every decision to the audit log, in a single transaction (the audit log only grows). A
 // full run re-verifies every reading and replaces every visit; an incremental run (the default
 // once a database has been verified) re-verifies only the components that new readings or
-// changed inputs can affect and replaces their visits (runPlan.ts).
+// changed inputs can affect and replaces their visits (runPlan.ts), a component that only new
+// readings touch from a cut on (a window: its visits before the cut kept).
 //
 // Work goes in slices of whole components of the provider–client graph (every rule looks within
 // one component), so memory holds a few slices, not the whole state. With more than one thread,

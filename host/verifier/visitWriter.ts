@@ -1,10 +1,13 @@
 // Writes a verification run: a full run replaces the derived visits table (bulk load, indexes
-// rebuilt at the end), an incremental run replaces the visits of the pairs it re-verified (their
-// rows deleted by their visit_seq ranges, the new rows appended after the highest visit_seq); one
+// rebuilt at the end), an incremental run replaces the visits of the pairs it re-verified (a
+// whole pair's rows deleted by their visit_seq ranges, a windowed pair's from its cut on by visit
+// ID; the new rows appended after the highest visit_seq ever given); one
 // row per visit (its days in the row), and appends the run's decisions to the hash-chained audit
 // log, one `visit.decisions` entry per slice (built and deflated where the slice was verified,
 // visitDecision.ts): every decision is in the log, and editing any one of them breaks that
-// entry's hash. The run's `verify.run` entry says what it replaced (runPlan.ts).
+// entry's hash. The run's `verify.run` entry says what it replaced whole (runPlan.ts), and its
+// `verify.windows` entry what its windows replaced; `verify_units` keeps each authorization span's
+// units accumulator at the end of every week, for the next run's windows.
 import type { EvvDatabase } from "../storage/database.js";
 import { AuditAppender } from "../storage/auditLog.js";
 import { canonicalJson } from "../storage/canonicalJson.js";
