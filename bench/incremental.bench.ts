@@ -118,7 +118,7 @@ export default async function incrementalBench(): Promise<void> {
     console.log(`  building and verifying the store in full: ${s(performance.now() - t0)} (the full run alone ${s(main.full.wallMs)} wall)`);
     for (const c of cases) printRow(c.label, main.rows.get(c.label)!);
     if (TABLE.length > 0) {
-      console.log(`\n  | stored readings | new readings | readings re-verified | incremental run, wall (CPU) | new readings alone, wall (CPU) | ratio, wall (CPU) |`);
+      console.log(`\n  | stored readings | new readings | readings read | incremental run, wall (CPU) | new readings alone, wall (CPU) | ratio, wall (CPU) |`);
       console.log(`  |---|---|---|---|---|---|`);
       const few = cases.find((c) => c.label.startsWith("newest"))!;
       const label = few.label;
