@@ -80,7 +80,6 @@ describe("incremental verification", () => {
       { numRuns: Number(process.env.EVV_PROPERTY_RUNS ?? 25), seed: Number(process.env.EVV_PROPERTY_SEED ?? 15) },
     );
     // The sequences exercised both ways of re-verifying a component.
-    console.log(components);
     expect(components.windowed).toBeGreaterThan(0);
     expect(components.whole).toBeGreaterThan(0);
   });
