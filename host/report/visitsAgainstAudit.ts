@@ -3,9 +3,11 @@
 // visit by visit and in order: an edit to a visit row (its status, units, days or anything the
 // decision records) is found here, because the audit log holds the decision as it was made.
 // The table holds the last full run's visits and those of the incremental runs after it: each
-// stored visit is checked against its own run's decision, and a decision whose visit is gone
-// must belong to a provider–client pair that a later run says (in its `verify.run` entry) it
-// replaced.
+// stored visit is checked against its own run's decision, found by its number (a run's
+// `verify.run` entry gives the number of its first visit, and its decisions are logged in the
+// order of its numbers), and a decision whose visit is gone must belong to a provider–client
+// pair that a later run says (in its `verify.run` entry) it replaced, or carry a number that a
+// later run says (in its `verify.windows` entry) it replaced from a cut on.
 import type { EvvDatabase } from "../storage/database.js";
 import type { StoredVisitRow } from "../storage/storedVisitRow.js";
 import { decisionsOfEntry, type VisitDecision } from "../verifier/visitDecision.js";
@@ -26,7 +28,7 @@ const MAX_PROBLEMS = 10;
 const PROGRESS_EVERY = 10_000;
 
 /** The columns a decision records. */
-type VisitRow = { run_id: number } & Pick<
+type VisitRow = { run_id: number; visit_seq: number } & Pick<
   StoredVisitRow,
   "visit_id" | "check_in_reading" | "check_out_reading" | "provider_number" | "client_nd_number" | "authorization_id" | "device_id" | "begin_ms" | "end_ms" | "days" | "reasons" | "status" | "units"
 >;
@@ -60,12 +62,48 @@ function differences(row: VisitRow, decision: VisitDecision): string[] {
   return out;
 }
 
-/** The provider–client pairs ("provider|client") an incremental run replaced, from its `verify.run` entry. */
-function replacedPairsOf(db: EvvDatabase, runId: number): string[] {
+interface RunEntry {
+  /** The number of the run's first visit (null: a run logged before numbers were, matched in order). */
+  firstVisitSeq: number | null;
+  /** The provider–client pairs ("provider|client") an incremental run replaced whole. */
+  replacedPairs: string[];
+}
+
+/** What a run's `verify.run` entry says. */
+function runEntryOf(db: EvvDatabase, runId: number, full: boolean): RunEntry {
   const entry = db.prepare("SELECT body FROM audit_log WHERE kind = 'verify.run' AND subject = ? ORDER BY seq DESC LIMIT 1").get(String(runId)) as { body: string } | undefined;
-  if (!entry) return [];
-  const body = JSON.parse(String(entry.body)) as { incremental?: { replacedPairs?: [string, string][] } };
-  return (body.incremental?.replacedPairs ?? []).map(([p, c]) => p + "|" + c);
+  if (!entry) return { firstVisitSeq: full ? 1 : null, replacedPairs: [] };
+  const body = JSON.parse(String(entry.body)) as { firstVisitSeq?: number; incremental?: { replacedPairs?: [string, string][] } };
+  return { firstVisitSeq: body.firstVisitSeq ?? (full ? 1 : null), replacedPairs: (body.incremental?.replacedPairs ?? []).map(([p, c]) => p + "|" + c) };
+}
+
+/** The visit numbers the runs' `verify.windows` entries say they replaced, as sorted, merged [first, last] ranges. */
+function windowReplacedSeqs(db: EvvDatabase, runs: readonly number[]): [number, number][] {
+  const all: [number, number][] = [];
+  const entryOf = db.prepare("SELECT body FROM audit_log WHERE kind = 'verify.windows' AND subject = ? ORDER BY seq");
+  for (const runId of runs)
+    for (const { body } of entryOf.all(String(runId)) as { body: string }[])
+      for (const w of (JSON.parse(String(body)) as { windows: [string, string, number, [number, number][]][] }).windows) for (const r of w[3]) all.push(r);
+  all.sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [];
+  for (const r of all) {
+    const last = merged[merged.length - 1];
+    if (last && r[0] <= last[1] + 1) last[1] = Math.max(last[1], r[1]);
+    else merged.push([r[0], r[1]]);
+  }
+  return merged;
+}
+
+function inRanges(ranges: readonly [number, number][], n: number): boolean {
+  let lo = 0;
+  let hi = ranges.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (n < ranges[mid][0]) hi = mid - 1;
+    else if (n > ranges[mid][1]) lo = mid + 1;
+    else return true;
+  }
+  return false;
 }
 
 /** `onProgress(visitsChecked, visitsStored)` every PROGRESS_EVERY visits (a bar on a large run). */
@@ -74,55 +112,77 @@ export function checkVisitsAgainstAudit(db: EvvDatabase, onProgress: (done: numb
   if (!run) return { runId: null, runs: [], visits: 0, decisions: 0, ok: true, problems: [] };
   const lastFull = (db.prepare("SELECT max(run_id) AS r FROM verify_runs WHERE audit_head != '' AND mode = 'full'").get() as { r: number | null }).r ?? 0;
   const runs = (db.prepare("SELECT run_id FROM verify_runs WHERE audit_head != '' AND run_id >= ? ORDER BY run_id").raw().all(lastFull) as [number][]).map((r) => r[0]);
+  const entries = runs.map((r) => runEntryOf(db, r, r === lastFull));
   // Pairs replaced after each run: a decision of run runs[i] for such a pair has no visit row any more.
   const replacedAfter: Set<string>[] = runs.map(() => new Set());
   for (let i = runs.length - 2; i >= 0; i--) {
     replacedAfter[i] = new Set(replacedAfter[i + 1]);
-    for (const pair of replacedPairsOf(db, runs[i + 1])) replacedAfter[i].add(pair);
+    for (const pair of entries[i + 1].replacedPairs) replacedAfter[i].add(pair);
   }
+  // Numbers are never given twice, so a number a window replaced belongs to an earlier run's visit.
+  const windowReplaced = windowReplacedSeqs(db, runs);
   const problems: string[] = [];
   const note = (text: string) => {
     if (problems.length < MAX_PROBLEMS) problems.push(text);
   };
   const entriesOf = db.prepare("SELECT body FROM audit_log WHERE kind = 'visit.decisions' AND (subject LIKE ? OR subject LIKE ?) ORDER BY seq");
   const rows = db
-    .prepare("SELECT run_id, visit_id, check_in_reading, check_out_reading, provider_number, client_nd_number, authorization_id, device_id, begin_ms, end_ms, days, reasons, status, units FROM visits ORDER BY visit_seq")
+    .prepare(
+      "SELECT visit_seq, run_id, visit_id, check_in_reading, check_out_reading, provider_number, client_nd_number, authorization_id, device_id, begin_ms, end_ms, days, reasons, status, units FROM visits ORDER BY visit_seq",
+    )
     .iterate() as IterableIterator<VisitRow>;
   let visits = 0;
   let decisions = 0;
   let logged = 0;
-  // The runs' live decisions in order: a run's visits take visit_seq numbers above every earlier run's.
-  function* liveDecisions(): Generator<VisitDecision> {
+  // The runs' live decisions in order, each with its visit number: a run's visits take numbers above every earlier run's.
+  function* liveDecisions(): Generator<{ decision: VisitDecision; seq: number | null }> {
     for (let i = 0; i < runs.length; i++) {
       const runId = runs[i];
+      let seq = entries[i].firstVisitSeq;
       for (const entry of entriesOf.all(`run ${runId}:%`, `run ${runId} from %`) as { body: string | Uint8Array }[])
         for (const d of decisionsOfEntry(entry.body)) {
           if (d.run !== runId) continue;
           logged++;
-          if (!replacedAfter[i].has(d.provider + "|" + d.client)) yield d;
+          const at = seq;
+          if (seq !== null) seq++;
+          if (replacedAfter[i].has(d.provider + "|" + d.client) || (at !== null && inRanges(windowReplaced, at))) continue;
+          yield { decision: d, seq: at };
         }
     }
   }
   const live = liveDecisions();
-  const nextDecision = (): VisitDecision | null => {
+  const nextDecision = () => {
     const next = live.next();
     if (next.done) return null;
     decisions++;
     return next.value;
   };
-  for (const row of rows) {
+  const rowIterator = rows[Symbol.iterator]();
+  const nextRow = (): VisitRow | null => {
+    const next = rowIterator.next();
+    if (next.done) return null;
     visits++;
     if (visits % PROGRESS_EVERY === 0) onProgress(visits, run.visits);
-    const decision = nextDecision();
-    if (!decision) {
-      note(`visit ${row.visit_id} (number ${visits}) has no logged decision`);
-      continue;
+    return next.value;
+  };
+  let row = nextRow();
+  let next = nextDecision();
+  while (row || next) {
+    if (row && (!next || (next.seq !== null && row.visit_seq < next.seq))) {
+      note(`visit ${row.visit_id} (number ${row.visit_seq}) has no logged decision`);
+      row = nextRow();
+    } else if (next && (!row || (next.seq !== null && row.visit_seq > next.seq))) {
+      note(`logged decision ${logged} has no visit row (visit ${next.decision.visit}${next.seq !== null ? `, number ${next.seq}` : ""})`);
+      next = nextDecision();
+    } else {
+      const decision = next!.decision;
+      const diff = differences(row!, decision);
+      if (row!.run_id !== decision.run) diff.unshift(`run ${row!.run_id}, logged ${decision.run}`);
+      if (diff.length > 0) note(`visit ${row!.visit_id} (number ${row!.visit_seq}): ${diff.join("; ")}`);
+      row = nextRow();
+      next = nextDecision();
     }
-    const diff = differences(row, decision);
-    if (row.run_id !== decision.run) diff.unshift(`run ${row.run_id}, logged ${decision.run}`);
-    if (diff.length > 0) note(`visit ${row.visit_id} (number ${visits}): ${diff.join("; ")}`);
   }
-  while (nextDecision()) note(`logged decision ${logged} has no visit row`);
   if (visits !== run.visits) note(`run ${run.run_id} recorded ${run.visits} visits; the visits table holds ${visits}`);
   return { runId: run.run_id, runs, visits, decisions, ok: problems.length === 0, problems };
 }

@@ -355,7 +355,30 @@ export const migrations: readonly string[] = [
   ALTER TABLE verify_runs ADD COLUMN received_through INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE verify_runs ADD COLUMN rules_version TEXT NOT NULL DEFAULT '';
   `,
-  // partitions by service month (issue 15): PostgreSQL only, where readings and visits become
+  // 8: windowed incremental runs (host/verifier/README.md, "Incremental runs"): per pair, the
+  // visit_seq ranges its visits occupy (JSON [[first, last], ...]: a windowed run appends a range),
+  // how far a proven reading's time ran ahead of its reader's clock (lead_ms), its caregivers in
+  // order of first receipt (JSON), and its wrong typed codes; per authorization span and week,
+  // the authorized-units accumulator at the week's end; per run, the highest visit_seq it gave.
+  `
+  ALTER TABLE verify_pairs ADD COLUMN visit_ranges TEXT;
+  ALTER TABLE verify_pairs ADD COLUMN lead_ms INTEGER;
+  ALTER TABLE verify_pairs ADD COLUMN caregivers TEXT;
+  ALTER TABLE verify_pairs ADD COLUMN typed_failures INTEGER;
+  ALTER TABLE verify_runs ADD COLUMN last_visit_seq INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE verify_units (
+    provider_number TEXT NOT NULL,
+    client_nd_number TEXT NOT NULL,
+    authorization_id TEXT NOT NULL,
+    span TEXT NOT NULL,
+    week TEXT NOT NULL,
+    total INTEGER NOT NULL,
+    by_category TEXT NOT NULL,
+    days INTEGER NOT NULL,
+    PRIMARY KEY (provider_number, client_nd_number, authorization_id, span, week)
+  );
+  `,
+  // 9: partitions by service month (issue 15): PostgreSQL only, where readings and visits become
   // tables partitioned by month with their keys in unpartitioned key tables (its own text:
   // host/storage/postgres/monthPartitions.ts). SQLite keeps one table each: nothing to do.
   PARTITIONS_MIGRATION,

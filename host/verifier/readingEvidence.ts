@@ -42,6 +42,8 @@ export class ReadingEvidence {
   private readonly nfcReceiptLimitMs: number;
   /** "provider|client" → how many of its throttle resets are applied. */
   private readonly resetsApplied = new Map<string, number>();
+  /** "provider|client" → wrong typed codes judged in this run (resets do not lower it). */
+  private readonly failuresJudged = new Map<string, number>();
 
   constructor(
     private readonly ctx: VerificationContext,
@@ -139,6 +141,7 @@ export class ReadingEvidence {
       }
       if (!device) {
         this.throttle.recordFailure(throttleKey, receivedMs);
+        this.failuresJudged.set(throttleKey, (this.failuresJudged.get(throttleKey) ?? 0) + 1);
         return reject(verdict, { code: "MAC_MISMATCH" });
       }
       moved = (fields.statusDigit & DISPLAY_STATUS_MOVED) !== 0;
@@ -175,6 +178,20 @@ export class ReadingEvidence {
     if (tamper) verdict.reasons.push({ code: "DEVICE_TAMPER" });
     verdict.proven = true;
     return verdict;
+  }
+
+  /** Wrong typed codes of the provider and client judged in this run. */
+  typedFailures(providerNumber: string, clientNdNumber: string): number {
+    return this.failuresJudged.get(providerNumber + "|" + clientNdNumber) ?? 0;
+  }
+
+  /**
+   * Forgets the throttle's count for the provider and client, so that readings received
+   * before those just judged can be judged after them (a windowed run judges the new readings
+   * first; it runs only for a pair whose earlier readings hold no wrong typed code).
+   */
+  forgetThrottle(providerNumber: string, clientNdNumber: string): void {
+    this.throttle.reset(providerNumber + "|" + clientNdNumber);
   }
 
   /** Applies HHS's throttle resets for the pair that came before this reading in the order of receipt. */

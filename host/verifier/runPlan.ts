@@ -2,7 +2,8 @@
 // components that new readings or changed inputs can affect (an incremental run). Every rule
 // looks within one component (pairComponents.ts), so re-verifying a whole component from all of
 // its readings gives exactly what a full run gives for it, and the stored visits of the other
-// components are what a full run would write again.
+// components are what a full run would write again. A component that only new readings touch is
+// re-verified from a cut on instead (a window, sliceVerifier.ts; README, "Windows").
 import type { EvvDatabase } from "../storage/database.js";
 import { canonicalJson } from "../storage/canonicalJson.js";
 import type { VerifierSettings } from "./settings.js";
@@ -13,8 +14,34 @@ import { VERIFIER_RULES_VERSION } from "./rulesVersion.js";
 
 export interface StoredPair {
   readings: number;
-  firstVisitSeq: number | null;
-  lastVisitSeq: number | null;
+  /** The visit_seq ranges holding the pair's visits ([first, last], some maybe emptied since). */
+  ranges: [number, number][];
+  /** How far a proven reading's time ran ahead of its reader's clock, at most (null: not recorded, a run before windows). */
+  leadMs: number | null;
+  /** The caregiver IDs its readings name, in the order of their first receipt (null: not recorded). */
+  caregivers: (string | null)[] | null;
+  /** Wrong typed codes on record (null: not recorded). */
+  typedFailures: number | null;
+}
+
+/**
+ * How a component is re-verified when only new readings touch it: from a cut on (a local Monday
+ * midnight at or before the earliest time a new reading proves, found by the slice verifier),
+ * the stored visits before it kept (README, "Incremental runs").
+ */
+export interface ComponentWindow {
+  /** Readings received after this receipt sequence are the new ones. */
+  receivedAfter: number;
+  /** The component's one time zone. */
+  zone: string;
+  /** Per pair of the component (same order): what the last runs recorded. */
+  pairs: { leadMs: number; caregivers: (string | null)[] }[];
+}
+
+/** A component to verify: whole (window null) or from a cut on. */
+export interface PlannedComponent {
+  pairs: ProviderClientPair[];
+  window: ComponentWindow | null;
 }
 
 export interface RunPlan {
@@ -22,10 +49,12 @@ export interface RunPlan {
   /** Why the run re-verifies everything (null for an incremental run). */
   fullBecause: string | null;
   /** The components to verify, in order. */
-  components: ProviderClientPair[][];
-  /** Readings of each pair verified ("provider|client"). */
+  components: PlannedComponent[];
+  /** Readings of each pair verified ("provider|client"): all of its readings. */
   readingsOfPair: Map<string, number>;
-  /** Readings in the components verified. */
+  /** Readings to read per pair, about (slicing weight: a windowed pair's new readings). */
+  weightOfPair: Map<string, number>;
+  /** Readings in the components verified (a windowed component's new readings only: the summary counts what was read). */
   readings: number;
   /** The highest receipt sequence in the store: the next run re-verifies what was received after it. */
   receivedThrough: number;
@@ -35,8 +64,10 @@ export interface RunPlan {
   newReadings: number;
   /** Inputs other than readings added, changed or removed since the last run ("kind key"). */
   changedInputs: string[];
-  /** Incremental: the stored pairs of the components verified, whose visits the run replaces. */
+  /** Incremental: the stored pairs of the components verified whole, whose visits the run replaces. */
   replaced: Map<string, StoredPair>;
+  /** Incremental: the stored pairs of the components verified from a cut on. */
+  windowed: Map<string, StoredPair>;
   /** Visits stored before the run (incremental; 0 for a full run). */
   visitsBefore: number;
   digestsBefore: InputDigests;
@@ -100,16 +131,26 @@ export function planRun(db: EvvDatabase, settings: VerifierSettings, keys: Maste
     for (const m of manualPairs) if (!readingsOfPair.has(pairKey(m[0], m[1]))) pairs.push([m[0], m[1]]), readingsOfPair.set(pairKey(m[0], m[1]), 0);
     let readings = 0;
     for (const c of counts) readings += c[2];
-    return { ...base, mode: "full", fullBecause, components: pairComponents(pairs.sort(byPair)), readingsOfPair, readings, newReadings: last ? readingsAfter(db, last.received_through) : readings, replaced: new Map(), visitsBefore: 0 };
+    const components = pairComponents(pairs.sort(byPair)).map((c) => ({ pairs: c, window: null }));
+    return { ...base, mode: "full", fullBecause, components, readingsOfPair, weightOfPair: readingsOfPair, readings, newReadings: last ? readingsAfter(db, last.received_through) : readings, replaced: new Map(), windowed: new Map(), visitsBefore: 0 };
   }
 
   // Incremental: every pair known (stored, with new readings, with manual entries), and the ones touched.
   const stored = new Map<string, StoredPair & { pair: ProviderClientPair }>();
-  for (const [p, c, readings, first, last] of db.prepare("SELECT provider_number, client_nd_number, readings, first_visit_seq, last_visit_seq FROM verify_pairs").raw().iterate() as IterableIterator<
-    [string, string, number, number | null, number | null]
-  >)
-    stored.set(pairKey(p, c), { pair: [p, c], readings, firstVisitSeq: first, lastVisitSeq: last });
+  for (const [p, c, readings, first, lastSeq, ranges, lead, caregivers, failures] of db
+    .prepare("SELECT provider_number, client_nd_number, readings, first_visit_seq, last_visit_seq, visit_ranges, lead_ms, caregivers, typed_failures FROM verify_pairs")
+    .raw()
+    .iterate() as IterableIterator<[string, string, number, number | null, number | null, string | null, number | null, string | null, number | null]>)
+    stored.set(pairKey(p, c), {
+      pair: [p, c],
+      readings,
+      ranges: ranges !== null ? (JSON.parse(ranges) as [number, number][]) : first !== null && lastSeq !== null ? [[first, lastSeq]] : [],
+      leadMs: lead,
+      caregivers: caregivers === null ? null : (JSON.parse(caregivers) as (string | null)[]),
+      typedFailures: failures,
+    });
   const readingsOfPair = new Map<string, number>();
+  const newOfPair = new Map<string, number>();
   const all = new Map<string, ProviderClientPair>();
   for (const [key, s] of stored) all.set(key, s.pair), readingsOfPair.set(key, s.readings);
   const touched = new Set<string>();
@@ -118,26 +159,68 @@ export function planRun(db: EvvDatabase, settings: VerifierSettings, keys: Maste
     const key = pairKey(p, c);
     if (!all.has(key)) all.set(key, [p, c]);
     readingsOfPair.set(key, (readingsOfPair.get(key) ?? 0) + n);
+    newOfPair.set(key, n);
     touched.add(key);
     newReadings += n;
   }
+  const manual = new Set<string>();
   for (const [p, c] of manualPairs) {
     const key = pairKey(p, c);
+    manual.add(key);
     if (!all.has(key)) all.set(key, [p, c]), readingsOfPair.set(key, 0);
   }
-  for (const key of pairsOfChangedInputs(db, changed, [...all.values()])) touched.add(key);
+  const changedPairs = pairsOfChangedInputs(db, changed, [...all.values()]);
+  for (const key of changedPairs) touched.add(key);
+  const zoneOf = new Map(db.prepare("SELECT c.nd_number, l.time_zone FROM clients c JOIN service_locations l USING (location_id)").raw().all() as [string, string][]);
 
-  const components = pairComponents([...all.values()].sort(byPair)).filter((component) => component.some(([p, c]) => touched.has(pairKey(p, c))));
+  const components: PlannedComponent[] = [];
   const replaced = new Map<string, StoredPair>();
+  const windowed = new Map<string, StoredPair>();
+  const weightOfPair = new Map<string, number>();
   let readings = 0;
-  for (const component of components)
-    for (const [p, c] of component) {
+  for (const pairs of pairComponents([...all.values()].sort(byPair))) {
+    if (!pairs.some(([p, c]) => touched.has(pairKey(p, c)))) continue;
+    const window = windowOf(pairs, last!.received_through, stored, changedPairs, manual, zoneOf);
+    components.push({ pairs, window });
+    for (const [p, c] of pairs) {
       const key = pairKey(p, c);
-      readings += readingsOfPair.get(key) ?? 0;
+      const weight = window ? (newOfPair.get(key) ?? 0) : (readingsOfPair.get(key) ?? 0);
+      weightOfPair.set(key, weight);
+      readings += weight;
       const s = stored.get(key);
-      if (s) replaced.set(key, s);
+      if (s) (window ? windowed : replaced).set(key, s);
     }
-  return { ...base, mode: "incremental", fullBecause: null, components, readingsOfPair, readings, newReadings, replaced, visitsBefore: last!.visits };
+  }
+  return { ...base, mode: "incremental", fullBecause: null, components, readingsOfPair, weightOfPair, readings, newReadings, replaced, windowed, visitsBefore: last!.visits };
+}
+
+/**
+ * A component re-verified from a cut on, or null to take it whole: only new readings may touch
+ * it (no changed input of its pairs), every pair stored with what a window needs, no manual
+ * entry or correction on record (a correction names a visit anywhere in the history), no wrong
+ * typed code on record (the throttle counts over the whole history in the order of receipt),
+ * and one time zone (the cut is a local midnight).
+ */
+function windowOf(
+  pairs: readonly ProviderClientPair[],
+  receivedAfter: number,
+  stored: ReadonlyMap<string, StoredPair>,
+  changedPairs: ReadonlySet<string>,
+  manual: ReadonlySet<string>,
+  zoneOf: ReadonlyMap<string, string>,
+): ComponentWindow | null {
+  const out: ComponentWindow["pairs"] = [];
+  let zone: string | null = null;
+  for (const [p, c] of pairs) {
+    const key = pairKey(p, c);
+    const s = stored.get(key);
+    if (!s || s.leadMs === null || s.caregivers === null || s.typedFailures !== 0 || changedPairs.has(key) || manual.has(key)) return null;
+    const z = zoneOf.get(c);
+    if (z === undefined || (zone !== null && z !== zone)) return null;
+    zone = z;
+    out.push({ leadMs: s.leadMs, caregivers: s.caregivers });
+  }
+  return zone === null ? null : { receivedAfter, zone, pairs: out };
 }
 
 function readingsAfter(db: EvvDatabase, seq: number): number {

@@ -3,7 +3,8 @@
 // and every decision to the audit log, in a single transaction (the audit log only grows). A
 // full run re-verifies every reading and replaces every visit; an incremental run (the default
 // once a database has been verified) re-verifies only the components that new readings or
-// changed inputs can affect and replaces their visits (runPlan.ts).
+// changed inputs can affect and replaces their visits (runPlan.ts), a component that only new
+// readings touch from a cut on (a window: its visits before the cut kept).
 //
 // Work goes in slices of whole components of the provider–client graph (every rule looks within
 // one component), so memory holds a few slices, not the whole state. With more than one thread,
@@ -13,8 +14,7 @@
 import { availableParallelism } from "node:os";
 import { engineOf, type EvvDatabase } from "../storage/database.js";
 import type { Keystore } from "../keystore/keystore.js";
-import type { ProviderClientPair } from "./pairComponents.js";
-import { planRun } from "./runPlan.js";
+import { planRun, type PlannedComponent } from "./runPlan.js";
 import type { CaregiverWeek } from "./rules/weeklyAudit.js";
 import type { VisitStatus } from "./reasonCodes.js";
 import type { VerifierSettings } from "./settings.js";
@@ -71,8 +71,10 @@ export interface VerifyRunSummary {
   /** Readings received since the last run, and inputs other than readings changed since it. */
   newReadings: number;
   changedInputs: number;
-  /** Provider–client components and readings this run verified (all of them on a full run). */
+  /** Provider–client components this run verified (all of them on a full run), and readings it read and judged. */
   components: number;
+  /** Of `components`, those verified from a cut on (a week's Monday), their visits before it kept (README, "Incremental runs"); the others were verified whole. */
+  windowedComponents: number;
   readings: number;
   /** Visits this run verified and wrote; byStatus and units count these. */
   visits: number;
@@ -113,6 +115,8 @@ export function runVerification(db: EvvDatabase, keystore: Keystore, settings: V
   let newReadings = 0;
   let changedInputs = 0;
   let components = 0;
+  let windowedComponents = 0;
+  let readingsRead = 0;
   let storedVisits = 0;
 
   const write = (outcome: SliceOutcome) => {
@@ -123,6 +127,8 @@ export function runVerification(db: EvvDatabase, keystore: Keystore, settings: V
       unitsTotal += unitsOfRecord(outcome.records, i);
     }
     visitCount += n;
+    windowedComponents += outcome.windowed;
+    readingsRead += outcome.readings;
     for (const w of outcome.auditWeeks) auditWeeks.push(w);
     timings.readingsMs += outcome.readingsMs;
     timings.rulesMs += outcome.rulesMs;
@@ -143,7 +149,7 @@ export function runVerification(db: EvvDatabase, keystore: Keystore, settings: V
     changedInputs = plan.changedInputs.length;
     components = plan.components.length;
     totalReadings = plan.readings;
-    const slices = sliceComponents(plan.components, plan.readingsOfPair, options.sliceReadings ?? SLICE_READINGS);
+    const slices = sliceComponents(plan.components, plan.weightOfPair, options.sliceReadings ?? SLICE_READINGS);
     workers = options.workers ?? (totalReadings >= AUTO_THREADS_MIN_READINGS ? availableParallelism() - 1 : 0);
     // On PostgreSQL a run verifies in this thread (host/storage/README.md): the connection is the writer's.
     if (db.memory || engineOf(db) === "postgres" || slices.length < 2) workers = 0;
@@ -185,7 +191,8 @@ export function runVerification(db: EvvDatabase, keystore: Keystore, settings: V
     newReadings,
     changedInputs,
     components,
-    readings: totalReadings,
+    windowedComponents,
+    readings: readingsRead,
     visits: visitCount,
     replacedVisits: writer.replacedVisits,
     storedVisits,
@@ -242,13 +249,13 @@ function verifyWithWorkers(slices: Slice[], own: SliceVerifier, pool: VerifyWork
 }
 
 /** Consecutive components grouped into slices of about `sliceReadings` readings. */
-function sliceComponents(components: ProviderClientPair[][], readingsOfPair: Map<string, number>, sliceReadings: number): Slice[] {
+function sliceComponents(components: PlannedComponent[], readingsOfPair: Map<string, number>, sliceReadings: number): Slice[] {
   const slices: Slice[] = [];
   let current: Slice = [];
   let readings = 0;
   for (const component of components) {
     current.push(component);
-    for (const [p, c] of component) readings += readingsOfPair.get(p + "|" + c) ?? 0;
+    for (const [p, c] of component.pairs) readings += readingsOfPair.get(p + "|" + c) ?? 0;
     if (readings >= sliceReadings) {
       slices.push(current);
       current = [];

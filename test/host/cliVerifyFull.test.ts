@@ -36,7 +36,7 @@ describe("evv verify --full", () => {
     const second = evv(["verify", ...db]);
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toMatch(
-      /^run 2 \(incremental: 2 new readings and 0 changed records since the last run; re-verified 1 provider–client group, replacing 1 visits\): 4 readings → 2 visits: .*; 3 visits stored$/m,
+      /^run 2 \(incremental: 2 new readings and 0 changed records since the last run; re-verified 1 provider–client group \(1 from a week's Monday on\), replacing 1 visits\): 4 readings → 2 visits: .*; 3 visits stored$/m,
     );
     const audit = evv(["report", "audit", ...db]);
     expect(audit.code, audit.stdout).toBe(0);

@@ -13,6 +13,25 @@ import { Keystore } from "../../host/keystore/keystore.js";
 import { CHEAP_SCRYPT, TEST_PASSPHRASE } from "./fixtures/visitWorld.js";
 
 let world: VisitWorld | undefined;
+
+/** P2's authorization A3 for C3 (T1019), two units per category, ten in all, per `unitsPer`. */
+function authorizeTwoUnitsPerCategory(w: VisitWorld, unitsPer: "period" | "month"): void {
+  const n = 2;
+  importAuthorizations(w.db, "authorizations.json", "0", [
+    authorization.parse({
+      authorizationId: "A3",
+      clientNdNumber: "C3",
+      providerNumber: "P2",
+      procedureCode: "T1019",
+      serviceProgram: "MSP-PC",
+      period: { from: "2026-01-01", to: "2026-12-31" },
+      units: { adl: n, medicationAssistance: n, other: n, mealPreparation: n, laundryShoppingHousekeeping: n },
+      unitsPer,
+      liveIn: false,
+      evvRequired: true,
+    }),
+  ]);
+}
 afterEach(() => {
   world?.close();
   world = undefined;
@@ -21,7 +40,7 @@ afterEach(() => {
 const FIRST_DAY_MS = Date.parse("2026-04-01T05:00:00Z");
 
 /** Builds the world, verifies it once, then applies `steps` changes, comparing an incremental run with a full one after each. */
-function replay(seed: number, kinds: readonly ChangeKind[]): { modes: string[] } {
+function replay(seed: number, kinds: readonly ChangeKind[]): { modes: string[]; windowed: number; whole: number } {
   const random = seededRandom(seed);
   const now = { ms: FIRST_DAY_MS + 10 * 86_400_000 };
   world = incrementalWorld();
@@ -30,29 +49,39 @@ function replay(seed: number, kinds: readonly ChangeKind[]): { modes: string[] }
   runVerification(world.db, world.keystore, DEFAULT_SETTINGS);
   const modes: string[] = [];
   const done: string[] = [];
+  let windowed = 0;
+  let whole = 0;
   for (const kind of kinds) {
     done.push(applyChange(world, kind, random, now));
     importPending(world);
     const summary = runVerification(world.db, world.keystore, DEFAULT_SETTINGS);
     modes.push(summary.mode);
+    windowed += summary.windowedComponents;
+    whole += summary.components - summary.windowedComponents;
     const context = `seed ${seed}, after: ${done.join("; ")}`;
     expect(visitsByContent(world.db), context).toEqual(visitsOfFullRun(world));
     expect(checkVisitsAgainstAudit(world.db).problems, context).toEqual([]);
   }
   expect(verifyAuditChain(world.db).ok).toBe(true);
-  return { modes };
+  return { modes, windowed, whole };
 }
 
 describe("incremental verification", () => {
   it("gives exactly the visits, units, statuses and reasons of a full run after every change of a random sequence", () => {
+    const components = { windowed: 0, whole: 0 };
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.array(fc.constantFrom(...CHANGE_KINDS), { minLength: 4, maxLength: 10 }), (seed, kinds) => {
         world?.close();
-        const { modes } = replay(seed, kinds);
+        const { modes, windowed, whole } = replay(seed, kinds);
         expect(modes.every((m) => m === "incremental")).toBe(true);
+        components.windowed += windowed;
+        components.whole += whole;
       }),
-      { numRuns: 25, seed: 15 },
+      { numRuns: Number(process.env.EVV_PROPERTY_RUNS ?? 25), seed: Number(process.env.EVV_PROPERTY_SEED ?? 15) },
     );
+    // The sequences exercised both ways of re-verifying a component.
+    expect(components.windowed).toBeGreaterThan(0);
+    expect(components.whole).toBeGreaterThan(0);
   });
 
   it("re-verifies only the component with new readings and keeps the others' visits as they were", () => {
@@ -155,21 +184,7 @@ describe("incremental verification at the edges of weeks and months", () => {
 
   it("counts units per month up to the month's last day and afresh from its first", () => {
     world = incrementalWorld();
-    const n = 2;
-    importAuthorizations(world.db, "authorizations.json", "0", [
-      authorization.parse({
-        authorizationId: "A3",
-        clientNdNumber: "C3",
-        providerNumber: "P2",
-        procedureCode: "T1019",
-        serviceProgram: "MSP-PC",
-        period: { from: "2026-01-01", to: "2026-12-31" },
-        units: { adl: n, medicationAssistance: n, other: n, mealPreparation: n, laundryShoppingHousekeeping: n },
-        unitsPer: "month",
-        liveIn: false,
-        evvRequired: true,
-      }),
-    ]);
+    authorizeTwoUnitsPerCategory(world, "month");
     world.visit("P2", "C3", "2026-04-28T15:00:00Z", 60);
     world.visit("P2", "C3", "2026-04-29T15:00:00Z", 60);
     importPending(world);
@@ -180,5 +195,142 @@ describe("incremental verification at the edges of weeks and months", () => {
     expect(verifyAndCompare(world, lastDay.readingId)).toMatchObject({ units: 2 });
     expect(world.codes(world.visitOf(lastDay))).toContain("UNITS_OVER_AUTHORIZATION");
     expect(world.visitOf(firstDay)).toMatchObject({ units: 4, status: "verified" });
+  });
+});
+
+describe("windowed runs: a component re-verified from a Monday on, its visits before kept", () => {
+  const day = (d: number, hourUtc = 15) => new Date(Date.parse("2026-04-01T00:00:00Z") + (d - 1) * 86_400_000 + hourUtc * 3600_000).toISOString();
+  /** Verifies what is pending, checks the run was windowed and agrees with a full run and with the audit log; returns the summary. */
+  function verifyWindowed(w: VisitWorld) {
+    importPending(w);
+    const summary = runVerification(w.db, w.keystore, DEFAULT_SETTINGS);
+    expect(summary).toMatchObject({ mode: "incremental", windowedComponents: 1 });
+    expect(visitsByContent(w.db)).toEqual(visitsOfFullRun(w));
+    expect(checkVisitsAgainstAudit(w.db).problems).toEqual([]);
+    return summary;
+  }
+  const runsOf = (w: VisitWorld, provider: string) =>
+    w.db.prepare("SELECT substr(days, 4, 10) AS date, run_id FROM visits WHERE provider_number = ? ORDER BY begin_ms").all(provider) as { date: string; run_id: number }[];
+
+  it("re-verifies from the Monday before the earliest new reading and keeps the visits before it as they were", () => {
+    world = incrementalWorld();
+    for (let d = 1; d <= 9; d++) world.visit("P1", "C1", day(d), 60);
+    importPending(world);
+    const first = runVerification(world.db, world.keystore, DEFAULT_SETTINGS);
+    world.visit("P1", "C1", day(10), 60);
+    // Friday 2026-04-10: the cut is Monday 2026-04-06, local midnight; Wednesday to Sunday before it are kept.
+    const second = verifyWindowed(world);
+    expect(second).toMatchObject({ newReadings: 2, readings: 2 + 8 + 2, visits: 5, replacedVisits: 4, storedVisits: 10 });
+    expect(runsOf(world, "P1").map((v) => [v.date, v.run_id === first.runId ? "kept" : "new"])).toEqual([
+      ["2026-04-01", "kept"],
+      ["2026-04-02", "kept"],
+      ["2026-04-03", "kept"],
+      ["2026-04-04", "kept"],
+      ["2026-04-05", "kept"],
+      ["2026-04-06", "new"],
+      ["2026-04-07", "new"],
+      ["2026-04-08", "new"],
+      ["2026-04-09", "new"],
+      ["2026-04-10", "new"],
+    ]);
+    const entry = world.db.prepare("SELECT body FROM audit_log WHERE kind = 'verify.windows' AND subject = ?").get(String(second.runId)) as { body: string };
+    expect(JSON.parse(entry.body)).toMatchObject({ runId: second.runId, windows: [["P1", "C1", Date.parse("2026-04-06T05:00:00Z"), [[expect.any(Number), expect.any(Number)]]]] });
+  });
+
+  it("moves the cut a week earlier while a check-in before it could pair with a new check-out", () => {
+    world = incrementalWorld();
+    for (let d = 6; d <= 11; d++) world.visit("P1", "C2", day(d), 60);
+    // Sunday 2026-04-12, 22:00 in Chicago: a check-in whose check-out arrives with the next run.
+    world.challenge("P1", "C2", "check-in", Date.parse("2026-04-13T03:00:00Z"));
+    importPending(world);
+    runVerification(world.db, world.keystore, DEFAULT_SETTINGS);
+    const { readingId } = world.challenge("P1", "C2", "check-out", Date.parse("2026-04-13T07:00:00Z"));
+    const summary = verifyWindowed(world);
+    expect(summary).toMatchObject({ visits: 7, replacedVisits: 7 });
+    const v = world.visits().find((x) => x.begin_ms === Date.parse("2026-04-13T03:00:00Z"))!;
+    expect(v.end_ms).toBe(Date.parse("2026-04-13T07:00:00Z"));
+    void readingId;
+    expect(v.days.map((d) => [d.local_date, d.minutes])).toEqual([
+      ["2026-04-12", 120],
+      ["2026-04-13", 120],
+    ]);
+  });
+
+  it("carries the authorized units used before the cut in the authorization's period", () => {
+    world = incrementalWorld();
+    authorizeTwoUnitsPerCategory(world, "period");
+    // Ten units in all: four, four and two used in the first week.
+    for (let d = 1; d <= 3; d++) world.visit("P2", "C3", day(d), 60);
+    importPending(world);
+    runVerification(world.db, world.keystore, DEFAULT_SETTINGS);
+    const late = world.visit("P2", "C3", day(14), 60).begin;
+    verifyWindowed(world);
+    expect(world.visitOf(late)).toMatchObject({ units: 0 });
+    expect(world.codes(world.visitOf(late))).toContain("UNITS_OVER_AUTHORIZATION");
+  });
+
+  it("keeps an earlier week flagged over 80 hours and decides the new week on its own", () => {
+    world = incrementalWorld();
+    // Monday 2026-04-06 to Sunday 2026-04-12: twelve paid hours a day for P1 across C1 and C2.
+    for (let d = 6; d <= 12; d++) {
+      world.visit("P1", "C1", day(d, 12), 600);
+      world.visit("P1", "C2", day(d, 22) /* 17:00 local */, 300, ["laundry"]);
+    }
+    importPending(world);
+    const first = runVerification(world.db, world.keystore, DEFAULT_SETTINGS);
+    expect(first.auditWeeks).toMatchObject([{ providerNumber: "P1", weekOf: "2026-04-06" }]);
+    world.visit("P1", "C1", day(15), 600);
+    const second = verifyWindowed(world);
+    expect(second).toMatchObject({ visits: 1, replacedVisits: 0, auditWeeks: [] });
+    const flagged = world.db.prepare("SELECT count(*) AS n FROM visits WHERE reasons LIKE '%WEEK_OVER_80_HOURS%' AND run_id = ?").get(first.runId) as { n: number };
+    expect(flagged.n).toBe(14);
+  });
+
+  it("has evv report audit find an edited or deleted visit among a full run's and windowed runs' visits", () => {
+    world = incrementalWorld();
+    for (let d = 1; d <= 9; d++) world.visit("P1", "C1", day(d), 60);
+    importPending(world);
+    runVerification(world.db, world.keystore, DEFAULT_SETTINGS);
+    world.visit("P1", "C1", day(10), 60);
+    const second = verifyWindowed(world);
+    world.visit("P1", "C1", day(11), 60);
+    verifyWindowed(world);
+    expect(checkVisitsAgainstAudit(world.db)).toMatchObject({ ok: true, visits: 11, decisions: 11 });
+    // A visit the full run decided and both windowed runs kept, and the last run's newest visit.
+    const kept = world.db.prepare("SELECT visit_id FROM visits WHERE run_id = 1 ORDER BY visit_seq LIMIT 1").get() as { visit_id: string };
+    world.db.prepare("UPDATE visits SET units = units + 1 WHERE visit_id = ?").run(kept.visit_id);
+    const latest = world.db.prepare("SELECT visit_id, visit_seq FROM visits ORDER BY visit_seq DESC LIMIT 1").get() as { visit_id: string; visit_seq: number };
+    world.db.prepare("UPDATE visits SET status = 'verified-with-flags' WHERE visit_id = ?").run(latest.visit_id);
+    let check = checkVisitsAgainstAudit(world.db);
+    expect(check.ok).toBe(false);
+    expect(check.problems.join("\n")).toContain(kept.visit_id);
+    expect(check.problems.join("\n")).toContain(`visit ${latest.visit_id} (number ${latest.visit_seq}): status "verified-with-flags", logged "verified"`);
+    world.db.prepare("DELETE FROM visits WHERE visit_id IN (?, ?)").run(kept.visit_id, latest.visit_id);
+    check = checkVisitsAgainstAudit(world.db);
+    expect(check.problems.join("\n")).toMatch(/has no visit row[\s\S]*has no visit row[\s\S]*recorded 11 visits; the visits table holds 9/);
+    void second;
+  });
+});
+
+describe("windowed runs with worker threads", () => {
+  it("decide what one thread decides, the workers reading the store as it was before the run", () => {
+    const random = seededRandom(44);
+    const now = { ms: FIRST_DAY_MS + 10 * 86_400_000 };
+    world = incrementalWorld();
+    for (let i = 0; i < 6; i++) applyChange(world, "visits", random, now);
+    importPending(world);
+    runVerification(world.db, world.keystore, DEFAULT_SETTINGS);
+    let windowed = 0;
+    for (const kind of ["daily run", "daily run", "busy week", "daily run"] as const) {
+      applyChange(world, kind, random, now);
+      importPending(world);
+      const summary = runVerification(world.db, world.keystore, DEFAULT_SETTINGS, { workers: 1, sliceReadings: 2 });
+      expect(summary.mode).toBe("incremental");
+      // A run of one slice (the busy week touches one group) stays in one thread.
+      if (summary.workers === 1) windowed += summary.windowedComponents;
+      expect(visitsByContent(world.db)).toEqual(visitsOfFullRun(world));
+      expect(checkVisitsAgainstAudit(world.db).problems).toEqual([]);
+    }
+    expect(windowed).toBeGreaterThan(2);
   });
 });

@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { deflateRawSync } from "node:zlib";
 import { importReadings } from "../../host/storage/importers.js";
 import { simpleWorld, type VisitWorld } from "./fixtures/visitWorld.js";
+import { applyChange, importPending, incrementalWorld, seededRandom, visitsByContent } from "./fixtures/incrementalWorld.js";
+import { checkVisitsAgainstAudit } from "../../host/report/visitsAgainstAudit.js";
 import { dropAuditTriggers } from "../postgres/testDatabase.js";
 import { canonicalJson, type JsonValue } from "../../host/storage/canonicalJson.js";
 import { verifyAuditChain } from "../../host/storage/auditLog.js";
@@ -102,5 +104,29 @@ describe("verifier settings", () => {
     const parsed = verifierSettings.safeParse({ lateEntryLimitHours: 200 });
     expect(parsed.success).toBe(false);
     expect(parsed.error!.issues[0].path).toEqual(["lateEntryLimitHours"]);
+  });
+});
+
+describe("windowed incremental runs on this engine", () => {
+  it("give what a full run gives after daily runs, an 80-hour week and a visit received late, and agree with the audit log", () => {
+    world = incrementalWorld();
+    const random = seededRandom(2026);
+    const now = { ms: Date.parse("2026-04-01T05:00:00Z") + 12 * 86_400_000 };
+    for (let i = 0; i < 3; i++) applyChange(world, "visits", random, now);
+    importPending(world);
+    runVerification(world.db, world.keystore, DEFAULT_SETTINGS);
+    let windowed = 0;
+    for (const kind of ["daily run", "daily run", "busy week", "daily run", "late visit", "daily run"] as const) {
+      applyChange(world, kind, random, now);
+      importPending(world);
+      const summary = runVerification(world.db, world.keystore, DEFAULT_SETTINGS);
+      expect(summary.mode).toBe("incremental");
+      windowed += summary.windowedComponents;
+    }
+    expect(windowed).toBeGreaterThan(0);
+    expect(checkVisitsAgainstAudit(world.db).problems).toEqual([]);
+    const incremental = visitsByContent(world.db);
+    runVerification(world.db, world.keystore, DEFAULT_SETTINGS, { full: true });
+    expect(visitsByContent(world.db)).toEqual(incremental);
   });
 });

@@ -28,7 +28,8 @@ export function registerVerifyCommand(program: Command): void {
     .description(
       "verify the stored readings into visits with statuses, billable units and reason codes: the first run, and a run after a settings or rules change, " +
         "verifies every reading; later runs re-verify only the provider–client groups that new readings or changed records (clients, providers, caregivers, " +
-        "authorizations, stays, devices, assignments, clock history, readers, manual entries, throttle resets) can affect, and keep the other visits",
+        "authorizations, stays, devices, assignments, clock history, readers, manual entries, throttle resets) can affect, and keep the other visits; " +
+        "a group that only new readings touch is re-verified from the local Monday midnight before its earliest new reading, its visits before that kept",
     )
     .option("--full", "re-verify every reading and replace every visit, whatever changed")
     .option("--settings <file>", "JSON settings (lateEntryLimitHours, driftToleranceSeconds, fastAllowanceSteps, typedFailuresPerHour, typedFailuresPerDay, typedFailuresInAll, maxVisitHours)")
@@ -73,7 +74,9 @@ function runScope(summary: VerifyRunSummary): string {
   if (summary.mode === "full") return `full: ${summary.fullBecause}`;
   return (
     `incremental: ${summary.newReadings} new readings and ${summary.changedInputs} changed records since the last run; ` +
-    `re-verified ${summary.components} provider–client group${summary.components === 1 ? "" : "s"}, replacing ${summary.replacedVisits} visits`
+    `re-verified ${summary.components} provider–client group${summary.components === 1 ? "" : "s"}` +
+    (summary.windowedComponents > 0 ? ` (${summary.windowedComponents} from a week's Monday on)` : "") +
+    `, replacing ${summary.replacedVisits} visits`
   );
 }
 

@@ -31,17 +31,65 @@ export function shareUnits(units: number, categories: readonly TaskCategory[]): 
   return share;
 }
 
-export function applyAuthorizedUnits(days: readonly ServiceDay[], calendar: LocalCalendar): void {
-  const usedByAuthorization = new Map<string, { total: number; byCategory: Map<TaskCategory, number>; days: number }>();
+/** An authorization span's accumulator: units granted in all and per category, and days counted (T1020). */
+export interface UnitsUsed {
+  total: number;
+  byCategory: Map<TaskCategory, number>;
+  days: number;
+}
+
+/** The accumulator of an authorization's span at the end of a week (Monday date) that used it: what a window from the next Monday on starts from. */
+export interface UnitsWeekState {
+  providerNumber: string;
+  clientNdNumber: string;
+  authorizationId: string;
+  span: string;
+  week: string;
+  total: number;
+  /** byCategory as JSON, keys sorted. */
+  byCategory: string;
+  days: number;
+}
+
+export function unitsByCategoryJson(byCategory: ReadonlyMap<TaskCategory, number>): string {
+  const out: Record<string, number> = {};
+  for (const k of [...byCategory.keys()].sort()) out[k] = byCategory.get(k)!;
+  return JSON.stringify(out);
+}
+
+export function unitsByCategoryOfJson(json: string): Map<TaskCategory, number> {
+  return new Map(Object.entries(JSON.parse(json) as Record<string, number>) as [TaskCategory, number][]);
+}
+
+/**
+ * Applies the authorized units in date order. `carry(authorization, span)` gives a span's
+ * accumulator from before the days given (a windowed run: the days before its cut), or
+ * undefined to start from nothing. Returns each span's accumulator at the end of every week
+ * whose days used it.
+ */
+export function applyAuthorizedUnits(days: readonly ServiceDay[], calendar: LocalCalendar, carry?: (authorization: AuthorizationInfo, span: string) => UnitsUsed | undefined): UnitsWeekState[] {
+  const usedByAuthorization = new Map<string, UnitsUsed & { authorization: AuthorizationInfo; span: string; week: string }>();
+  const states: UnitsWeekState[] = [];
+  const snapshot = (used: UnitsUsed & { authorization: AuthorizationInfo; span: string; week: string }) =>
+    states.push({
+      providerNumber: used.authorization.providerNumber,
+      clientNdNumber: used.authorization.clientNdNumber,
+      authorizationId: used.authorization.authorizationId, span: used.span, week: used.week, total: used.total, byCategory: unitsByCategoryJson(used.byCategory), days: used.days });
   for (const d of days) {
     if (!d.billable || d.units === 0) continue;
     const auth = d.authorization;
-    const key = auth.authorizationId + "|" + unitsSpanOf(auth, d.date, calendar);
+    const span = unitsSpanOf(auth, d.date, calendar);
+    const key = auth.authorizationId + "|" + span;
+    const week = calendar.weekOf(d.date);
     const per = PER[auth.unitsPer];
     let used = usedByAuthorization.get(key);
     if (!used) {
-      used = { total: 0, byCategory: new Map(), days: 0 };
+      const from = carry?.(auth, span);
+      used = { total: from?.total ?? 0, byCategory: from ? new Map(from.byCategory) : new Map(), days: from?.days ?? 0, authorization: auth, span, week };
       usedByAuthorization.set(key, used);
+    } else if (used.week !== week) {
+      snapshot(used);
+      used.week = week;
     }
     if (auth.procedureCode === "T1020") {
       if (auth.maxDays !== null && used.days >= auth.maxDays) {
@@ -72,4 +120,6 @@ export function applyAuthorizedUnits(days: readonly ServiceDay[], calendar: Loca
     used.total += units;
     d.units = units;
   }
+  for (const used of usedByAuthorization.values()) snapshot(used);
+  return states;
 }

@@ -2,34 +2,42 @@
 // date at all, then the hour caps, then units, then the authorization's units, then the audit
 // flag. Finally each day's units go back to its visits in time order.
 import type { VisitDraft } from "../visitDraft.js";
-import type { VerificationContext } from "../verificationContext.js";
+import type { AuthorizationInfo, VerificationContext } from "../verificationContext.js";
 import type { LocalCalendar } from "../localCalendar.js";
 import { buildServiceDays, type ServiceDay } from "./serviceDay.js";
 import { applyLiveInSameDate } from "./liveInSameDate.js";
 import { applyDailyRateDays } from "./dailyRateDays.js";
 import { applyDailyHourCaps } from "./dailyHourCaps.js";
 import { applyDayUnits } from "./dayUnits.js";
-import { applyAuthorizedUnits } from "./authorizedUnits.js";
+import { applyAuthorizedUnits, type UnitsUsed, type UnitsWeekState } from "./authorizedUnits.js";
 import { applyWeeklyAudit, type CaregiverWeek } from "./weeklyAudit.js";
 import { unitRateUnits } from "./unitRateUnits.js";
 
 export interface RulesOutcome {
   serviceDays: ServiceDay[];
   auditWeeks: CaregiverWeek[];
+  /** Each authorization span's units accumulator at the end of every week that used it. */
+  unitsWeeks: UnitsWeekState[];
 }
 
 /** `visits`: complete, not rejected, with an authorization and day slices. */
-export function applyNorthDakotaRules(visits: VisitDraft[], ctx: VerificationContext, calendar: LocalCalendar): RulesOutcome {
+/** `unitsCarry`: the authorized units used before the visits given (a windowed run, runPlan.ts), by authorization and span. */
+export function applyNorthDakotaRules(
+  visits: VisitDraft[],
+  ctx: VerificationContext,
+  calendar: LocalCalendar,
+  unitsCarry?: (authorization: AuthorizationInfo, span: string) => UnitsUsed | undefined,
+): RulesOutcome {
   const days = buildServiceDays(visits);
   applyLiveInSameDate(days);
   applyDailyRateDays(days, ctx.clients);
   applyDailyHourCaps(days, ctx.providers);
   applyDayUnits(days);
-  applyAuthorizedUnits(days, calendar);
+  const unitsWeeks = applyAuthorizedUnits(days, calendar, unitsCarry);
   const auditWeeks = applyWeeklyAudit(days, calendar);
   for (const d of days) distributeUnits(d);
   for (const v of visits) settleRefusedDays(v);
-  return { serviceDays: days, auditWeeks };
+  return { serviceDays: days, auditWeeks, unitsWeeks };
 }
 
 /**
