@@ -1,7 +1,7 @@
 // `npm run bench intake`: the intake service (`evv serve`, a child process, TLS with its
-// self-signed certificate) on loopback, loaded by one undici Client per reader (one connection
-// each, one request at a time on it, as a reader's own device would send): BENCH_INTAKE_READERS (1,000) enrolled readers submit BENCH_INTAKE_READINGS (30,000)
-// signed readings. Acknowledged means committed with the WAL fsync'd.
+// self-signed certificate) on loopback, loaded by one connection per reader (readerConnection.ts:
+// one TLS connection each, one request at a time on it, as a reader's own device would send):
+// BENCH_INTAKE_READERS (1,000) enrolled readers submit BENCH_INTAKE_READINGS (30,000) signed readings. Acknowledged means committed with the WAL fsync'd.
 // Reference, measured in the same run on the same disk: the raw rate of durable inserts, one
 // reading per transaction (synchronous = FULL), as a service without group commit would store.
 // Two runs: saturated (a closed loop: a reader sends its next reading when the last is
@@ -9,12 +9,13 @@
 // 5,000 a second, answered or not), for p50/p99 latency at that rate: in a closed loop of 1,000
 // readers the latency is only 1,000 / rate (Little's law), whatever the service does.
 // BENCH_INTAKE_SERVE_NODE_ARGS passes node options to the service (e.g. "--cpu-prof").
-// Figures only; nothing here fails on a time.
+// Figures only; nothing here fails on a time, except a step that stalls: after
+// BENCH_INTAKE_STEP_SECONDS (120) the bench ends with an error naming the step (progress on stderr).
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomUUID, createPrivateKey, sign } from "node:crypto";
-import { Client } from "undici";
+import { Agent, fetch } from "undici";
 import { openDatabase } from "../host/storage/database.js";
 import { Keystore } from "../host/keystore/keystore.js";
 import { ReadingStore } from "../host/storage/readingStore.js";
@@ -22,6 +23,7 @@ import { newReaderKeyPair } from "../host/reader/readerKeyFile.js";
 import { signedBytes, type SignedSubmission } from "../host/capture/signedSubmission.js";
 import type { Reading } from "../host/capture/reading.js";
 import { startServe } from "../test/e2e/serveProcess.js";
+import { ReaderConnection } from "./readerConnection.js";
 
 const READERS = Number(process.env.BENCH_INTAKE_READERS ?? 1000);
 const READINGS = Number(process.env.BENCH_INTAKE_READINGS ?? 30_000);
@@ -32,6 +34,11 @@ const GOAL_PER_SECOND = 5000;
 /** Readings a second offered in the latency run (BENCH_INTAKE_RATE; default the goal). */
 const RATE = Number(process.env.BENCH_INTAKE_RATE ?? GOAL_PER_SECOND);
 const GOAL_P99_MS = 50;
+/** The longest any step may take (starting the service, connecting, each run) before the bench fails saying which. */
+const STEP_SECONDS = Number(process.env.BENCH_INTAKE_STEP_SECONDS ?? 120);
+
+/** Where the bench is, on stderr (the figures go to stdout): a stall shows where it is. */
+const progress = (what: string) => process.stderr.write(`  intake bench: ${what}\n`);
 
 function typedReading(readerId: string, at: number, i: number): Reading {
   return {
@@ -101,6 +108,7 @@ export default async function bench(): Promise<void> {
   try {
     const dbPath = join(dir, "evv.db");
     // Enrolled readers, straight into the table (enrollment is not what is measured).
+    progress(`enrolling ${READERS} readers and signing ${READINGS} readings`);
     const db = openDatabase(dbPath);
     const keys: { id: string; key: ReturnType<typeof createPrivateKey> }[] = [];
     const insertReader = db.prepare("INSERT INTO readers (reader_id, provider_number, caregiver_id, kind, public_key, enrolled_ms) VALUES (?, 'P1', ?, 'cli', ?, ?)");
@@ -125,42 +133,42 @@ export default async function bench(): Promise<void> {
       return list;
     });
 
+    progress(`raw durable inserts for ${RAW_SECONDS} s`);
     const raw = rawDurableInserts(join(dir, "raw.db"), RAW_SECONDS);
 
     const tlsDir = join(dir, "tls");
     // The service seals its audit entries (one per batch) with the keystore's key, as in production.
     const passphrase = "intake bench keystore passphrase";
     Keystore.create(join(dir, "keys.json"), passphrase);
+    progress("starting evv serve");
     const serve = await startServe(
       ["--host", "127.0.0.1", "--port", "0", ...(PLAIN ? ["--plain-http"] : ["--self-signed", tlsDir]), "--db", dbPath, "--credentials", join(dir, "credentials.json"), "--rate-per-address", "10000000", "--rate-per-reader", "100000"],
       { EVV_KEYSTORE: join(dir, "keys.json"), EVV_PASSPHRASE: passphrase },
-      30_000,
+      STEP_SECONDS * 1000,
       process.env.BENCH_INTAKE_SERVE_NODE_ARGS?.split(" ").filter(Boolean) ?? [],
     );
-    // Each reader its own client and connection (not a shared pool, whose every request looks for a free connection among all).
-    const connect = PLAIN ? {} : { connect: { ca: readFileSync(join(tlsDir, "cert.pem"), "utf8") } };
-    const clients = keys.map(() => new Client(serve.url, { pipelining: 1, ...connect }));
+    // Each reader its own connection (readerConnection.ts), one request at a time on it.
+    const ca = PLAIN ? undefined : readFileSync(join(tlsDir, "cert.pem"), "utf8");
+    const readers = keys.map(() => new ReaderConnection({ url: serve.url, ca }));
+    const post = (reader: number, body: string) => readers[reader].post("/v1/readings", body);
+    /** A step that does not finish in time ends the bench with an error naming it (and what the service logged), instead of hanging. */
+    const step = async <T>(name: string, work: Promise<T>): Promise<T> => {
+      progress(name);
+      let timer: NodeJS.Timeout | undefined;
+      const stalled = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`intake bench: ${name} did not finish within ${STEP_SECONDS} s (BENCH_INTAKE_STEP_SECONDS); the service's last log lines:\n${serve.log.slice(-5).join("\n")}`)), STEP_SECONDS * 1000);
+      });
+      try {
+        return await Promise.race([work, stalled]);
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+    let failed = true;
     try {
-      // The answer's status once its body has arrived (undici's dispatch: no response stream to build, the client's cheapest path).
-      const post = (reader: number, body: string) =>
-        new Promise<number>((resolve, reject) => {
-          let status = 0;
-          clients[reader].dispatch(
-            { path: "/v1/readings", method: "POST", body, headers: { "content-type": "application/json" } },
-            {
-              onConnect: () => {},
-              onHeaders: (statusCode) => {
-                status = statusCode;
-                return true;
-              },
-              onData: () => true,
-              onComplete: () => resolve(status),
-              onError: reject,
-            },
-          );
-        });
-      // Warm-up: every reader's connection (TLS handshake) and the JIT, with its first reading.
-      await Promise.all(bodies.map((list, reader) => post(reader, list[0])));
+      await step(`connecting ${READERS} readers`, Promise.all(readers.map((r) => r.connected())));
+      // Warm-up: the JIT, with every reader's first reading.
+      await step("warm-up", Promise.all(bodies.map((list, reader) => post(reader, list[0]))));
       const half = Math.floor((perReader - 1) / 2);
       let refused = 0;
 
@@ -170,13 +178,16 @@ export default async function bench(): Promise<void> {
       const threads0 = threadCpuSecondsOf(serve.child.pid!);
       const clientCpu0 = process.cpuUsage();
       const t0 = performance.now();
-      await Promise.all(
-        bodies.map(async (list, reader) => {
-          for (let c = 1; c <= half; c++) {
-            if ((await post(reader, list[c])) !== 201) refused++;
-            done++;
-          }
-        }),
+      await step(
+        "saturated run",
+        Promise.all(
+          bodies.map(async (list, reader) => {
+            for (let c = 1; c <= half; c++) {
+              if ((await post(reader, list[c])) !== 201) refused++;
+              done++;
+            }
+          }),
+        ),
       );
       const seconds = (performance.now() - t0) / 1000;
       const serviceCpu = cpuSecondsOf(serve.child.pid!) - serviceCpu0;
@@ -193,25 +204,26 @@ export default async function bench(): Promise<void> {
       const latencies = new Float64Array(scheduled.length);
       let answered = 0;
       const t1 = performance.now();
-      await new Promise<void>((resolve) => {
+      const scheduledRun = new Promise<void>((resolve, reject) => {
         let next = 0;
         const tick = () => {
           const due = Math.min(scheduled.length, Math.floor(((performance.now() - t1) / 1000) * RATE) + 1);
           for (; next < due; next++) {
             const i = next;
             const at = t1 + (i / RATE) * 1000;
-            void post(i % READERS, scheduled[i]).then((status) => {
+            post(i % READERS, scheduled[i]).then((status) => {
               latencies[i] = performance.now() - at;
               if (status !== 201) refused++;
               if (++answered === scheduled.length) resolve();
-            });
+            }, reject);
           }
           if (next < scheduled.length) setTimeout(tick, 1);
         };
         tick();
       });
+      await step(`run at ${RATE}/s`, scheduledRun);
       const openSeconds = (performance.now() - t1) / 1000;
-      const health = (await (await clients[0].request({ path: "/health", method: "GET" })).body.json()) as { batches: number; committed: number };
+      const health = (await step("health", (await fetch(`${serve.url}/health`, { dispatcher: new Agent({ connect: { ca } }) })).json())) as { batches: number; committed: number };
       latencies.sort();
       console.log(`${READERS} concurrent readers (one ${PLAIN ? "plain HTTP" : "TLS"} connection each) on loopback; each reading acknowledged after its commit (synchronous = FULL)${refused ? `   (${refused} answers not 201!)` : ""}:`);
       console.log(`  saturated (${done} readings, each reader sending as soon as answered): ${Math.round(rate).toLocaleString("en-US")} readings/s acknowledged durably   goal ${GOAL_PER_SECOND.toLocaleString("en-US")}`);
@@ -220,9 +232,12 @@ export default async function bench(): Promise<void> {
       console.log(`    service threads, µs a reading: ${serviceThreads}`);
       console.log(`  at ${RATE.toLocaleString("en-US")} readings/s offered (${scheduled.length} readings in ${openSeconds.toFixed(1)} s, ${Math.round(scheduled.length / openSeconds).toLocaleString("en-US")}/s answered): latency p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms   goal p99 < ${GOAL_P99_MS} ms`);
       console.log(`  group commit: ${health.batches} commits for ${health.committed} readings (${(health.committed / health.batches).toFixed(1)} a commit)`);
+      failed = false;
     } finally {
-      await Promise.all(clients.map((client) => client.close()));
-      await serve.stop();
+      for (const reader of readers) reader.close();
+      // A stalled service is killed (kill -9), not waited for.
+      if (failed) await serve.kill9();
+      else await serve.stop();
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
