@@ -21,6 +21,8 @@ export class ReaderConnection {
   private readonly ready: Promise<void>;
   private readonly host: string;
   private waiting: { resolve: (status: number) => void; reject: (error: Error) => void } | null = null;
+  /** Requests asked for while one is under way, sent in turn (as a device queues its readings). */
+  private queue: { request: string; resolve: (status: number) => void; reject: (error: Error) => void }[] = [];
   private received: Buffer[] = [];
   private receivedBytes = 0;
   private failure: Error | null = null;
@@ -48,14 +50,19 @@ export class ReaderConnection {
     return this.ready;
   }
 
-  /** POSTs a JSON body; resolves to the answer's status once the whole answer has arrived. */
+  /** POSTs a JSON body, after the requests before it on this connection; resolves to the answer's status once the whole answer has arrived. */
   post(path: string, body: string): Promise<number> {
     if (this.failure) return Promise.reject(this.failure);
-    if (this.waiting) return Promise.reject(new Error("one request at a time on a reader's connection"));
+    const request = `POST ${path} HTTP/1.1\r\nhost: ${this.host}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
     return new Promise((resolve, reject) => {
-      this.waiting = { resolve, reject };
-      this.socket.write(`POST ${path} HTTP/1.1\r\nhost: ${this.host}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      if (this.waiting) this.queue.push({ request, resolve, reject });
+      else this.send(request, resolve, reject);
     });
+  }
+
+  private send(request: string, resolve: (status: number) => void, reject: (error: Error) => void): void {
+    this.waiting = { resolve, reject };
+    this.socket.write(request);
   }
 
   /** Ends the connection; a request still waiting is rejected (the bench's phase deadline uses this). */
@@ -83,14 +90,17 @@ export class ReaderConnection {
     this.receivedBytes = 0;
     const waiting = this.waiting;
     this.waiting = null;
+    const next = this.queue.shift();
+    if (next) this.send(next.request, next.resolve, next.reject);
     waiting?.resolve(status);
   }
 
   private fail(error: Error): void {
     this.failure ??= error;
     this.socket.destroy();
-    const waiting = this.waiting;
+    const waiting = [...(this.waiting ? [this.waiting] : []), ...this.queue];
     this.waiting = null;
-    waiting?.reject(error);
+    this.queue = [];
+    for (const w of waiting) w.reject(error);
   }
 }
