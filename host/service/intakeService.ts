@@ -81,6 +81,7 @@ export async function buildIntakeService(options: IntakeServiceOptions): Promise
     onBatch: (size, ms) => {
       if (ms > 100) app.log.warn({ size, ms: Math.round(ms) }, "slow commit");
     },
+    onWarning: (message) => app.log.warn(message),
   });
   const context: ServiceContext = {
     db,
