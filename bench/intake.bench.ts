@@ -150,7 +150,9 @@ export default async function bench(): Promise<void> {
     // Each reader its own connection (readerConnection.ts), one request at a time on it.
     const ca = PLAIN ? undefined : readFileSync(join(tlsDir, "cert.pem"), "utf8");
     const readers = keys.map(() => new ReaderConnection({ url: serve.url, ca }));
-    const post = (reader: number, body: string) => readers[reader].post("/v1/readings", body);
+    // Every request's bytes made before the clock starts, as its reading was signed before it.
+    const requests = bodies.map((list) => list.map((body) => ReaderConnection.request(serve.url, "/v1/readings", body)));
+    const post = (reader: number, request: Buffer) => readers[reader].send(request);
     /** A step that does not finish in time ends the bench with an error naming it (and what the service logged), instead of hanging. */
     const step = async <T>(name: string, work: Promise<T>): Promise<T> => {
       progress(name);
@@ -168,7 +170,7 @@ export default async function bench(): Promise<void> {
     try {
       await step(`connecting ${READERS} readers`, Promise.all(readers.map((r) => r.connected())));
       // Warm-up: the JIT, with every reader's first reading.
-      await step("warm-up", Promise.all(bodies.map((list, reader) => post(reader, list[0]))));
+      await step("warm-up", Promise.all(requests.map((list, reader) => post(reader, list[0]))));
       const half = Math.floor((perReader - 1) / 2);
       let refused = 0;
 
@@ -181,7 +183,7 @@ export default async function bench(): Promise<void> {
       await step(
         "saturated run",
         Promise.all(
-          bodies.map(async (list, reader) => {
+          requests.map(async (list, reader) => {
             for (let c = 1; c <= half; c++) {
               if ((await post(reader, list[c])) !== 201) refused++;
               done++;
@@ -199,8 +201,8 @@ export default async function bench(): Promise<void> {
       // 2. Latency at the goal's rate: readings arrive on a schedule (RATE a second in all, spread
       // over the readers, each sending its own in turn) whether or not earlier ones were answered;
       // each latency counts from its scheduled time, so waiting in a queue is counted too.
-      const scheduled: string[] = [];
-      for (let c = half + 1; c < perReader; c++) for (const list of bodies) scheduled.push(list[c]);
+      const scheduled: Buffer[] = [];
+      for (let c = half + 1; c < perReader; c++) for (const list of requests) scheduled.push(list[c]);
       const latencies = new Float64Array(scheduled.length);
       let answered = 0;
       const t1 = performance.now();

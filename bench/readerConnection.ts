@@ -19,17 +19,15 @@ export interface ReaderConnectionOptions {
 export class ReaderConnection {
   private readonly socket: Socket;
   private readonly ready: Promise<void>;
-  private readonly host: string;
   private waiting: { resolve: (status: number) => void; reject: (error: Error) => void } | null = null;
   /** Requests asked for while one is under way, sent in turn (as a device queues its readings). */
-  private queue: { request: string; resolve: (status: number) => void; reject: (error: Error) => void }[] = [];
+  private queue: { request: Buffer; resolve: (status: number) => void; reject: (error: Error) => void }[] = [];
   private received: Buffer[] = [];
   private receivedBytes = 0;
   private failure: Error | null = null;
 
   constructor(options: ReaderConnectionOptions) {
     const url = new URL(options.url);
-    this.host = url.host;
     const port = Number(url.port);
     this.socket =
       url.protocol === "https:"
@@ -50,17 +48,21 @@ export class ReaderConnection {
     return this.ready;
   }
 
-  /** POSTs a JSON body, after the requests before it on this connection; resolves to the answer's status once the whole answer has arrived. */
-  post(path: string, body: string): Promise<number> {
+  /** A POST of a JSON body to this service, as the bytes sent (made before the clock starts, as the readings are signed before it). */
+  static request(url: string, path: string, body: string): Buffer {
+    return Buffer.from(`POST ${path} HTTP/1.1\r\nhost: ${new URL(url).host}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  }
+
+  /** Sends a request (ReaderConnection.request), after the requests before it on this connection; resolves to the answer's status once the whole answer has arrived. */
+  send(request: Buffer): Promise<number> {
     if (this.failure) return Promise.reject(this.failure);
-    const request = `POST ${path} HTTP/1.1\r\nhost: ${this.host}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
     return new Promise((resolve, reject) => {
       if (this.waiting) this.queue.push({ request, resolve, reject });
-      else this.send(request, resolve, reject);
+      else this.write(request, resolve, reject);
     });
   }
 
-  private send(request: string, resolve: (status: number) => void, reject: (error: Error) => void): void {
+  private write(request: Buffer, resolve: (status: number) => void, reject: (error: Error) => void): void {
     this.waiting = { resolve, reject };
     this.socket.write(request);
   }
@@ -91,7 +93,7 @@ export class ReaderConnection {
     const waiting = this.waiting;
     this.waiting = null;
     const next = this.queue.shift();
-    if (next) this.send(next.request, next.resolve, next.reject);
+    if (next) this.write(next.request, next.resolve, next.reject);
     waiting?.resolve(status);
   }
 
