@@ -225,7 +225,12 @@ export default async function bench(): Promise<void> {
       });
       await step(`run at ${RATE}/s`, scheduledRun);
       const openSeconds = (performance.now() - t1) / 1000;
-      const health = (await step("health", (await fetch(`${serve.url}/health`, { dispatcher: new Agent({ connect: { ca } }) })).json())) as { batches: number; committed: number };
+      const health = (await step("health", (await fetch(`${serve.url}/health`, { dispatcher: new Agent({ connect: { ca } }) })).json())) as {
+        batches: number;
+        committed: number;
+        commitMs: Record<"p50" | "p99" | "max", number>;
+        eventLoopDelayMs: Record<"p50" | "p99" | "max", number>;
+      };
       latencies.sort();
       console.log(`${READERS} concurrent readers (one ${PLAIN ? "plain HTTP" : "TLS"} connection each) on loopback; each reading acknowledged after its commit (synchronous = FULL)${refused ? `   (${refused} answers not 201!)` : ""}:`);
       console.log(`  saturated (${done} readings, each reader sending as soon as answered): ${Math.round(rate).toLocaleString("en-US")} readings/s acknowledged durably   goal ${GOAL_PER_SECOND.toLocaleString("en-US")}`);
@@ -234,6 +239,8 @@ export default async function bench(): Promise<void> {
       console.log(`    service threads, µs a reading: ${serviceThreads}`);
       console.log(`  at ${RATE.toLocaleString("en-US")} readings/s offered (${scheduled.length} readings in ${openSeconds.toFixed(1)} s, ${Math.round(scheduled.length / openSeconds).toLocaleString("en-US")}/s answered): latency p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms   goal p99 < ${GOAL_P99_MS} ms`);
       console.log(`  group commit: ${health.batches} commits for ${health.committed} readings (${(health.committed / health.batches).toFixed(1)} a commit)`);
+      const ms = (h: Record<"p50" | "p99" | "max", number>) => `p50 ${h.p50.toFixed(1)}, p99 ${h.p99.toFixed(1)}, max ${h.max.toFixed(1)} ms`;
+      console.log(`  service since it started (/health): a commit ${ms(health.commitMs)}; event loop late by ${ms(health.eventLoopDelayMs)}`);
       failed = false;
     } finally {
       for (const reader of readers) reader.close();

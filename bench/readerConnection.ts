@@ -2,8 +2,9 @@
 // service, one HTTP/1.1 request at a time on it, as a reader's own device sends. Each request is
 // written as one prepared buffer and only the answer's status is kept once its body (by
 // Content-Length) has arrived. It is this small because the load generator shares the machine's
-// 2 cores with the service it measures: undici's Client cost the generator about 80 µs a reading,
-// most of it parsing and handler plumbing the bench does not need (bench/README: figures).
+// 2 cores with the service it measures: undici's Client cost the generator about 80 µs a
+// reading, most of it parsing and handler plumbing the bench does not need; this costs about 40
+// (host/service/README.md, "Where the CPU goes").
 import { connect as tlsConnect } from "node:tls";
 import { connect as tcpConnect, type Socket } from "node:net";
 

@@ -4,6 +4,7 @@
 // group-commit writer, so `evv verify` can run beside it on the same file.
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from "fastify";
 import rateLimit from "@fastify/rate-limit";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { openDatabase, type EvvDatabase } from "../storage/database.js";
 import { AuditAppender, sealAuditWith } from "../storage/auditLog.js";
 import { AccountError, IntakeAccounts } from "./intakeAccounts.js";
@@ -83,6 +84,9 @@ export async function buildIntakeService(options: IntakeServiceOptions): Promise
     },
     onWarning: (message) => app.log.warn(message),
   });
+  // Sampled every 10 ms: a long garbage collection or a burst of work shows in /health.
+  const eventLoopDelay = monitorEventLoopDelay({ resolution: 10 });
+  eventLoopDelay.enable();
   const context: ServiceContext = {
     db,
     accounts: new IntakeAccounts(db),
@@ -90,6 +94,7 @@ export async function buildIntakeService(options: IntakeServiceOptions): Promise
     signatures: new ReaderSignatures(),
     credentials: () => credentials,
     limits,
+    eventLoopDelay,
   };
 
   await app.register(rateLimit, {
@@ -139,6 +144,7 @@ export async function buildIntakeService(options: IntakeServiceOptions): Promise
       await intake.drained();
       await intake.close();
       await context.signatures.close();
+      eventLoopDelay.disable();
       db.close();
       sealKey.fill(0);
     },

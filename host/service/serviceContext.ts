@@ -1,6 +1,7 @@
 // What the intake service's route plugins share: the database, the accounts, the group-commit
-// writer, signature checks, the admin credentials and the limits.
+// writer, signature checks, the admin credentials, the limits and the event loop's delays.
 import type { FastifyRequest } from "fastify";
+import type { IntervalHistogram } from "node:perf_hooks";
 import type { EvvDatabase } from "../storage/database.js";
 import type { IntakeAccounts } from "./intakeAccounts.js";
 import type { GroupCommitIntake } from "./groupCommit.js";
@@ -27,6 +28,8 @@ export interface ServiceContext {
   signatures: ReaderSignatures;
   credentials: () => readonly ServiceCredential[];
   limits: ServiceLimits;
+  /** How late the event loop ran its timers (ns), since the service started: /health's `eventLoopDelay`. */
+  eventLoopDelay: IntervalHistogram;
 }
 
 /** The bearer token of a request, or null. */

@@ -1,4 +1,6 @@
-// GET /health: the service is up and its database answers; how many readings wait for a commit.
+// GET /health: the service is up and its database answers; how many readings wait for a commit;
+// since the service started, how long its commits took and how late its event loop ran
+// (milliseconds: p50, p99, max), where a slow answer's time went.
 import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../serviceContext.js";
 
@@ -10,6 +12,16 @@ export async function healthRoutes(app: FastifyInstance, { ctx }: { ctx: Service
     } catch (error) {
       return reply.code(503).send({ status: "unavailable", database: (error as Error).message });
     }
-    return { status: "ok", database: "ok", waiting: ctx.intake.waiting, batches: ctx.intake.batches, committed: ctx.intake.committed };
+    const commits = ctx.intake.commitMicros;
+    const loop = ctx.eventLoopDelay;
+    return {
+      status: "ok",
+      database: "ok",
+      waiting: ctx.intake.waiting,
+      batches: ctx.intake.batches,
+      committed: ctx.intake.committed,
+      commitMs: ctx.intake.batches === 0 ? null : { p50: commits.percentile(50) / 1e3, p99: commits.percentile(99) / 1e3, max: commits.max / 1e3 },
+      eventLoopDelayMs: { p50: loop.percentile(50) / 1e6, p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 },
+    };
   });
 }
