@@ -75,6 +75,11 @@ function cpuSecondsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** Bytes a process has caused to be written to storage (its page-cache writes, as the kernel counts them), from /proc. */
+function bytesWrittenBy(pid: number): number {
+  return Number(/^write_bytes: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, "utf8"))?.[1] ?? 0);
+}
+
 /** CPU seconds of each of a process's threads, by thread ID, from /proc (a thread that ended is missing). */
 function threadCpuSecondsOf(pid: number): Map<string, { name: string; seconds: number }> {
   const threads = new Map<string, { name: string; seconds: number }>();
@@ -177,6 +182,7 @@ export default async function bench(): Promise<void> {
       // 1. Saturation: every reader sends its next reading as soon as the last is acknowledged.
       let done = 0;
       const serviceCpu0 = cpuSecondsOf(serve.child.pid!);
+      const written0 = bytesWrittenBy(serve.child.pid!);
       const threads0 = threadCpuSecondsOf(serve.child.pid!);
       const clientCpu0 = process.cpuUsage();
       const t0 = performance.now();
@@ -193,6 +199,7 @@ export default async function bench(): Promise<void> {
       );
       const seconds = (performance.now() - t0) / 1000;
       const serviceCpu = cpuSecondsOf(serve.child.pid!) - serviceCpu0;
+      const written = bytesWrittenBy(serve.child.pid!) - written0;
       const serviceThreads = busiestThreads(threads0, threadCpuSecondsOf(serve.child.pid!), done);
       const clientCpuUsage = process.cpuUsage(clientCpu0);
       const clientCpu = (clientCpuUsage.user + clientCpuUsage.system) / 1e6;
@@ -237,6 +244,7 @@ export default async function bench(): Promise<void> {
       console.log(`  reference: raw durable inserts, one per transaction, ${Math.round(raw).toLocaleString("en-US")}/s (ratio ${(rate / raw).toFixed(1)})`);
       console.log(`  CPU: service ${((serviceCpu / done) * 1e6).toFixed(0)} µs a reading (${serviceCpu.toFixed(1)} s), client ${((clientCpu / done) * 1e6).toFixed(0)} µs (${clientCpu.toFixed(1)} s), in ${seconds.toFixed(1)} s on ${availableParallelism()} cores`);
       console.log(`    service threads, µs a reading: ${serviceThreads}`);
+      console.log(`    written to storage: ${(written / done / 1024).toFixed(1)} KiB a reading (WAL and checkpoints; 0 on tmpfs)`);
       console.log(`  at ${RATE.toLocaleString("en-US")} readings/s offered (${scheduled.length} readings in ${openSeconds.toFixed(1)} s, ${Math.round(scheduled.length / openSeconds).toLocaleString("en-US")}/s answered): latency p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms   goal p99 < ${GOAL_P99_MS} ms`);
       console.log(`  group commit: ${health.batches} commits for ${health.committed} readings (${(health.committed / health.batches).toFixed(1)} a commit)`);
       const ms = (h: Record<"p50" | "p99" | "max", number>) => `p50 ${h.p50.toFixed(1)}, p99 ${h.p99.toFixed(1)}, max ${h.max.toFixed(1)} ms`;

@@ -11,7 +11,7 @@ import { AccountError, IntakeAccounts } from "./intakeAccounts.js";
 import { GroupCommitIntake } from "./groupCommit.js";
 import { ReaderSignatures } from "./readerSignatures.js";
 import { readCredentials, type ServiceCredential } from "./serviceCredentials.js";
-import { DEFAULT_LIMITS, type ServiceContext, type ServiceLimits } from "./serviceContext.js";
+import { DEFAULT_LIMITS, EVENT_LOOP_SAMPLE_MS, type ServiceContext, type ServiceLimits } from "./serviceContext.js";
 import type { TlsFiles } from "./tlsFiles.js";
 import { healthRoutes } from "./routes/healthRoutes.js";
 import { accountRoutes } from "./routes/accountRoutes.js";
@@ -84,8 +84,9 @@ export async function buildIntakeService(options: IntakeServiceOptions): Promise
     },
     onWarning: (message) => app.log.warn(message),
   });
-  // Sampled every 10 ms: a long garbage collection or a burst of work shows in /health.
-  const eventLoopDelay = monitorEventLoopDelay({ resolution: 10 });
+  // Sampled every 10 ms (each sample is the time between two ticks: 10 ms and the lateness; /health
+  // subtracts the 10): a long garbage collection or a burst of work shows in /health.
+  const eventLoopDelay = monitorEventLoopDelay({ resolution: EVENT_LOOP_SAMPLE_MS });
   eventLoopDelay.enable();
   const context: ServiceContext = {
     db,

@@ -21,6 +21,9 @@ export interface ServiceLimits {
 
 export const DEFAULT_LIMITS: ServiceLimits = { perAddressPerMinute: 6000, perReaderPerMinute: 120, signInPerMinute: 10, bodyBytes: 16 * 1024 };
 
+/** How often the event loop's lateness is sampled (monitorEventLoopDelay's resolution). */
+export const EVENT_LOOP_SAMPLE_MS = 10;
+
 export interface ServiceContext {
   db: EvvDatabase;
   accounts: IntakeAccounts;
