@@ -160,7 +160,8 @@ export class GroupCommitIntake {
 
   /** Closes the commit thread's and the checkpoint thread's connections (after drained()). */
   async close(): Promise<void> {
-    const threads = [this.worker, ...(this.checkpointer ? [this.checkpointer] : [])];
+    // A thread that stopped already (the checkpoint thread after an error) is not waited for.
+    const threads = [this.worker, ...(this.checkpointer ? [this.checkpointer] : [])].filter((thread) => thread.threadId !== -1);
     const exited = threads.map((thread) => new Promise<void>((resolve) => thread.once("exit", () => resolve())));
     for (const thread of threads) thread.postMessage({ close: true });
     await Promise.all(exited);
