@@ -1,7 +1,8 @@
 // `npm run bench intake`: the intake service (`evv serve`, a child process, TLS with its
 // self-signed certificate) on loopback, loaded by one connection per reader (readerConnection.ts:
 // one TLS connection each, one request at a time on it, as a reader's own device would send):
-// BENCH_INTAKE_READERS (1,000) enrolled readers submit BENCH_INTAKE_READINGS (30,000) signed readings. Acknowledged means committed with the WAL fsync'd.
+// BENCH_INTAKE_READERS (1,000) enrolled readers submit BENCH_INTAKE_READINGS (30,000) signed
+// readings. Acknowledged means committed with the WAL fsync'd.
 // Reference, measured in the same run on the same disk: the raw rate of durable inserts, one
 // reading per transaction (synchronous = FULL), as a service without group commit would store.
 // Two runs: saturated (a closed loop: a reader sends its next reading when the last is
