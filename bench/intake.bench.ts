@@ -1,7 +1,8 @@
 // `npm run bench intake`: the intake service (`evv serve`, a child process, TLS with its
-// self-signed certificate) on loopback, loaded by one undici Client per reader (one connection
-// each, one request at a time on it, as a reader's own device would send): BENCH_INTAKE_READERS (1,000) enrolled readers submit BENCH_INTAKE_READINGS (30,000)
-// signed readings. Acknowledged means committed with the WAL fsync'd.
+// self-signed certificate) on loopback, loaded by one connection per reader (readerConnection.ts:
+// one TLS connection each, one request at a time on it, as a reader's own device would send):
+// BENCH_INTAKE_READERS (1,000) enrolled readers submit BENCH_INTAKE_READINGS (30,000) signed
+// readings. Acknowledged means committed with the WAL fsync'd.
 // Reference, measured in the same run on the same disk: the raw rate of durable inserts, one
 // reading per transaction (synchronous = FULL), as a service without group commit would store.
 // Two runs: saturated (a closed loop: a reader sends its next reading when the last is
@@ -9,12 +10,13 @@
 // 5,000 a second, answered or not), for p50/p99 latency at that rate: in a closed loop of 1,000
 // readers the latency is only 1,000 / rate (Little's law), whatever the service does.
 // BENCH_INTAKE_SERVE_NODE_ARGS passes node options to the service (e.g. "--cpu-prof").
-// Figures only; nothing here fails on a time.
+// Figures only; nothing here fails on a time, except a step that stalls: after
+// BENCH_INTAKE_STEP_SECONDS (120) the bench ends with an error naming the step (progress on stderr).
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomUUID, createPrivateKey, sign } from "node:crypto";
-import { Client } from "undici";
+import { Agent, fetch } from "undici";
 import { openDatabase } from "../host/storage/database.js";
 import { Keystore } from "../host/keystore/keystore.js";
 import { ReadingStore } from "../host/storage/readingStore.js";
@@ -22,6 +24,7 @@ import { newReaderKeyPair } from "../host/reader/readerKeyFile.js";
 import { signedBytes, type SignedSubmission } from "../host/capture/signedSubmission.js";
 import type { Reading } from "../host/capture/reading.js";
 import { startServe } from "../test/e2e/serveProcess.js";
+import { ReaderConnection } from "./readerConnection.js";
 
 const READERS = Number(process.env.BENCH_INTAKE_READERS ?? 1000);
 const READINGS = Number(process.env.BENCH_INTAKE_READINGS ?? 30_000);
@@ -32,6 +35,11 @@ const GOAL_PER_SECOND = 5000;
 /** Readings a second offered in the latency run (BENCH_INTAKE_RATE; default the goal). */
 const RATE = Number(process.env.BENCH_INTAKE_RATE ?? GOAL_PER_SECOND);
 const GOAL_P99_MS = 50;
+/** The longest any step may take (starting the service, connecting, each run) before the bench fails saying which. */
+const STEP_SECONDS = Number(process.env.BENCH_INTAKE_STEP_SECONDS ?? 120);
+
+/** Where the bench is, on stderr (the figures go to stdout): a stall shows where it is. */
+const progress = (what: string) => process.stderr.write(`  intake bench: ${what}\n`);
 
 function typedReading(readerId: string, at: number, i: number): Reading {
   return {
@@ -68,6 +76,11 @@ function cpuSecondsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** Bytes a process has caused to be written to storage (its page-cache writes, as the kernel counts them), from /proc. */
+function bytesWrittenBy(pid: number): number {
+  return Number(/^write_bytes: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, "utf8"))?.[1] ?? 0);
+}
+
 /** CPU seconds of each of a process's threads, by thread ID, from /proc (a thread that ended is missing). */
 function threadCpuSecondsOf(pid: number): Map<string, { name: string; seconds: number }> {
   const threads = new Map<string, { name: string; seconds: number }>();
@@ -101,6 +114,7 @@ export default async function bench(): Promise<void> {
   try {
     const dbPath = join(dir, "evv.db");
     // Enrolled readers, straight into the table (enrollment is not what is measured).
+    progress(`enrolling ${READERS} readers and signing ${READINGS} readings`);
     const db = openDatabase(dbPath);
     const keys: { id: string; key: ReturnType<typeof createPrivateKey> }[] = [];
     const insertReader = db.prepare("INSERT INTO readers (reader_id, provider_number, caregiver_id, kind, public_key, enrolled_ms) VALUES (?, 'P1', ?, 'cli', ?, ?)");
@@ -125,61 +139,68 @@ export default async function bench(): Promise<void> {
       return list;
     });
 
+    progress(`raw durable inserts for ${RAW_SECONDS} s`);
     const raw = rawDurableInserts(join(dir, "raw.db"), RAW_SECONDS);
 
     const tlsDir = join(dir, "tls");
     // The service seals its audit entries (one per batch) with the keystore's key, as in production.
     const passphrase = "intake bench keystore passphrase";
     Keystore.create(join(dir, "keys.json"), passphrase);
+    progress("starting evv serve");
     const serve = await startServe(
       ["--host", "127.0.0.1", "--port", "0", ...(PLAIN ? ["--plain-http"] : ["--self-signed", tlsDir]), "--db", dbPath, "--credentials", join(dir, "credentials.json"), "--rate-per-address", "10000000", "--rate-per-reader", "100000"],
       { EVV_KEYSTORE: join(dir, "keys.json"), EVV_PASSPHRASE: passphrase },
-      30_000,
+      STEP_SECONDS * 1000,
       process.env.BENCH_INTAKE_SERVE_NODE_ARGS?.split(" ").filter(Boolean) ?? [],
     );
-    // Each reader its own client and connection (not a shared pool, whose every request looks for a free connection among all).
-    const connect = PLAIN ? {} : { connect: { ca: readFileSync(join(tlsDir, "cert.pem"), "utf8") } };
-    const clients = keys.map(() => new Client(serve.url, { pipelining: 1, ...connect }));
+    // Each reader its own connection (readerConnection.ts), one request at a time on it.
+    const ca = PLAIN ? undefined : readFileSync(join(tlsDir, "cert.pem"), "utf8");
+    const readers = keys.map(() => new ReaderConnection({ url: serve.url, ca }));
+    // Every request's bytes made before the clock starts, as its reading was signed before it.
+    const requests = bodies.map((list) => list.map((body) => ReaderConnection.request(serve.url, "/v1/readings", body)));
+    const post = (reader: number, request: Buffer) => readers[reader].send(request);
+    /** A step that does not finish in time ends the bench with an error naming it (and what the service logged), instead of hanging. */
+    const step = async <T>(name: string, work: Promise<T>): Promise<T> => {
+      progress(name);
+      let timer: NodeJS.Timeout | undefined;
+      const stalled = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`intake bench: ${name} did not finish within ${STEP_SECONDS} s (BENCH_INTAKE_STEP_SECONDS); the service's last log lines:\n${serve.log.slice(-5).join("\n")}`)), STEP_SECONDS * 1000);
+      });
+      try {
+        return await Promise.race([work, stalled]);
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+    let failed = true;
     try {
-      // The answer's status once its body has arrived (undici's dispatch: no response stream to build, the client's cheapest path).
-      const post = (reader: number, body: string) =>
-        new Promise<number>((resolve, reject) => {
-          let status = 0;
-          clients[reader].dispatch(
-            { path: "/v1/readings", method: "POST", body, headers: { "content-type": "application/json" } },
-            {
-              onConnect: () => {},
-              onHeaders: (statusCode) => {
-                status = statusCode;
-                return true;
-              },
-              onData: () => true,
-              onComplete: () => resolve(status),
-              onError: reject,
-            },
-          );
-        });
-      // Warm-up: every reader's connection (TLS handshake) and the JIT, with its first reading.
-      await Promise.all(bodies.map((list, reader) => post(reader, list[0])));
+      await step(`connecting ${READERS} readers`, Promise.all(readers.map((r) => r.connected())));
+      // Warm-up: the JIT, with every reader's first reading.
+      await step("warm-up", Promise.all(requests.map((list, reader) => post(reader, list[0]))));
       const half = Math.floor((perReader - 1) / 2);
       let refused = 0;
 
       // 1. Saturation: every reader sends its next reading as soon as the last is acknowledged.
       let done = 0;
       const serviceCpu0 = cpuSecondsOf(serve.child.pid!);
+      const written0 = bytesWrittenBy(serve.child.pid!);
       const threads0 = threadCpuSecondsOf(serve.child.pid!);
       const clientCpu0 = process.cpuUsage();
       const t0 = performance.now();
-      await Promise.all(
-        bodies.map(async (list, reader) => {
-          for (let c = 1; c <= half; c++) {
-            if ((await post(reader, list[c])) !== 201) refused++;
-            done++;
-          }
-        }),
+      await step(
+        "saturated run",
+        Promise.all(
+          requests.map(async (list, reader) => {
+            for (let c = 1; c <= half; c++) {
+              if ((await post(reader, list[c])) !== 201) refused++;
+              done++;
+            }
+          }),
+        ),
       );
       const seconds = (performance.now() - t0) / 1000;
       const serviceCpu = cpuSecondsOf(serve.child.pid!) - serviceCpu0;
+      const written = bytesWrittenBy(serve.child.pid!) - written0;
       const serviceThreads = busiestThreads(threads0, threadCpuSecondsOf(serve.child.pid!), done);
       const clientCpuUsage = process.cpuUsage(clientCpu0);
       const clientCpu = (clientCpuUsage.user + clientCpuUsage.system) / 1e6;
@@ -188,41 +209,53 @@ export default async function bench(): Promise<void> {
       // 2. Latency at the goal's rate: readings arrive on a schedule (RATE a second in all, spread
       // over the readers, each sending its own in turn) whether or not earlier ones were answered;
       // each latency counts from its scheduled time, so waiting in a queue is counted too.
-      const scheduled: string[] = [];
-      for (let c = half + 1; c < perReader; c++) for (const list of bodies) scheduled.push(list[c]);
+      const scheduled: Buffer[] = [];
+      for (let c = half + 1; c < perReader; c++) for (const list of requests) scheduled.push(list[c]);
       const latencies = new Float64Array(scheduled.length);
       let answered = 0;
       const t1 = performance.now();
-      await new Promise<void>((resolve) => {
+      const scheduledRun = new Promise<void>((resolve, reject) => {
         let next = 0;
         const tick = () => {
           const due = Math.min(scheduled.length, Math.floor(((performance.now() - t1) / 1000) * RATE) + 1);
           for (; next < due; next++) {
             const i = next;
             const at = t1 + (i / RATE) * 1000;
-            void post(i % READERS, scheduled[i]).then((status) => {
+            post(i % READERS, scheduled[i]).then((status) => {
               latencies[i] = performance.now() - at;
               if (status !== 201) refused++;
               if (++answered === scheduled.length) resolve();
-            });
+            }, reject);
           }
           if (next < scheduled.length) setTimeout(tick, 1);
         };
         tick();
       });
+      await step(`run at ${RATE}/s`, scheduledRun);
       const openSeconds = (performance.now() - t1) / 1000;
-      const health = (await (await clients[0].request({ path: "/health", method: "GET" })).body.json()) as { batches: number; committed: number };
+      const health = (await step("health", (await fetch(`${serve.url}/health`, { dispatcher: new Agent({ connect: { ca } }) })).json())) as {
+        batches: number;
+        committed: number;
+        commitMs: Record<"p50" | "p99" | "max", number>;
+        eventLoopDelayMs: Record<"p50" | "p99" | "max", number>;
+      };
       latencies.sort();
       console.log(`${READERS} concurrent readers (one ${PLAIN ? "plain HTTP" : "TLS"} connection each) on loopback; each reading acknowledged after its commit (synchronous = FULL)${refused ? `   (${refused} answers not 201!)` : ""}:`);
       console.log(`  saturated (${done} readings, each reader sending as soon as answered): ${Math.round(rate).toLocaleString("en-US")} readings/s acknowledged durably   goal ${GOAL_PER_SECOND.toLocaleString("en-US")}`);
       console.log(`  reference: raw durable inserts, one per transaction, ${Math.round(raw).toLocaleString("en-US")}/s (ratio ${(rate / raw).toFixed(1)})`);
       console.log(`  CPU: service ${((serviceCpu / done) * 1e6).toFixed(0)} µs a reading (${serviceCpu.toFixed(1)} s), client ${((clientCpu / done) * 1e6).toFixed(0)} µs (${clientCpu.toFixed(1)} s), in ${seconds.toFixed(1)} s on ${availableParallelism()} cores`);
       console.log(`    service threads, µs a reading: ${serviceThreads}`);
+      console.log(`    written to storage: ${(written / done / 1024).toFixed(1)} KiB a reading (WAL and checkpoints; 0 on tmpfs)`);
       console.log(`  at ${RATE.toLocaleString("en-US")} readings/s offered (${scheduled.length} readings in ${openSeconds.toFixed(1)} s, ${Math.round(scheduled.length / openSeconds).toLocaleString("en-US")}/s answered): latency p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms   goal p99 < ${GOAL_P99_MS} ms`);
       console.log(`  group commit: ${health.batches} commits for ${health.committed} readings (${(health.committed / health.batches).toFixed(1)} a commit)`);
+      const ms = (h: Record<"p50" | "p99" | "max", number>) => `p50 ${h.p50.toFixed(1)}, p99 ${h.p99.toFixed(1)}, max ${h.max.toFixed(1)} ms`;
+      console.log(`  service since it started (/health): a commit ${ms(health.commitMs)}; event loop late by ${ms(health.eventLoopDelayMs)}`);
+      failed = false;
     } finally {
-      await Promise.all(clients.map((client) => client.close()));
-      await serve.stop();
+      for (const reader of readers) reader.close();
+      // A stalled service is killed (kill -9), not waited for.
+      if (failed) await serve.kill9();
+      else await serve.stop();
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

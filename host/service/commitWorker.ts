@@ -6,15 +6,23 @@
 // here is wiped when the thread closes).
 import { parentPort, workerData } from "node:worker_threads";
 import { openDatabase } from "../storage/database.js";
-import { isWriterLockTimeout } from "../storage/sqlDatabase.js";
+import { isPostgresLocation, isWriterLockTimeout } from "../storage/sqlDatabase.js";
 import { sealAuditWith } from "../storage/auditLog.js";
 import { batchCommitter, type IntakeJob } from "./batchCommit.js";
 
-const { dbPath, auditSealKey, retryMs, maxWaitMs } = workerData as { dbPath: string; auditSealKey: Uint8Array; retryMs: number; maxWaitMs: number };
+const { dbPath, auditSealKey, retryMs, maxWaitMs, walAutocheckpointPages } = workerData as {
+  dbPath: string;
+  auditSealKey: Uint8Array;
+  retryMs: number;
+  maxWaitMs: number;
+  walAutocheckpointPages: number;
+};
 const db = openDatabase(dbPath);
 sealAuditWith(db, auditSealKey);
 db.pragma("synchronous = FULL");
 db.pragma("busy_timeout = 50");
+// The WAL is checkpointed by a thread of its own (walCheckpointer.mjs); this connection only when it has grown large.
+if (!isPostgresLocation(dbPath)) db.pragma(`wal_autocheckpoint = ${walAutocheckpointPages}`);
 const commit = batchCommitter(db);
 const port = parentPort!;
 

@@ -7,7 +7,11 @@
 // requests while the disk syncs. When another writer holds the database (an `evv verify` run),
 // the batch waits and is retried; a request still unstored after `maxWaitMs` is answered 503
 // and nothing of it is stored. The thread's connection seals its audit entries like the service's.
+// On SQLite a thread of its own checkpoints the WAL (walCheckpointer.mjs), so that the commit
+// thread does not stop for it.
 import { Worker } from "node:worker_threads";
+import { createHistogram } from "node:perf_hooks";
+import { isPostgresLocation } from "../storage/sqlDatabase.js";
 import type { IntakeJob, IntakeOutcome } from "./batchCommit.js";
 
 export type { IntakeJob, IntakeOutcome } from "./batchCommit.js";
@@ -26,7 +30,19 @@ export interface GroupCommitOptions {
   /** Give up on a request after this long (answered 503). */
   maxWaitMs?: number;
   onBatch?: (size: number, ms: number) => void;
+  /** Something the service should log (the WAL checkpoint thread failed). */
+  onWarning?: (message: string) => void;
 }
+
+/** How often the checkpoint thread runs a PASSIVE checkpoint. */
+const CHECKPOINT_INTERVAL_MS = 100;
+/**
+ * The commit thread's own checkpoint, only when the WAL has grown this large (pages): under
+ * sustained load the checkpoint thread never finds the WAL wholly copied, and SQLite rewinds the
+ * WAL only then; the commit thread's checkpoint copies the little not yet copied, so the next
+ * commit rewinds it. 4,096 pages of 16 KiB: a 64 MiB WAL at most.
+ */
+const COMMIT_THREAD_CHECKPOINT_PAGES = 4096;
 
 export class GroupCommitIntake {
   private pending: Pending[] = [];
@@ -36,9 +52,12 @@ export class GroupCommitIntake {
   private failure: Error | null = null;
   private idleWaiters: (() => void)[] = [];
   private readonly worker: Worker;
+  private readonly checkpointer: Worker | null;
   /** Batches committed and readings in them (for /health and the bench). */
   batches = 0;
   committed = 0;
+  /** How long each batch took from its hand-off to its answer (µs), retries included: /health's `commits`. */
+  readonly commitMicros = createHistogram();
 
   constructor(
     dbPath: string,
@@ -48,7 +67,7 @@ export class GroupCommitIntake {
   ) {
     // The thread loads the TypeScript sources through tsx, as the CLI does (commitWorkerEntry.mjs).
     this.worker = new Worker(new URL("./commitWorkerEntry.mjs", import.meta.url), {
-      workerData: { dbPath, auditSealKey, retryMs: options.retryMs ?? 20, maxWaitMs: options.maxWaitMs ?? 30_000 },
+      workerData: { dbPath, auditSealKey, retryMs: options.retryMs ?? 20, maxWaitMs: options.maxWaitMs ?? 30_000, walAutocheckpointPages: COMMIT_THREAD_CHECKPOINT_PAGES },
       // No inherited node options (a test runner's), except a CPU profile asked for (the bench's BENCH_INTAKE_SERVE_NODE_ARGS).
       execArgv: process.execArgv.filter((option) => option.startsWith("--cpu-prof")),
     });
@@ -57,6 +76,15 @@ export class GroupCommitIntake {
     this.worker.on("exit", (code) => {
       if (code !== 0 || this.inFlight || this.pending.length > 0) this.fail(new Error(`the commit thread stopped (exit ${code})`));
     });
+    this.checkpointer = isPostgresLocation(dbPath)
+      ? null
+      : new Worker(new URL("./walCheckpointer.mjs", import.meta.url), {
+          workerData: { dbPath, intervalMs: CHECKPOINT_INTERVAL_MS },
+          execArgv: process.execArgv.filter((option) => option.startsWith("--cpu-prof")),
+        });
+    // Without it the commit thread's own checkpoints keep the WAL bounded; readings are not at stake.
+    this.checkpointer?.on("message", (message: { error?: string }) => message.error && options.onWarning?.(`WAL checkpoint: ${message.error}`));
+    this.checkpointer?.on("error", (error) => options.onWarning?.(`the WAL checkpoint thread stopped: ${error.message}`));
   }
 
   /** Resolves once the reading is committed (or found stored already). */
@@ -97,7 +125,9 @@ export class GroupCommitIntake {
     if (message.outcomes) {
       this.batches++;
       this.committed += flight.items.length;
-      this.options.onBatch?.(flight.items.length, performance.now() - flight.started);
+      const ms = performance.now() - flight.started;
+      this.commitMicros.record(Math.max(1, Math.round(ms * 1000)));
+      this.options.onBatch?.(flight.items.length, ms);
       for (let i = 0; i < flight.items.length; i++) flight.items[i].resolve(message.outcomes[i]);
     } else {
       const error = message.error!.busy ? new IntakeBusyError(message.error!.message) : new Error(message.error!.message);
@@ -128,10 +158,12 @@ export class GroupCommitIntake {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Closes the commit thread's connection (after drained()). */
+  /** Closes the commit thread's and the checkpoint thread's connections (after drained()). */
   async close(): Promise<void> {
-    const exited = new Promise<void>((resolve) => this.worker.once("exit", () => resolve()));
-    this.worker.postMessage({ close: true });
-    await exited;
+    // A thread that stopped already (the checkpoint thread after an error) is not waited for.
+    const threads = [this.worker, ...(this.checkpointer ? [this.checkpointer] : [])].filter((thread) => thread.threadId !== -1);
+    const exited = threads.map((thread) => new Promise<void>((resolve) => thread.once("exit", () => resolve())));
+    for (const thread of threads) thread.postMessage({ close: true });
+    await Promise.all(exited);
   }
 }

@@ -4,13 +4,14 @@
 // group-commit writer, so `evv verify` can run beside it on the same file.
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from "fastify";
 import rateLimit from "@fastify/rate-limit";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { openDatabase, type EvvDatabase } from "../storage/database.js";
 import { AuditAppender, sealAuditWith } from "../storage/auditLog.js";
 import { AccountError, IntakeAccounts } from "./intakeAccounts.js";
 import { GroupCommitIntake } from "./groupCommit.js";
 import { ReaderSignatures } from "./readerSignatures.js";
 import { readCredentials, type ServiceCredential } from "./serviceCredentials.js";
-import { DEFAULT_LIMITS, type ServiceContext, type ServiceLimits } from "./serviceContext.js";
+import { DEFAULT_LIMITS, EVENT_LOOP_SAMPLE_MS, type ServiceContext, type ServiceLimits } from "./serviceContext.js";
 import type { TlsFiles } from "./tlsFiles.js";
 import { healthRoutes } from "./routes/healthRoutes.js";
 import { accountRoutes } from "./routes/accountRoutes.js";
@@ -81,7 +82,12 @@ export async function buildIntakeService(options: IntakeServiceOptions): Promise
     onBatch: (size, ms) => {
       if (ms > 100) app.log.warn({ size, ms: Math.round(ms) }, "slow commit");
     },
+    onWarning: (message) => app.log.warn(message),
   });
+  // Sampled every 10 ms (each sample is the time between two ticks: 10 ms and the lateness; /health
+  // subtracts the 10): a long garbage collection or a burst of work shows in /health.
+  const eventLoopDelay = monitorEventLoopDelay({ resolution: EVENT_LOOP_SAMPLE_MS });
+  eventLoopDelay.enable();
   const context: ServiceContext = {
     db,
     accounts: new IntakeAccounts(db),
@@ -89,6 +95,7 @@ export async function buildIntakeService(options: IntakeServiceOptions): Promise
     signatures: new ReaderSignatures(),
     credentials: () => credentials,
     limits,
+    eventLoopDelay,
   };
 
   await app.register(rateLimit, {
@@ -138,6 +145,7 @@ export async function buildIntakeService(options: IntakeServiceOptions): Promise
       await intake.drained();
       await intake.close();
       await context.signatures.close();
+      eventLoopDelay.disable();
       db.close();
       sealKey.fill(0);
     },

@@ -1,6 +1,7 @@
 // What the intake service's route plugins share: the database, the accounts, the group-commit
-// writer, signature checks, the admin credentials and the limits.
+// writer, signature checks, the admin credentials, the limits and the event loop's delays.
 import type { FastifyRequest } from "fastify";
+import type { IntervalHistogram } from "node:perf_hooks";
 import type { EvvDatabase } from "../storage/database.js";
 import type { IntakeAccounts } from "./intakeAccounts.js";
 import type { GroupCommitIntake } from "./groupCommit.js";
@@ -20,6 +21,9 @@ export interface ServiceLimits {
 
 export const DEFAULT_LIMITS: ServiceLimits = { perAddressPerMinute: 6000, perReaderPerMinute: 120, signInPerMinute: 10, bodyBytes: 16 * 1024 };
 
+/** How often the event loop's lateness is sampled (monitorEventLoopDelay's resolution). */
+export const EVENT_LOOP_SAMPLE_MS = 10;
+
 export interface ServiceContext {
   db: EvvDatabase;
   accounts: IntakeAccounts;
@@ -27,6 +31,8 @@ export interface ServiceContext {
   signatures: ReaderSignatures;
   credentials: () => readonly ServiceCredential[];
   limits: ServiceLimits;
+  /** How late the event loop ran its timers (ns), since the service started: /health's `eventLoopDelay`. */
+  eventLoopDelay: IntervalHistogram;
 }
 
 /** The bearer token of a request, or null. */

@@ -166,6 +166,24 @@ describe("reading submission", () => {
   });
 });
 
+describe("health", () => {
+  it("answers how many readings were committed in how many batches, how long commits took and how late the event loop ran", async () => {
+    await start();
+    const before = (await service.app.inject({ method: "GET", url: "/health" })).json();
+    expect(before).toMatchObject({ status: "ok", database: "ok", waiting: 0, batches: 0, committed: 0, commitMs: null });
+    const reader = await enrolled();
+    expect((await post("/v1/readings", await reader.sign(world.typed("P1", "C1", "check-in", Date.now() - MIN, Date.now())))).statusCode).toBe(201);
+    const health = (await service.app.inject({ method: "GET", url: "/health" })).json();
+    expect(health).toMatchObject({ status: "ok", batches: 1, committed: 1 });
+    for (const figures of [health.commitMs, health.eventLoopDelayMs]) {
+      expect(figures.p50).toBeGreaterThanOrEqual(0);
+      expect(figures.p99).toBeGreaterThanOrEqual(figures.p50);
+      expect(figures.max).toBeGreaterThanOrEqual(figures.p99);
+    }
+    expect(health.commitMs.max).toBeGreaterThan(0);
+  });
+});
+
 describe("limits per address", () => {
   it("answers 429 past the requests a minute from one address, on every route", async () => {
     await start({ perAddressPerMinute: 3 });
