@@ -1,5 +1,5 @@
 // `npm run bench intake`: the intake service (`evv serve`, a child process, TLS with its
-// self-signed certificate) on loopback, loaded by one connection per reader (readerConnection.ts:
+// self-signed certificate) on loopback, loaded by one connection per reader (readerConnection.ts, undici Clients:
 // one TLS connection each, one request at a time on it, as a reader's own device would send):
 // BENCH_INTAKE_READERS (1,000) enrolled readers submit BENCH_INTAKE_READINGS (30,000) signed
 // readings. Acknowledged means committed with the WAL fsync'd.
@@ -24,7 +24,7 @@ import { newReaderKeyPair } from "../host/reader/readerKeyFile.js";
 import { signedBytes, type SignedSubmission } from "../host/capture/signedSubmission.js";
 import type { Reading } from "../host/capture/reading.js";
 import { startServe } from "../test/e2e/serveProcess.js";
-import { ReaderConnection } from "./readerConnection.js";
+import { ReaderConnection, type PreparedPost } from "./readerConnection.js";
 
 const READERS = Number(process.env.BENCH_INTAKE_READERS ?? 1000);
 const READINGS = Number(process.env.BENCH_INTAKE_READINGS ?? 30_000);
@@ -157,8 +157,8 @@ export default async function bench(): Promise<void> {
     const ca = PLAIN ? undefined : readFileSync(join(tlsDir, "cert.pem"), "utf8");
     const readers = keys.map(() => new ReaderConnection({ url: serve.url, ca }));
     // Every request's bytes made before the clock starts, as its reading was signed before it.
-    const requests = bodies.map((list) => list.map((body) => ReaderConnection.request(serve.url, "/v1/readings", body)));
-    const post = (reader: number, request: Buffer) => readers[reader].send(request);
+    const requests = bodies.map((list) => list.map((body) => ReaderConnection.request("/v1/readings", body)));
+    const post = (reader: number, request: PreparedPost) => readers[reader].send(request);
     /** A step that does not finish in time ends the bench with an error naming it (and what the service logged), instead of hanging. */
     const step = async <T>(name: string, work: Promise<T>): Promise<T> => {
       progress(name);
@@ -209,7 +209,7 @@ export default async function bench(): Promise<void> {
       // 2. Latency at the goal's rate: readings arrive on a schedule (RATE a second in all, spread
       // over the readers, each sending its own in turn) whether or not earlier ones were answered;
       // each latency counts from its scheduled time, so waiting in a queue is counted too.
-      const scheduled: Buffer[] = [];
+      const scheduled: PreparedPost[] = [];
       for (let c = half + 1; c < perReader; c++) for (const list of requests) scheduled.push(list[c]);
       const latencies = new Float64Array(scheduled.length);
       let answered = 0;
