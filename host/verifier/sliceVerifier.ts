@@ -8,8 +8,7 @@ import type { VerifierSettings } from "./settings.js";
 import type { ProviderClientPair } from "./pairComponents.js";
 import type { ComponentWindow, PlannedComponent } from "./runPlan.js";
 import { DateTime } from "luxon";
-import { unitsByCategoryOfJson, type UnitsUsed, type UnitsWeekState } from "./rules/authorizedUnits.js";
-import type { AuthorizationInfo } from "./verificationContext.js";
+import { unitsByCategoryOfJson, type UnitsCarry, type UnitsWeekState } from "./rules/authorizedUnits.js";
 import type { CaregiverWeek } from "./rules/weeklyAudit.js";
 import { VerificationContext } from "./verificationContext.js";
 import { LocalCalendar } from "./localCalendar.js";
@@ -131,7 +130,7 @@ export class SliceVerifier {
     for (const component of slice) {
       const t0 = performance.now();
       const visits: VisitDraft[] = [];
-      let carry: ((authorization: AuthorizationInfo, span: string) => UnitsUsed | undefined) | undefined;
+      let carry: UnitsCarry | undefined;
       if (component.window === null) for (const [providerNumber, clientNdNumber] of component.pairs) this.verifyPairWhole(providerNumber, clientNdNumber, visits, out);
       else {
         carry = this.verifyWindow(component.pairs, component.window, visits, out);
@@ -161,7 +160,7 @@ export class SliceVerifier {
     let leadMs = 0;
     for (let i = 0; i < rows.length; i++) {
       const v = (verdicts[i] = this.evidence.judge(providerNumber, clientNdNumber, rows[i]));
-      if (v.proven && v.timeMs - v.readerMs > leadMs) leadMs = v.timeMs - v.readerMs;
+      leadMs = leadWith(leadMs, v);
     }
     const caregivers = caregiversInOrder(rows, []);
     this.pairGroups(providerNumber, clientNdNumber, rows, verdicts, caregivers, visits);
@@ -202,7 +201,7 @@ export class SliceVerifier {
    * replaced. A new reading that proves nothing is a rejected visit of its own wherever its time
    * falls. Returns the authorized units used before the cut, per authorization span.
    */
-  private verifyWindow(pairs: readonly ProviderClientPair[], window: ComponentWindow, visits: VisitDraft[], out: SliceOutcome): (authorization: AuthorizationInfo, span: string) => UnitsUsed | undefined {
+  private verifyWindow(pairs: readonly ProviderClientPair[], window: ComponentWindow, visits: VisitDraft[], out: SliceOutcome): UnitsCarry {
     const fresh = pairs.map(([p, c]) => {
       const rows = this.selectNew.all(p, c, window.receivedAfter) as ReadingRow[];
       const verdicts = rows.map((row) => this.evidence.judge(p, c, row));
@@ -235,7 +234,7 @@ export class SliceVerifier {
       const s = stored[i];
       for (let k = 0; k < s.rows.length; k++) {
         const v = s.verdicts[k];
-        if (v.proven && v.timeMs - v.readerMs > leadMs) leadMs = v.timeMs - v.readerMs;
+        leadMs = leadWith(leadMs, v);
         if (v.timeMs < cut) continue;
         rows.push(s.rows[k]);
         verdicts.push(v);
@@ -244,7 +243,7 @@ export class SliceVerifier {
       const f = fresh[i];
       for (let k = 0; k < f.rows.length; k++) {
         const v = f.verdicts[k];
-        if (v.proven && v.timeMs - v.readerMs > leadMs) leadMs = v.timeMs - v.readerMs;
+        leadMs = leadWith(leadMs, v);
         rows.push(f.rows[k]);
         verdicts.push(v);
       }
@@ -261,6 +260,11 @@ export class SliceVerifier {
       return row ? { total: row.total, byCategory: unitsByCategoryOfJson(row.by_category), days: row.days } : undefined;
     };
   }
+}
+
+/** The pair's lead (how far a proven reading's time ran ahead of its reader's clock, at most) with `v` counted. */
+function leadWith(leadMs: number, v: ReadingVerdict): number {
+  return v.proven && v.timeMs - v.readerMs > leadMs ? v.timeMs - v.readerMs : leadMs;
 }
 
 /** `known` then the caregivers the rows name that it lacks, in the order of the rows. */
@@ -297,7 +301,7 @@ function decideVisits(
   visits: VisitDraft[],
   ctx: VerificationContext,
   calendar: LocalCalendar,
-  unitsCarry?: (authorization: AuthorizationInfo, span: string) => UnitsUsed | undefined,
+  unitsCarry?: UnitsCarry,
 ): { auditWeeks: CaregiverWeek[]; unitsWeeks: UnitsWeekState[] } {
   const complete: VisitDraft[] = [];
   for (const v of visits) {

@@ -38,6 +38,9 @@ export interface UnitsUsed {
   days: number;
 }
 
+/** A span's accumulator from before the days a run verifies (a window's days before its cut), or undefined to start from nothing. */
+export type UnitsCarry = (authorization: AuthorizationInfo, span: string) => UnitsUsed | undefined;
+
 /** The accumulator of an authorization's span at the end of a week (Monday date) that used it: what a window from the next Monday on starts from. */
 export interface UnitsWeekState {
   providerNumber: string;
@@ -61,16 +64,19 @@ export function unitsByCategoryOfJson(json: string): Map<TaskCategory, number> {
   return new Map(Object.entries(JSON.parse(json) as Record<string, number>) as [TaskCategory, number][]);
 }
 
+/** A span's accumulator while the days go by, with the week it has reached. */
+type SpanInWeek = UnitsUsed & { authorization: AuthorizationInfo; span: string; week: string };
+
 /**
  * Applies the authorized units in date order. `carry(authorization, span)` gives a span's
  * accumulator from before the days given (a windowed run: the days before its cut), or
  * undefined to start from nothing. Returns each span's accumulator at the end of every week
  * whose days used it.
  */
-export function applyAuthorizedUnits(days: readonly ServiceDay[], calendar: LocalCalendar, carry?: (authorization: AuthorizationInfo, span: string) => UnitsUsed | undefined): UnitsWeekState[] {
-  const usedByAuthorization = new Map<string, UnitsUsed & { authorization: AuthorizationInfo; span: string; week: string }>();
+export function applyAuthorizedUnits(days: readonly ServiceDay[], calendar: LocalCalendar, carry?: UnitsCarry): UnitsWeekState[] {
+  const usedByAuthorization = new Map<string, SpanInWeek>();
   const states: UnitsWeekState[] = [];
-  const snapshot = (used: UnitsUsed & { authorization: AuthorizationInfo; span: string; week: string }) =>
+  const snapshot = (used: SpanInWeek) =>
     states.push({
       providerNumber: used.authorization.providerNumber,
       clientNdNumber: used.authorization.clientNdNumber,

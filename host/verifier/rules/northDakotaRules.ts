@@ -2,14 +2,14 @@
 // date at all, then the hour caps, then units, then the authorization's units, then the audit
 // flag. Finally each day's units go back to its visits in time order.
 import type { VisitDraft } from "../visitDraft.js";
-import type { AuthorizationInfo, VerificationContext } from "../verificationContext.js";
+import type { VerificationContext } from "../verificationContext.js";
 import type { LocalCalendar } from "../localCalendar.js";
 import { buildServiceDays, type ServiceDay } from "./serviceDay.js";
 import { applyLiveInSameDate } from "./liveInSameDate.js";
 import { applyDailyRateDays } from "./dailyRateDays.js";
 import { applyDailyHourCaps } from "./dailyHourCaps.js";
 import { applyDayUnits } from "./dayUnits.js";
-import { applyAuthorizedUnits, type UnitsUsed, type UnitsWeekState } from "./authorizedUnits.js";
+import { applyAuthorizedUnits, type UnitsCarry, type UnitsWeekState } from "./authorizedUnits.js";
 import { applyWeeklyAudit, type CaregiverWeek } from "./weeklyAudit.js";
 import { unitRateUnits } from "./unitRateUnits.js";
 
@@ -26,7 +26,7 @@ export function applyNorthDakotaRules(
   visits: VisitDraft[],
   ctx: VerificationContext,
   calendar: LocalCalendar,
-  unitsCarry?: (authorization: AuthorizationInfo, span: string) => UnitsUsed | undefined,
+  unitsCarry?: UnitsCarry,
 ): RulesOutcome {
   const days = buildServiceDays(visits);
   applyLiveInSameDate(days);
