@@ -42,6 +42,8 @@ export interface IntakeService {
   app: FastifyInstance;
   db: EvvDatabase;
   context: ServiceContext;
+  /** Reads the credentials file again (`evv serve` does on SIGHUP); a file that does not parse leaves the old ones, logged. */
+  reloadCredentials(): void;
   /** Stops accepting, answers what is in flight, commits what waits, closes the database. */
   close(): Promise<void>;
 }
@@ -120,7 +122,7 @@ export async function buildIntakeService(options: IntakeServiceOptions): Promise
   await app.register(readingRoutes, { ctx: context });
   await app.register(adminRoutes, { ctx: context });
   await app.register(webAppRoutes, { ctx: context });
-  // Credentials added while the service runs are picked up on SIGHUP.
+  // Credentials added while the service runs are picked up on SIGHUP (host/cli/serveThread.ts).
   const reloadCredentials = () => {
     if (!options.credentialsPath) return;
     try {
@@ -130,17 +132,16 @@ export async function buildIntakeService(options: IntakeServiceOptions): Promise
       app.log.error({ err: error }, "credentials not reloaded; the old ones stay");
     }
   };
-  process.on("SIGHUP", reloadCredentials);
 
   let closed = false;
   return {
     app,
     db,
     context,
+    reloadCredentials,
     async close() {
       if (closed) return;
       closed = true;
-      process.off("SIGHUP", reloadCredentials);
       await app.close();
       await intake.drained();
       await intake.close();

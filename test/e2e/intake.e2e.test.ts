@@ -111,6 +111,27 @@ describe("evv serve with evv reader and evv read", () => {
     expect(world.db.prepare("SELECT count(*) FROM audit_log WHERE seal IS NULL").pluck().get()).toBe(0);
   });
 
+  it("loads a credential added while it runs when sent SIGHUP, and stops with exit 0 on SIGINT", async () => {
+    world = simpleWorld();
+    const credentials = join(world.dir, "credentials.json");
+    serve = await startServe(["--host", "127.0.0.1", "--port", "0", "--plain-http", "--db", world.dbPath, "--credentials", credentials], world.keystoreEnv);
+    const added = await runEvv(["caregiver", "credential", "--name", "hhs-desk", "--credentials", credentials]);
+    expect(added.code).toBe(0);
+    const token = added.stdout.trim();
+    const readers = async () => (await request(new URL("/v1/admin/readers", serve!.url), { headers: { authorization: `Bearer ${token}` } })).statusCode;
+    expect(await readers()).toBe(401);
+    serve.child.kill("SIGHUP");
+    let status = 401;
+    for (let tries = 0; tries < 50 && status === 401; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      status = await readers();
+    }
+    expect(status).toBe(200);
+    expect(serve.log.some((line) => line.includes("credentials reloaded"))).toBe(true);
+    serve.child.kill("SIGINT");
+    expect(await new Promise((resolve) => serve!.child.once("exit", resolve))).toBe(0);
+  });
+
   it("refuses to serve plain HTTP on a public address, or without a certificate", async () => {
     world = simpleWorld();
     const plain = await runEvv(["serve", "--plain-http", "--host", "0.0.0.0", "--db", world.dbPath]);

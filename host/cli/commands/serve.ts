@@ -1,19 +1,17 @@
-// `evv serve`: runs the HHS visit-intake service (host/service/) on the verifier's database.
-import { isPostgresLocation } from "../../storage/sqlDatabase.js";
-import { serverOf } from "../../storage/postgres/postgresLocation.js";
+// `evv serve`: runs the HHS visit-intake service (host/service/) on the verifier's database, on a
+// thread of its own (host/cli/serveThreadRunner.ts says why); this file is its options.
 import { Command, Option } from "commander";
 import { z } from "zod";
-import { CliError, EXIT_BAD_INPUT, EXIT_USAGE } from "../cliError.js";
-import { readAuditSealKey, verifierStoreOptions } from "../verifierStores.js";
-import { buildIntakeService } from "../../service/intakeService.js";
-import { readTlsFiles, selfSignedTls, type TlsFiles } from "../../service/tlsFiles.js";
+import { CliError, EXIT_USAGE } from "../cliError.js";
+import { verifierStoreOptions } from "../verifierStores.js";
 import { DEFAULT_LIMITS } from "../../service/serviceContext.js";
+import { runServeThread } from "../serveThreadRunner.js";
 
 export const DEFAULT_CREDENTIALS = "evv-credentials.json";
 
 const count = (name: string) => z.coerce.number({ message: `${name} must be a number` }).int(`${name} must be a whole number`).positive(`${name} must be positive`);
 
-const serveOptions = z
+export const serveOptions = z
   .object({
     db: z.string().min(1),
     keystore: z.string().min(1),
@@ -56,7 +54,7 @@ export function registerServeCommand(program: Command): void {
     .option("--log-level <level>", "structured (JSON) log level", "info")
     .addHelpText(
       "after",
-      "\nLogs are JSON lines (pino) on stdout. SIGTERM or SIGINT stops it gracefully: no new connections, requests in flight answered, waiting readings committed.\n" +
+      "\nLogs are JSON lines (pino) on stdout. SIGTERM or SIGINT stops it gracefully: no new connections, requests in flight answered, waiting readings committed. SIGHUP reloads the credentials file.\n" +
         "The keystore (--keystore, passphrase from --passphrase-file or EVV_PASSPHRASE) is opened once at start, only to derive the key that seals the\n" +
         "audit entries the service writes (enrollments, revocations, passwords, each batch of readings); the master keys are not kept.\n" +
         "Exit codes: 0 stopped; 2 usage; 3 no keystore or wrong passphrase, an audit log this keystore did not seal last, unreadable certificate or credentials file.",
@@ -65,71 +63,8 @@ export function registerServeCommand(program: Command): void {
   command.action(async (raw: Record<string, unknown>) => {
     const parsed = serveOptions.safeParse(raw);
     if (!parsed.success) throw new CliError(parsed.error.issues[0].message, EXIT_USAGE);
-    await runServe(parsed.data);
+    await runServeThread(parsed.data);
   });
 }
 
-async function runServe(o: z.infer<typeof serveOptions>): Promise<void> {
-  // Before anything else: without the seal key every entry the service wrote would be unsealed, and
-  // every later sealed writer (evv import, evv verify, ...) would refuse the log.
-  let auditSealKey: Uint8Array;
-  try {
-    auditSealKey = readAuditSealKey({ keystore: o.keystore, passphraseFile: o.passphraseFile });
-  } catch (error) {
-    throw new CliError(`evv serve seals the audit log, so it needs the keystore: ${(error as Error).message}`, EXIT_BAD_INPUT);
-  }
-  try {
-    await serveWith(o, auditSealKey);
-  } finally {
-    auditSealKey.fill(0);
-  }
-}
-
-async function serveWith(o: z.infer<typeof serveOptions>, auditSealKey: Uint8Array): Promise<void> {
-  let tls: TlsFiles | null = null;
-  let selfSignedNote: string | null = null;
-  try {
-    if (o.tlsCert && o.tlsKey) tls = readTlsFiles(o.tlsKey, o.tlsCert);
-    else if (o.selfSigned) {
-      const made = await selfSignedTls(o.selfSigned, o.host === "0.0.0.0" || o.host === "::" ? ["localhost"] : [o.host, "localhost"]);
-      tls = made;
-      selfSignedNote = `${made.made ? "made" : "using"} a self-signed certificate ${made.certPath}; readers trust it with --service-ca ${made.certPath}`;
-    }
-  } catch (error) {
-    throw new CliError(`TLS certificate: ${(error as Error).message}`, EXIT_BAD_INPUT);
-  }
-  let service;
-  try {
-    service = await buildIntakeService({
-      dbPath: o.db,
-      auditSealKey,
-      tls,
-      credentialsPath: o.credentials,
-      limits: { perAddressPerMinute: o.ratePerAddress, perReaderPerMinute: o.ratePerReader, bodyBytes: o.bodyLimit },
-      logger: { level: o.logLevel },
-      maxWaitMs: o.maxWait,
-    });
-  } catch (error) {
-    throw new CliError(`cannot start the service: ${(error as Error).message}`, EXIT_BAD_INPUT);
-  }
-  const { app } = service;
-  if (selfSignedNote) app.log.warn(selfSignedNote);
-  await app.listen({ host: o.host, port: o.port });
-  const address = app.server.address();
-  const port = typeof address === "object" && address ? address.port : o.port;
-  app.log.info({ url: `${tls ? "https" : "http"}://${o.host.includes(":") ? `[${o.host}]` : o.host}:${port}`, db: isPostgresLocation(o.db) ? serverOf(o.db) : o.db }, "intake service ready");
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      app.log.info({ signal }, "stopping: answering requests in flight and committing waiting readings");
-      service
-        .close()
-        .then(() => resolve())
-        .catch((error: Error) => {
-          app.log.error({ err: error }, "stopping failed");
-          resolve();
-        });
-    };
-    process.once("SIGTERM", () => stop("SIGTERM"));
-    process.once("SIGINT", () => stop("SIGINT"));
-  });
-}
+export type ServeOptions = z.infer<typeof serveOptions>;
