@@ -15,7 +15,7 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import { randomUUID, createPrivateKey, sign } from "node:crypto";
+import { randomUUID, createPrivateKey, generateKeyPairSync, sign, verify } from "node:crypto";
 import { Agent, fetch } from "undici";
 import { openDatabase } from "../host/storage/database.js";
 import { Keystore } from "../host/keystore/keystore.js";
@@ -68,6 +68,27 @@ function rawDurableInserts(path: string, seconds: number): number {
   const rate = n / ((performance.now() - t0) / 1000);
   db.close();
   return rate;
+}
+
+/**
+ * The machine's speed now, as a reference printed beside the run's figures: P-256 signature
+ * checks a second on one thread (node's crypto.verify, the check the service makes for every
+ * reading) for `seconds`. This machine's speed varies from hour to hour (its host is shared):
+ * the same tree has cost the service 220 to 420 µs a reading in one morning, and this figure
+ * moved with it (16,000 to 12,000 a second).
+ */
+function referenceP256ChecksPerSecond(seconds: number): number {
+  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const data = Buffer.from("a reading's canonical JSON, about this long: " + "x".repeat(400));
+  const signature = sign("sha256", data, { key: privateKey, dsaEncoding: "ieee-p1363" });
+  let n = 0;
+  const t0 = performance.now();
+  const end = t0 + seconds * 1000;
+  while (performance.now() < end) {
+    for (let i = 0; i < 50; i++) if (!verify("sha256", data, { key: publicKey, dsaEncoding: "ieee-p1363" }, signature)) throw new Error("the reference signature did not verify");
+    n += 50;
+  }
+  return n / ((performance.now() - t0) / 1000);
 }
 
 /** CPU seconds a process has used (user + system), from /proc. */
@@ -141,6 +162,7 @@ export default async function bench(): Promise<void> {
 
     progress(`raw durable inserts for ${RAW_SECONDS} s`);
     const raw = rawDurableInserts(join(dir, "raw.db"), RAW_SECONDS);
+    const p256 = referenceP256ChecksPerSecond(1);
 
     const tlsDir = join(dir, "tls");
     // The service seals its audit entries (one per batch) with the keystore's key, as in production.
@@ -243,6 +265,7 @@ export default async function bench(): Promise<void> {
       console.log(`${READERS} concurrent readers (one ${PLAIN ? "plain HTTP" : "TLS"} connection each) on loopback; each reading acknowledged after its commit (synchronous = FULL)${refused ? `   (${refused} answers not 201!)` : ""}:`);
       console.log(`  saturated (${done} readings, each reader sending as soon as answered): ${Math.round(rate).toLocaleString("en-US")} readings/s acknowledged durably   goal ${GOAL_PER_SECOND.toLocaleString("en-US")}`);
       console.log(`  reference: raw durable inserts, one per transaction, ${Math.round(raw).toLocaleString("en-US")}/s (ratio ${(rate / raw).toFixed(1)})`);
+      console.log(`  reference: this machine's speed now, P-256 checks on one thread, ${Math.round(p256).toLocaleString("en-US")}/s`);
       console.log(`  CPU: service ${((serviceCpu / done) * 1e6).toFixed(0)} µs a reading (${serviceCpu.toFixed(1)} s), client ${((clientCpu / done) * 1e6).toFixed(0)} µs (${clientCpu.toFixed(1)} s), in ${seconds.toFixed(1)} s on ${availableParallelism()} cores`);
       console.log(`    service threads, µs a reading: ${serviceThreads}`);
       console.log(`    written to storage: ${(written / done / 1024).toFixed(1)} KiB a reading (WAL and checkpoints; 0 on tmpfs)`);

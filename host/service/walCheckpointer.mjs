@@ -1,5 +1,5 @@
 // The intake service's WAL checkpoint thread (SQLite only; groupCommit.ts starts it). The commit
-// thread's connection does not checkpoint (wal_autocheckpoint = 0): a checkpoint copies the WAL's
+// thread's connection checkpoints only once the WAL is large (groupCommit.ts says why): a checkpoint copies the WAL's
 // pages into the database file and fsyncs it, tens of milliseconds on a disk, and on the commit
 // thread every reading waiting for the next batch waited for it too. Here, on a connection of its
 // own, a PASSIVE checkpoint every `intervalMs` copies what no reader still needs, beside the

@@ -26,8 +26,7 @@ export class VisitWriter {
   private readonly insertVisits;
   private readonly insertUnits;
   private readonly insertUnitsBlock;
-  private readonly seqOfVisit;
-  private readonly deleteVisit;
+  private readonly deleteVisitById;
   private readonly deleteUnitsFrom;
   /** Values of the rows not yet inserted (fewer than ROWS_PER_INSERT rows). */
   private readonly pendingRows: RecordValue[] = [];
@@ -54,8 +53,7 @@ export class VisitWriter {
     const unitsInsert = "INSERT INTO verify_units (provider_number, client_nd_number, authorization_id, span, week, total, by_category, days) VALUES ";
     this.insertUnits = db.prepare(unitsInsert + "(?, ?, ?, ?, ?, ?, ?, ?)");
     this.insertUnitsBlock = db.prepare(unitsInsert + new Array(ROWS_PER_INSERT).fill("(?, ?, ?, ?, ?, ?, ?, ?)").join(", "));
-    this.seqOfVisit = db.prepare("SELECT visit_seq FROM visits WHERE visit_id = ?").pluck();
-    this.deleteVisit = db.prepare("DELETE FROM visits WHERE visit_seq = ?");
+    this.deleteVisitById = db.prepare("DELETE FROM visits WHERE visit_id = ? RETURNING visit_seq").pluck();
     this.deleteUnitsFrom = db.prepare("DELETE FROM verify_units WHERE provider_number = ? AND client_nd_number = ? AND week >= ?");
     this.audit = new AuditAppender(db);
   }
@@ -105,10 +103,8 @@ export class VisitWriter {
       if (!pair.window) continue;
       const deleted: number[] = [];
       for (const id of pair.window.replacesVisitIds) {
-        const seq = this.seqOfVisit.get(id) as number | undefined;
-        if (seq === undefined) continue;
-        this.deleteVisit.run(seq);
-        deleted.push(seq);
+        const seq = this.deleteVisitById.get(id) as number | undefined;
+        if (seq !== undefined) deleted.push(seq);
       }
       this.replacedVisits += deleted.length;
       if (deleted.length > 0) this.windowDeleted.set(pair.provider + "|" + pair.client, deleted.sort((a, b) => a - b));
