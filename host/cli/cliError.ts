@@ -58,3 +58,10 @@ export function storageFailure(error: unknown): string | null {
   if (STORAGE_SQLITE_CODES.some((c) => code.startsWith(c)) || STORAGE_ERRNO_CODES.has(code)) return `storage unavailable: ${message}`;
   return null;
 }
+
+/** A failure (not a usage error of commander's) as `evv` reports it: its words and its exit code. */
+export function cliFailure(error: unknown): { message: string; exitCode: number } {
+  if (error instanceof CliError) return { message: error.message, exitCode: error.exitCode };
+  const storage = storageFailure(error);
+  return { message: storage ?? (error as { message?: string }).message ?? String(error), exitCode: storage ? EXIT_ENVIRONMENT : EXIT_FAILURE };
+}

@@ -1,6 +1,6 @@
 // Runs the parsed program and turns failures into a clear message and a meaningful exit code.
 import type { Command } from "commander";
-import { CliError, EXIT_ENVIRONMENT, EXIT_FAILURE, EXIT_USAGE, storageFailure } from "./cliError.js";
+import { cliFailure, EXIT_USAGE } from "./cliError.js";
 import { reportFailure, takeOverUsageErrors, wantsJson } from "./errorOutput.js";
 
 export async function runCli(program: Command, argv: string[]): Promise<void> {
@@ -27,14 +27,8 @@ export async function runCli(program: Command, argv: string[]): Promise<void> {
       process.exitCode = EXIT_USAGE;
       return;
     }
-    if (error instanceof CliError) {
-      reportFailure(error.message, error.exitCode, json);
-      process.exitCode = error.exitCode;
-      return;
-    }
-    const storage = storageFailure(error);
-    const exitCode = storage ? EXIT_ENVIRONMENT : EXIT_FAILURE;
-    reportFailure(storage ?? e.message ?? String(error), exitCode, json);
+    const { message, exitCode } = cliFailure(error);
+    reportFailure(message, exitCode, json);
     process.exitCode = exitCode;
   }
 }

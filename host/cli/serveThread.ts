@@ -6,7 +6,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { isPostgresLocation } from "../storage/sqlDatabase.js";
 import { serverOf } from "../storage/postgres/postgresLocation.js";
-import { CliError, EXIT_BAD_INPUT, EXIT_ENVIRONMENT, EXIT_FAILURE, storageFailure } from "./cliError.js";
+import { CliError, cliFailure, EXIT_BAD_INPUT } from "./cliError.js";
 import { readAuditSealKey } from "./verifierStores.js";
 import { buildIntakeService } from "../service/intakeService.js";
 import { readTlsFiles, selfSignedTls, type TlsFiles } from "../service/tlsFiles.js";
@@ -81,19 +81,13 @@ async function serveWith(o: ServeOptions, auditSealKey: Uint8Array): Promise<voi
   await stopped;
 }
 
-/** A failure as `evv` reports it (host/cli/runCli.ts): its message and exit code. */
-function asOutcome(error: unknown): ServeThreadOutcome {
-  if (error instanceof CliError) return { failed: { message: error.message, exitCode: error.exitCode } };
-  const storage = storageFailure(error);
-  return { failed: { message: storage ?? (error as Error).message ?? String(error), exitCode: storage ? EXIT_ENVIRONMENT : EXIT_FAILURE } };
-}
-
 let outcome: ServeThreadOutcome;
 try {
   await runServe(workerData as ServeOptions);
   outcome = { stopped: true };
 } catch (error) {
-  outcome = asOutcome(error);
+  // As `evv` reports it (host/cli/runCli.ts); the command's thread prints it.
+  outcome = { failed: cliFailure(error) };
 }
 port.postMessage(outcome);
 port.close();

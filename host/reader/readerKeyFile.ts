@@ -25,12 +25,14 @@ const keyFile = z.object({
 });
 export type ReaderKeyFile = z.infer<typeof keyFile>;
 
-/** A fresh key pair: the public half as WebCrypto would export it (JWK), the private half as PKCS#8 PEM. */
-// The pair comes out already encoded (SPKI DER, PKCS#8 PEM) and the JWK is read from a key
-// object made from the DER: exporting the JWK of the generated KeyObject itself deadlocks node 20
-// now and then (the export holds the key's lock while it allocates; a garbage collection then
-// finalizes the finished key-generation job, whose destructor takes the same lock). Seen as the
-// intake bench hanging while it enrolled its 1,000 readers; about one in 10,000 pairs here.
+/**
+ * A fresh key pair: the public half as WebCrypto would export it (JWK), the private half as PKCS#8 PEM.
+ * The pair comes out already encoded (SPKI DER, PKCS#8 PEM) and the JWK is read from a key
+ * object made from the DER: exporting the JWK of the generated KeyObject itself deadlocks node 20
+ * now and then (the export holds the key's lock while it allocates; a garbage collection then
+ * finalizes the finished key-generation job, whose destructor takes the same lock). Seen as the
+ * intake bench hanging while it enrolled its 1,000 readers; about one in 10,000 pairs here.
+ */
 export function newReaderKeyPair(): { publicKey: ReaderPublicKey; privateKeyPem: string } {
   const { publicKey, privateKey } = generateKeyPairSync("ec", {
     namedCurve: "P-256",

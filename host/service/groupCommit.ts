@@ -65,11 +65,12 @@ export class GroupCommitIntake {
     auditSealKey: Uint8Array,
     private readonly options: GroupCommitOptions = {},
   ) {
+    // No inherited node options (a test runner's), except a CPU profile asked for (the bench's BENCH_INTAKE_SERVE_NODE_ARGS).
+    const execArgv = process.execArgv.filter((option) => option.startsWith("--cpu-prof"));
     // The thread loads the TypeScript sources through tsx, as the CLI does (commitWorkerEntry.mjs).
     this.worker = new Worker(new URL("./commitWorkerEntry.mjs", import.meta.url), {
       workerData: { dbPath, auditSealKey, retryMs: options.retryMs ?? 20, maxWaitMs: options.maxWaitMs ?? 30_000, walAutocheckpointPages: COMMIT_THREAD_CHECKPOINT_PAGES },
-      // No inherited node options (a test runner's), except a CPU profile asked for (the bench's BENCH_INTAKE_SERVE_NODE_ARGS).
-      execArgv: process.execArgv.filter((option) => option.startsWith("--cpu-prof")),
+      execArgv,
     });
     this.worker.on("message", (message: { batch: number; outcomes?: IntakeOutcome[]; error?: { busy: boolean; message: string } }) => this.finished(message));
     this.worker.on("error", (error) => this.fail(error));
@@ -80,7 +81,7 @@ export class GroupCommitIntake {
       ? null
       : new Worker(new URL("./walCheckpointer.mjs", import.meta.url), {
           workerData: { dbPath, intervalMs: CHECKPOINT_INTERVAL_MS },
-          execArgv: process.execArgv.filter((option) => option.startsWith("--cpu-prof")),
+          execArgv,
         });
     // Without it the commit thread's own checkpoints keep the WAL bounded; readings are not at stake.
     this.checkpointer?.on("message", (message: { error?: string }) => message.error && options.onWarning?.(`WAL checkpoint: ${message.error}`));

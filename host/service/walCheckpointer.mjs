@@ -14,12 +14,10 @@ const db = new Database(dbPath);
 db.pragma("busy_timeout = 50");
 // The checkpoint fsyncs the WAL before it copies and the database file after (as at FULL).
 db.pragma("synchronous = FULL");
-let checkpoints = 0;
 
 const timer = setInterval(() => {
   try {
     db.pragma("wal_checkpoint(PASSIVE)");
-    checkpoints++;
   } catch (error) {
     // Busy (another checkpoint, e.g. an `evv verify` run's) or gone: the next tick tries again.
     if (!String(error?.code).startsWith("SQLITE_BUSY")) parentPort.postMessage({ error: error.message });
@@ -30,7 +28,6 @@ parentPort.on("message", (message) => {
   if (message?.close) {
     clearInterval(timer);
     db.close();
-    parentPort.postMessage({ closed: true, checkpoints });
     parentPort.close();
   }
 });
