@@ -15,6 +15,7 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
+import { PerformanceObserver } from "node:perf_hooks";
 import { randomUUID, createPrivateKey, generateKeyPairSync, sign, verify } from "node:crypto";
 import { Agent, fetch } from "undici";
 import { openDatabase } from "../host/storage/database.js";
@@ -128,6 +129,30 @@ function busiestThreads(before: ReturnType<typeof threadCpuSecondsOf>, after: Re
     .join(", ");
 }
 
+/** This process's garbage-collection pauses from now until stop(): how many, their sum and the longest (ms). */
+function clientGcPauses(): { stop: () => { count: number; totalMs: number; longestMs: number } } {
+  const pauses = { count: 0, totalMs: 0, longestMs: 0 };
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      pauses.count++;
+      pauses.totalMs += entry.duration;
+      pauses.longestMs = Math.max(pauses.longestMs, entry.duration);
+    }
+  });
+  observer.observe({ entryTypes: ["gc"] });
+  return {
+    stop: () => {
+      for (const entry of observer.takeRecords()) {
+        pauses.count++;
+        pauses.totalMs += entry.duration;
+        pauses.longestMs = Math.max(pauses.longestMs, entry.duration);
+      }
+      observer.disconnect();
+      return pauses;
+    },
+  };
+}
+
 const percentile = (sorted: Float64Array, p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 export default async function bench(): Promise<void> {
@@ -235,6 +260,7 @@ export default async function bench(): Promise<void> {
       for (let c = half + 1; c < perReader; c++) for (const list of requests) scheduled.push(list[c]);
       const latencies = new Float64Array(scheduled.length);
       let answered = 0;
+      const clientGc = clientGcPauses();
       const t1 = performance.now();
       const scheduledRun = new Promise<void>((resolve, reject) => {
         let next = 0;
@@ -255,6 +281,7 @@ export default async function bench(): Promise<void> {
       });
       await step(`run at ${RATE}/s`, scheduledRun);
       const openSeconds = (performance.now() - t1) / 1000;
+      const clientPauses = clientGc.stop();
       const health = (await step("health", (await fetch(`${serve.url}/health`, { dispatcher: new Agent({ connect: { ca } }) })).json())) as {
         batches: number;
         committed: number;
@@ -270,6 +297,7 @@ export default async function bench(): Promise<void> {
       console.log(`    service threads, µs a reading: ${serviceThreads}`);
       console.log(`    written to storage: ${(written / done / 1024).toFixed(1)} KiB a reading (WAL and checkpoints; 0 on tmpfs)`);
       console.log(`  at ${RATE.toLocaleString("en-US")} readings/s offered (${scheduled.length} readings in ${openSeconds.toFixed(1)} s, ${Math.round(scheduled.length / openSeconds).toLocaleString("en-US")}/s answered): latency p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms   goal p99 < ${GOAL_P99_MS} ms`);
+      console.log(`    the load generator's own GC pauses in that run (they delay answers it reads, and count in its latency): ${clientPauses.count}, ${clientPauses.totalMs.toFixed(0)} ms in all, longest ${clientPauses.longestMs.toFixed(1)} ms`);
       console.log(`  group commit: ${health.batches} commits for ${health.committed} readings (${(health.committed / health.batches).toFixed(1)} a commit)`);
       const ms = (h: Record<"p50" | "p99" | "max", number>) => `p50 ${h.p50.toFixed(1)}, p99 ${h.p99.toFixed(1)}, max ${h.max.toFixed(1)} ms`;
       console.log(`  service since it started (/health): a commit ${ms(health.commitMs)}; event loop late by ${ms(health.eventLoopDelayMs)}`);
