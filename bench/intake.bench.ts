@@ -282,7 +282,8 @@ export default async function bench(): Promise<void> {
       await step(`run at ${RATE}/s`, scheduledRun);
       const openSeconds = (performance.now() - t1) / 1000;
       const clientPauses = clientGc.stop();
-      const health = (await step("health", (await fetch(`${serve.url}/health`, { dispatcher: new Agent({ connect: { ca } }) })).json())) as {
+      const healthAgent = new Agent({ connect: { ca } });
+      const health = (await step("health", (await fetch(`${serve.url}/health`, { dispatcher: healthAgent })).json()).finally(() => healthAgent.close())) as {
         batches: number;
         committed: number;
         commitMs: Record<"p50" | "p99" | "max", number>;

@@ -8,7 +8,7 @@
 // The process stays one process: kill -9 stops the service with it, and this thread only passes
 // signals on (SIGTERM and SIGINT: stop gracefully; SIGHUP: reload the credentials file) and turns
 // the thread's outcome into the command's exit code.
-import { Worker } from "node:worker_threads";
+import { startTsxThread } from "../threads/tsxThread.js";
 import { CliError, EXIT_FAILURE } from "./cliError.js";
 import type { ServeOptions } from "./commands/serve.js";
 
@@ -22,8 +22,7 @@ export type ServeThreadOutcome = { stopped: true } | { failed: { message: string
 export type ServeThreadCommand = { stop: NodeJS.Signals } | { reloadCredentials: true };
 
 export async function runServeThread(options: ServeOptions): Promise<void> {
-  // The thread loads the TypeScript sources through tsx, as the CLI does (serveThreadEntry.mjs).
-  const thread = new Worker(new URL("./serveThreadEntry.mjs", import.meta.url), {
+  const thread = startTsxThread(new URL("./serveThread.ts", import.meta.url), {
     workerData: options,
     resourceLimits: { maxYoungGenerationSizeMb: SERVICE_YOUNG_GENERATION_MB },
   });

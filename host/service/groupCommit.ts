@@ -10,6 +10,7 @@
 // On SQLite a thread of its own checkpoints the WAL (walCheckpointer.mjs), so that the commit
 // thread does not stop for it.
 import { Worker } from "node:worker_threads";
+import { startTsxThread } from "../threads/tsxThread.js";
 import { createHistogram } from "node:perf_hooks";
 import { isPostgresLocation } from "../storage/sqlDatabase.js";
 import type { IntakeJob, IntakeOutcome } from "./batchCommit.js";
@@ -67,8 +68,7 @@ export class GroupCommitIntake {
   ) {
     // No inherited node options (a test runner's), except a CPU profile asked for (the bench's BENCH_INTAKE_SERVE_NODE_ARGS).
     const execArgv = process.execArgv.filter((option) => option.startsWith("--cpu-prof"));
-    // The thread loads the TypeScript sources through tsx, as the CLI does (commitWorkerEntry.mjs).
-    this.worker = new Worker(new URL("./commitWorkerEntry.mjs", import.meta.url), {
+    this.worker = startTsxThread(new URL("./commitWorker.ts", import.meta.url), {
       workerData: { dbPath, auditSealKey, retryMs: options.retryMs ?? 20, maxWaitMs: options.maxWaitMs ?? 30_000, walAutocheckpointPages: COMMIT_THREAD_CHECKPOINT_PAGES },
       execArgv,
     });
