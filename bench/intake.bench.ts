@@ -129,24 +129,27 @@ function busiestThreads(before: ReturnType<typeof threadCpuSecondsOf>, after: Re
     .join(", ");
 }
 
-/** This process's garbage-collection pauses from now until stop(): how many, their sum and the longest (ms). */
+/**
+ * This process's garbage-collection pauses from now until stop(): how many, their sum and the
+ * longest (ms). Only those that began from now on: node reports a collection a moment after it
+ * ends, so one just before (the bench's own gc() call) would otherwise be counted.
+ */
 function clientGcPauses(): { stop: () => { count: number; totalMs: number; longestMs: number } } {
+  const from = performance.now();
   const pauses = { count: 0, totalMs: 0, longestMs: 0 };
-  const observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) {
+  const add = (entries: PerformanceEntry[]) => {
+    for (const entry of entries) {
+      if (entry.startTime < from) continue;
       pauses.count++;
       pauses.totalMs += entry.duration;
       pauses.longestMs = Math.max(pauses.longestMs, entry.duration);
     }
-  });
+  };
+  const observer = new PerformanceObserver((list) => add(list.getEntries()));
   observer.observe({ entryTypes: ["gc"] });
   return {
     stop: () => {
-      for (const entry of observer.takeRecords()) {
-        pauses.count++;
-        pauses.totalMs += entry.duration;
-        pauses.longestMs = Math.max(pauses.longestMs, entry.duration);
-      }
+      add(observer.takeRecords());
       observer.disconnect();
       return pauses;
     },
