@@ -41,6 +41,22 @@ describe("SQLite's statements as PostgreSQL runs them", () => {
     expect(() => translateStatement("SELECT x FROM readings ORDER BY rowid")).toThrow(/SQLite-only/);
   });
 
+  it("turns IS ? and IS NOT ? into null-safe comparisons in any case and spacing, and only after the word IS", () => {
+    expect(translateStatement("SELECT 1 FROM t WHERE a is\n  ? AND b Is \t NoT\n?").sql).toBe("SELECT 1 FROM t WHERE a IS NOT DISTINCT FROM $1 AND b IS DISTINCT FROM $2");
+    expect(translateStatement("SELECT 1 FROM t WHERE this = ? AND notis = ? AND c IS NOT  NULL AND d = ?").sql).toBe("SELECT 1 FROM t WHERE this = $1 AND notis = $2 AND c IS NOT  NULL AND d = $3");
+    expect(translateStatement("SELECT 1 FROM t WHERE a ISNOT ? OR b NOT ? OR c XIS ?").sql).toBe("SELECT 1 FROM t WHERE a ISNOT $1 OR b NOT $2 OR c XIS $3");
+    expect(translateStatement("SELECT 1 FROM t WHERE a IS ?").sql).toBe("SELECT 1 FROM t WHERE a IS NOT DISTINCT FROM $1");
+  });
+
+  it("numbers the parameters of an INSERT of thousands of rows, each in its place", () => {
+    // A file's readings go in INSERTs of about 2,000 rows of 28 values (readingBatches.ts).
+    const rows = 2000;
+    const translated = translateStatement(`INSERT INTO t (a, b, c) VALUES ${Array.from({ length: rows }, () => "(?, ?, ?)").join(", ")}`);
+    expect(translated.count).toBe(rows * 3);
+    expect(translated.sql.endsWith(`($${rows * 3 - 2}, $${rows * 3 - 1}, $${rows * 3})`)).toBe(true);
+    expect(translated.sql.startsWith("INSERT INTO t (a, b, c) VALUES ($1, $2, $3), ($4, $5, $6)")).toBe(true);
+  });
+
   it("runs, gets, plucks, reads raw rows and iterates beyond one fetch, with values typed as SQLite gives them", () => {
     const db = fresh();
     const insert = db.prepare("INSERT INTO service_locations (location_id, address, time_zone) VALUES (?, ?, ?)");

@@ -145,7 +145,11 @@ function numberParameters(sql: string): { text: string; names: string[] | null; 
       i = j;
     } else if (ch === "?") {
       // SQLite's null-safe `x IS ?` / `x IS NOT ?`: PostgreSQL's IS [NOT] DISTINCT FROM.
-      out = out.replace(/\bIS\s+NOT\s+$/i, "IS DISTINCT FROM ").replace(/\bIS\s+$/i, "IS NOT DISTINCT FROM ");
+      // Looked for in the source before the `?` (the same characters `out` ends with: words and
+      // spaces are copied as they are), which is a flat string; `out`, built by appending, would
+      // be flattened by every look at its end.
+      const comparison = nullSafeComparisonBefore(sql, i);
+      if (comparison) out = out.slice(0, out.length - (i - comparison.start)) + (comparison.not ? "IS DISTINCT FROM " : "IS NOT DISTINCT FROM ");
       out += `$${++positional}`;
       i++;
     } else if (ch === "@" && /[A-Za-z_]/.test(sql[i + 1] ?? "")) {
@@ -163,6 +167,35 @@ function numberParameters(sql: string): { text: string; names: string[] | null; 
   return { text: out, names: names.length > 0 ? names : null, count: positional };
 }
 
+/**
+ * Whether `text` just before `end` reads `IS ` or `IS NOT ` (any case, any whitespace after each
+ * word, a word boundary before IS): the index of the I, and whether NOT is there. Read backwards
+ * from `end`, so that a statement of many thousand `?` (a multi-row INSERT) is translated in
+ * linear time; a regex anchored at the end would be tried from every position, once for every `?`.
+ */
+function nullSafeComparisonBefore(text: string, end: number): { start: number; not: boolean } | null {
+  const word = (wordEnd: number, expected: string): number | null => {
+    const start = wordEnd - expected.length;
+    if (start < 0 || text.slice(start, wordEnd).toUpperCase() !== expected) return null;
+    return start > 0 && /\w/.test(text[start - 1]) ? null : start;
+  };
+  const skipSpace = (from: number): number => {
+    let i = from;
+    while (i > 0 && /\s/.test(text[i - 1])) i--;
+    return i;
+  };
+  const afterLast = skipSpace(end);
+  if (afterLast === end) return null;
+  const is = word(afterLast, "IS");
+  if (is !== null) return { start: is, not: false };
+  const not = word(afterLast, "NOT");
+  if (not === null) return null;
+  const beforeNot = skipSpace(not);
+  if (beforeNot === not) return null;
+  const isBeforeNot = word(beforeNot, "IS");
+  return isBeforeNot === null ? null : { start: isBeforeNot, not: true };
+}
+
 /** better-sqlite3's calling forms (spread values, one array, or one object of named values) as the `$n` values. */
 export function bindValues(statement: TranslatedStatement, params: unknown[]): unknown[] {
   let values: unknown[];
@@ -176,7 +209,8 @@ export function bindValues(statement: TranslatedStatement, params: unknown[]): u
     values = params.length === 1 && Array.isArray(params[0]) ? (params[0] as unknown[]) : params;
     if (values.length !== statement.count) throw new RangeError(`too ${values.length < statement.count ? "few" : "many"} parameter values were provided (${values.length} for ${statement.count})`);
   }
-  return values.map((value, i) => bindable(value, statement.byteParams.includes(i)));
+  const bytes = new Set(statement.byteParams);
+  return values.map((value, i) => bindable(value, bytes.has(i)));
 }
 
 function bindable(value: unknown, bytes: boolean): unknown {
