@@ -89,7 +89,8 @@ describe("evv device provision, hardened", () => {
     cleanups.push(() => serial.close());
 
     const run = await runEvv(["device", "provision", "--serial", serial.hostPath, "--board", "pixljs", "--json"], env, 120_000);
-    expect([run.code, run.stderr.split("\n").filter((l) => l.startsWith("evv:"))]).toEqual([0, []]);
+    // With --json a failure is a JSON document on stdout ({"error": ...}): part of what is compared, so that a failure says why.
+    expect([run.code, run.stderr.split("\n").filter((l) => l.startsWith("evv:")), run.code === 0 ? "" : run.stdout]).toEqual([0, [], ""]);
     expect(run.stderr).toContain("uploading");
     expect(JSON.parse(run.stdout)).toMatchObject({ uploaded: true, deviceId: "00000001" });
 
