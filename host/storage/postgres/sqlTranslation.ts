@@ -209,8 +209,7 @@ export function bindValues(statement: TranslatedStatement, params: unknown[]): u
     values = params.length === 1 && Array.isArray(params[0]) ? (params[0] as unknown[]) : params;
     if (values.length !== statement.count) throw new RangeError(`too ${values.length < statement.count ? "few" : "many"} parameter values were provided (${values.length} for ${statement.count})`);
   }
-  const bytes = new Set(statement.byteParams);
-  return values.map((value, i) => bindable(value, bytes.has(i)));
+  return values.map((value, i) => bindable(value, statement.byteParams.includes(i)));
 }
 
 function bindable(value: unknown, bytes: boolean): unknown {
