@@ -42,6 +42,7 @@ export default defineConfig({
     maxWorkers: WORKERS,
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    setupFiles: ["test/support/eventLoopStalls.ts"],
     projects: [
       { extends: true, test: { name: "sqlite", include: ["test/**/*.test.ts"], exclude: ["test/host/postgresEngine.test.ts", "test/host/postgresPartitions.test.ts", "test/host/postgresReadingBatches.test.ts", "test/host/postgresCopy.test.ts"] } },
       { extends: true, test: { name: "postgres", include: POSTGRES_SUITES, env: { EVV_TEST_ENGINE: "postgres" }, globalSetup: ["test/postgres/globalSetup.ts"] } },

@@ -1,30 +1,34 @@
 // The README's tester walkthrough with the real tester's command (what `npm run sim` runs): a
 // scripted session on a provisioned Pixl.js, the refusals a board without a display or an
 // accelerometer gives, and a stock board whose hint, followed to the letter, provisions it.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundlePath } from "./fobUnderTest.js";
-import { runEvv } from "./runEvv.js";
+import { runEvv, runProcess } from "./runEvv.js";
+
 
 const simBin = fileURLToPath(new URL("../../bin/evv-sim.js", import.meta.url));
 const MASTER = "5a".repeat(32);
 let dir = "";
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "evv-walkthrough-tester-"));
   for (const board of ["pixljs", "puckjs"] as const) bundlePath(board);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const sim = (args: string[]) => spawnSync(process.execPath, [simBin, ...args], { cwd: dir, encoding: "utf8", timeout: 60_000 });
+const sim = async (args: string[]) => {
+  const run = await runProcess(process.execPath, [simBin, ...args], { cwd: dir, timeoutMs: 55_000 });
+  return { status: run.code, stdout: run.stdout, stderr: run.stderr };
+};
 
 describe("the tester's walkthrough (README)", () => {
-  it("a scripted session on a provisioned Pixl.js: codes, button, clock set back, sync, power loss, PNG", () => {
-    const run = sim([
+  it("a scripted session on a provisioned Pixl.js: codes, button, clock set back, sync, power loss, PNG", async () => {
+    const run = await sim([
       "--board", "pixljs", "--id", "00000001", "--master-key", MASTER, "--lock", "--start", "2026-12-07T15:00:00Z",
       "--script", "show; press; advance 1m; move; skew -5m; send CODE; sync; power-loss; send STATUS; sync; png fob.png",
     ]);
@@ -45,16 +49,16 @@ describe("the tester's walkthrough (README)", () => {
     expect(existsSync(join(dir, "fob.png"))).toBe(true);
   });
 
-  it("on a Puck.js, png is refused and the script goes on", () => {
+  it("on a Puck.js, png is refused and the script goes on", async () => {
     // A Puck.js reads its accelerometer when it wakes (a press, a connection, a quarter-hour).
-    const run = sim(["--board", "puckjs", "--id", "00000002", "--master-key", MASTER, "--lock", "--script", "png fob.png; move; press; send STATUS"]);
+    const run = await sim(["--board", "puckjs", "--id", "00000002", "--master-key", MASTER, "--lock", "--script", "png fob.png; move; press; send STATUS"]);
     expect(run.status).toBe(0);
     expect(run.stdout).toContain("Puck.js v2 has no display: png works on Pixl.js and Bangle.js 2 (nothing saved)");
     expect(run.stdout.slice(run.stdout.indexOf("> press"))).toMatch(/status 0a \(moved, locked\)/);
   });
 
-  it("a mistyped flag is refused naming it and the values it takes", () => {
-    const run = sim(["--board", "pixljs", "--speed", "fast"]);
+  it("a mistyped flag is refused naming it and the values it takes", async () => {
+    const run = await sim(["--board", "pixljs", "--speed", "fast"]);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain("--speed must be a number above 0");
   });

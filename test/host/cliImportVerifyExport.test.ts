@@ -1,7 +1,6 @@
 // The real CLI as a subprocess: a malformed authorization file is refused with the field named,
 // a non-zero exit code and the database unchanged; a good flow imports, verifies and exports.
 import { afterEach, describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { VisitWorld, TEST_PASSPHRASE } from "./fixtures/visitWorld.js";
@@ -11,17 +10,12 @@ import { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "../../host/cl
 import { checkSandataRecord } from "../../host/export/sandataFieldRules.js";
 import { evvRecord } from "../../host/export/evvRecord.js";
 import { visit } from "../../host/domain/visit.js";
+import { runEvv } from "../e2e/runEvv.js";
 
-const ROOT = join(import.meta.dirname, "..", "..");
 
 function evv(args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, [join(ROOT, "bin", "evv.js"), ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-    // The world's keystore: imports and verify seal their audit entries with it.
-    env: { ...process.env, EVV_PASSPHRASE: TEST_PASSPHRASE, ...(world ? { EVV_KEYSTORE: world.keystorePath } : {}), ...env },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  // The world's keystore: imports and verify seal their audit entries with it.
+  return runEvv(args, { EVV_PASSPHRASE: TEST_PASSPHRASE, ...(world ? { EVV_KEYSTORE: world.keystorePath } : {}), ...env });
 }
 
 let world: VisitWorld;
@@ -40,26 +34,26 @@ const goodAuthorization = {
 };
 
 describe("evv import authorizations", () => {
-  it("refuses a malformed authorization file, names the field, exits 3 and leaves the database unchanged", () => {
+  it("refuses a malformed authorization file, names the field, exits 3 and leaves the database unchanged", async () => {
     world = new VisitWorld();
     world.addClient("C1");
     world.addProvider("P1");
     world.close();
     const good = join(world.dir, "good.json");
     writeFileSync(good, JSON.stringify([goodAuthorization]));
-    expect(evv(["import", "authorizations", good, "--db", world.dbPath]).code).toBe(EXIT_OK);
+    expect((await evv(["import", "authorizations", good, "--db", world.dbPath])).code).toBe(EXIT_OK);
     const before = databaseDigest(world.dbPath);
 
     const bad = join(world.dir, "bad.json");
     writeFileSync(bad, JSON.stringify([{ ...goodAuthorization, authorizationId: "A-101" }, { ...goodAuthorization, authorizationId: "A-102", units: { ...goodAuthorization.units, adl: -3 } }]));
-    const result = evv(["import", "authorizations", bad, "--db", world.dbPath]);
+    const result = await evv(["import", "authorizations", bad, "--db", world.dbPath]);
     expect(result.code).toBe(EXIT_BAD_INPUT);
     expect(result.stderr).toContain("[1].units.adl");
     expect(result.stderr).toContain("must not be negative");
     expect(databaseDigest(world.dbPath)).toBe(before);
   });
 
-  it("refuses an authorization for an unknown client by name, and stores none of the file's other records", () => {
+  it("refuses an authorization for an unknown client by name, and stores none of the file's other records", async () => {
     world = new VisitWorld();
     world.addClient("C1");
     world.addProvider("P1");
@@ -67,58 +61,58 @@ describe("evv import authorizations", () => {
     const before = databaseDigest(world.dbPath);
     const bad = join(world.dir, "unknown.json");
     writeFileSync(bad, JSON.stringify([goodAuthorization, { ...goodAuthorization, authorizationId: "A-2", clientNdNumber: "NOPE" }]));
-    const result = evv(["import", "authorizations", bad, "--db", world.dbPath]);
+    const result = await evv(["import", "authorizations", bad, "--db", world.dbPath]);
     expect(result.code).toBe(EXIT_BAD_INPUT);
     expect(result.stderr).toContain("[1].clientNdNumber: no client with ND number NOPE");
     expect(databaseDigest(world.dbPath)).toBe(before);
   });
 
-  it("refuses a T1019 authorization without units, naming units, without creating a database", () => {
+  it("refuses a T1019 authorization without units, naming units, without creating a database", async () => {
     world = new VisitWorld();
     const bad = join(world.dir, "nounits.json");
     const fresh = join(world.dir, "fresh.db");
     const { units: _units, ...noUnits } = goodAuthorization;
     writeFileSync(bad, JSON.stringify([noUnits]));
-    const result = evv(["import", "authorizations", bad, "--db", fresh]);
+    const result = await evv(["import", "authorizations", bad, "--db", fresh]);
     expect(result.code).toBe(EXIT_BAD_INPUT);
     expect(result.stderr).toContain("[0].units: a T1019 (unit rate) authorization needs units per task category");
     expect(existsSync(fresh)).toBe(false);
   });
 
-  it("reads clients and authorizations from CSV, and refuses a bad CSV row by row number and field with the database unchanged", () => {
+  it("reads clients and authorizations from CSV, and refuses a bad CSV row by row number and field with the database unchanged", async () => {
     world = new VisitWorld();
     world.addProvider("P1");
     world.close();
     const clients = join(world.dir, "clients.csv");
     writeFileSync(clients, "ndNumber,name,locationId,address,timeZone\nC7,Client Seven,home-7,\"7 Oak St, Fargo ND\",America/Chicago\n");
-    expect(evv(["import", "clients", clients, "--db", world.dbPath]).code).toBe(EXIT_OK);
+    expect((await evv(["import", "clients", clients, "--db", world.dbPath])).code).toBe(EXIT_OK);
     const header =
       "authorizationId,clientNdNumber,providerNumber,procedureCode,serviceProgram,periodFrom,periodTo,unitsAdl,unitsMedicationAssistance,unitsOther,unitsMealPreparation,unitsLaundryShoppingHousekeeping,liveIn,evvRequired\n";
     const good = join(world.dir, "auth.csv");
     writeFileSync(good, header + "A7,C7,P1,T1019,MSP-PC,2026-01-01,2026-06-30,100,10,10,20,10,no,yes\n");
-    const imported = evv(["import", "authorizations", good, "--db", world.dbPath, "--json"]);
+    const imported = await evv(["import", "authorizations", good, "--db", world.dbPath, "--json"]);
     expect(imported.code).toBe(EXIT_OK);
     expect(JSON.parse(imported.stdout)).toMatchObject({ inserted: 1 });
     const before = databaseDigest(world.dbPath);
     const bad = join(world.dir, "bad.csv");
     writeFileSync(bad, header + "A8,C7,P1,T1019,MSP-PC,2026-01-01,2026-06-30,100,10,10,20,10,no,yes\nA9,C7,P1,T1019,MSP-PC,2026-01-01,2026-06-30,-1,10,10,20,10,no,maybe\n");
-    const result = evv(["import", "authorizations", bad, "--db", world.dbPath]);
+    const result = await evv(["import", "authorizations", bad, "--db", world.dbPath]);
     expect(result.code).toBe(EXIT_BAD_INPUT);
     expect(result.stderr).toContain("bad.csv row 3.units.adl: must not be negative");
     expect(result.stderr).toContain("bad.csv row 3.evvRequired");
     expect(databaseDigest(world.dbPath)).toBe(before);
   });
 
-  it("refuses an unknown kind with a usage error", () => {
+  it("refuses an unknown kind with a usage error", async () => {
     world = new VisitWorld();
-    const result = evv(["import", "visits", "x.json", "--db", world.dbPath]);
+    const result = await evv(["import", "visits", "x.json", "--db", world.dbPath]);
     expect(result.code).toBe(EXIT_USAGE);
     expect(result.stderr).toContain("kind must be one of");
   });
 });
 
 describe("the verifier's command line, end to end", () => {
-  it("imports readings, verifies them, exports records, FVV visits and claims, and checks the audit chain", () => {
+  it("imports readings, verifies them, exports records, FVV visits and claims, and checks the audit chain", async () => {
     world = new VisitWorld();
     world.addClient("C1");
     world.addProvider("P1");
@@ -135,18 +129,18 @@ describe("the verifier's command line, end to end", () => {
     const stores = ["--db", world.dbPath];
 
     // The file as HHS received it, 10 s after the last code was typed (a file's readings are otherwise received at import).
-    const imported = evv(["import", "readings", readingsFile, ...stores, "--json", "--received-at", "2026-04-18T15:00:15Z"]);
+    const imported = await evv(["import", "readings", readingsFile, ...stores, "--json", "--received-at", "2026-04-18T15:00:15Z"]);
     expect(imported.code).toBe(EXIT_OK);
     expect(JSON.parse(imported.stdout)).toMatchObject({ kind: "readings", inserted: 4, duplicates: 0 });
-    expect(JSON.parse(evv(["import", "readings", readingsFile, ...stores, "--json"]).stdout)).toMatchObject({ inserted: 0, duplicates: 4 });
+    expect(JSON.parse((await evv(["import", "readings", readingsFile, ...stores, "--json"])).stdout)).toMatchObject({ inserted: 0, duplicates: 4 });
 
-    const verified = evv(["verify", ...stores, "--keystore", world.keystorePath, "--json"]);
+    const verified = await evv(["verify", ...stores, "--keystore", world.keystorePath, "--json"]);
     expect(verified.code).toBe(EXIT_OK);
     const summary = JSON.parse(verified.stdout);
     expect(summary.byStatus).toEqual({ verified: 2, "verified-with-flags": 0, "needs-review": 0, rejected: 0 });
     expect(summary.units).toBe(3 + 2);
 
-    const csv = evv(["export", "records", ...stores]);
+    const csv = await evv(["export", "records", ...stores]);
     expect(csv.code).toBe(EXIT_OK);
     const lines = csv.stdout.trim().split("\n");
     expect(lines[0]).toContain("typeOfService,individualReceivingService,dateOfService,location,individualProvidingService,caregiverId,beginTime,endTime,clientName,clientNdNumber,providerName,providerNumber");
@@ -155,7 +149,7 @@ describe("the verifier's command line, end to end", () => {
     expect(lines[1]).toContain("bathing;meals");
 
     const sandataDir = join(world.dir, "sandata");
-    const sandata = evv(["export", "sandata", ...stores, "--out-dir", sandataDir, "--json"]);
+    const sandata = await evv(["export", "sandata", ...stores, "--out-dir", sandataDir, "--json"]);
     expect(sandata.stderr).toBe("");
     expect(sandata.code).toBe(EXIT_OK);
     expect(JSON.parse(sandata.stdout)).toMatchObject({ employees: 1, clients: 1, visits: 2, firstSequence: 1, lastSequence: 4 });
@@ -165,18 +159,18 @@ describe("the verifier's command line, end to end", () => {
     expect(visitsSent[0].Calls.map((c: { CallType: string }) => c.CallType)).toEqual(["FVV", "FVV"]);
     expect(visitsSent[0]).toMatchObject({ EmployeeIdentifier: "P1", ClientID: "C1", VisitTimeZone: "US/Central", AdjInDateTime: null, SequenceID: 3 });
 
-    const claims = JSON.parse(evv(["export", "claims", ...stores, "--json"]).stdout);
+    const claims = JSON.parse((await evv(["export", "claims", ...stores, "--json"])).stdout);
     expect(claims.totals).toEqual([
       { date: "2026-04-14", procedureCode: "T1019", units: 3, clients: 1 },
       { date: "2026-04-15", procedureCode: "T1019", units: 2, clients: 1 },
     ]);
 
-    const audit = evv(["report", "audit", ...stores, "--json"]);
+    const audit = await evv(["report", "audit", ...stores, "--json"]);
     expect(audit.code).toBe(EXIT_OK);
     expect(JSON.parse(audit.stdout)).toMatchObject({ ok: true, chain: { ok: true }, visits: { ok: true } });
 
     const out = join(world.dir, "records.json");
-    expect(evv(["export", "records", ...stores, "--format", "json", "--out", out]).code).toBe(EXIT_OK);
+    expect((await evv(["export", "records", ...stores, "--format", "json", "--out", out])).code).toBe(EXIT_OK);
     const records = JSON.parse(readFileSync(out, "utf8"));
     for (const record of records) expect(evvRecord.safeParse(record).success).toBe(true);
     expect(records[0]).toMatchObject({
@@ -195,35 +189,35 @@ describe("the verifier's command line, end to end", () => {
       presenceCheckIn: "challenge",
     });
 
-    const summaryReport = evv(["report", "summary", ...stores, "--json"]);
+    const summaryReport = await evv(["report", "summary", ...stores, "--json"]);
     expect(JSON.parse(summaryReport.stdout)).toMatchObject({ byStatus: { verified: 2 }, units: 5 });
-    const visitsReport = evv(["report", "visits", ...stores]);
+    const visitsReport = await evv(["report", "visits", ...stores]);
     expect(visitsReport.stdout).toContain("verified, 3 units");
-    const visitsJson = visit.array().parse(JSON.parse(evv(["report", "visits", ...stores, "--json"]).stdout));
+    const visitsJson = visit.array().parse(JSON.parse((await evv(["report", "visits", ...stores, "--json"])).stdout));
     expect(visitsJson[1]).toMatchObject({ presenceCheckIn: "typed", days: [{ date: "2026-04-15", minutes: 30, paidMinutes: 30, units: 2 }] });
 
     // A visit row edited behind the verifier's back no longer matches its logged decision.
     const tamper = openDatabase(world.dbPath);
     tamper.prepare("UPDATE visits SET units = units + 1 WHERE visit_seq = 1").run();
     tamper.close();
-    const tampered = evv(["report", "audit", ...stores]);
+    const tampered = await evv(["report", "audit", ...stores]);
     expect(tampered.code).toBe(EXIT_FAILURE);
     expect(tampered.stdout).toContain("audit log intact");
     expect(tampered.stdout).toMatch(/visits table DISAGREES with the log for run 1:\n  visit \S+ \(number 1\): units \d+, logged \d+/);
   });
 
-  it("refuses a --workers value that is not a whole number from 0 to 64, naming the option", () => {
+  it("refuses a --workers value that is not a whole number from 0 to 64, naming the option", async () => {
     world = new VisitWorld();
     world.close();
-    const result = evv(["verify", "--db", world.dbPath, "--keystore", world.keystorePath, "--workers", "two"]);
+    const result = await evv(["verify", "--db", world.dbPath, "--keystore", world.keystorePath, "--workers", "two"]);
     expect(result.code).toBe(EXIT_USAGE);
     expect(result.stderr).toContain("--workers");
   });
 
-  it("refuses verify without the keystore passphrase", () => {
+  it("refuses verify without the keystore passphrase", async () => {
     world = new VisitWorld();
     world.close();
-    const result = evv(["verify", "--db", world.dbPath, "--keystore", world.keystorePath], { EVV_PASSPHRASE: "" });
+    const result = await evv(["verify", "--db", world.dbPath, "--keystore", world.keystorePath], { EVV_PASSPHRASE: "" });
     expect(result.code).toBe(EXIT_BAD_INPUT);
     expect(result.stderr).toContain("passphrase");
   });

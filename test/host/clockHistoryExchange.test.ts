@@ -3,7 +3,6 @@
 // decides every visit the same.
 import { sealAuditWith } from "../../host/storage/auditLog.js";
 import { afterEach, describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { readFileSync, writeFileSync } from "node:fs";
 import { simpleWorld, TEST_PASSPHRASE, type VisitWorld } from "./fixtures/visitWorld.js";
@@ -14,11 +13,10 @@ import { openDatabase } from "../../host/storage/database.js";
 import { runVerification } from "../../host/verifier/verifyRun.js";
 import { verifierSettings } from "../../host/verifier/settings.js";
 import { clockObservation } from "../../host/domain/device.js";
+import { runEvv } from "../e2e/runEvv.js";
 
-const ROOT = join(import.meta.dirname, "..", "..");
 const evv = (args: string[]) => {
-  const r = spawnSync(process.execPath, [join(ROOT, "bin", "evv.js"), ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, EVV_PASSPHRASE: TEST_PASSPHRASE, EVV_KEYSTORE: world.keystorePath } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runEvv(args, { EVV_PASSPHRASE: TEST_PASSPHRASE, EVV_KEYSTORE: world.keystorePath });
 };
 
 let world: VisitWorld;
@@ -28,7 +26,7 @@ const MIN = 60_000;
 const T = Date.parse("2026-04-14T15:00:00Z");
 
 describe("device clock history exchanged between two verifiers", () => {
-  it("gives the second verifier the same drift corrections and the same decisions", () => {
+  it("gives the second verifier the same drift corrections and the same decisions", async () => {
     world = simpleWorld();
     const fast = 5 * MIN;
     world.challenge("P1", "C1", "check-in", T + fast, { readerMs: T });
@@ -55,13 +53,13 @@ describe("device clock history exchanged between two verifiers", () => {
       expect(decide(other)).toMatchObject([{ status: "verified-with-flags", begin_ms: T + fast }]); // without the history: a clock 5 minutes off
 
       const file = join(world.dir, "clock-history.json");
-      expect(evv(["export", "clock-history", "--db", world.dbPath, "--out", file]).code).toBe(0);
+      expect((await evv(["export", "clock-history", "--db", world.dbPath, "--out", file])).code).toBe(0);
       const history = clockObservation.array().parse(JSON.parse(readFileSync(file, "utf8")));
       expect(history).toHaveLength(2);
-      const imported = evv(["import", "clock-history", file, "--db", otherPath, "--json"]);
+      const imported = await evv(["import", "clock-history", file, "--db", otherPath, "--json"]);
       expect(imported.code).toBe(0);
       expect(JSON.parse(imported.stdout)).toMatchObject({ inserted: 2, duplicates: 0 });
-      expect(JSON.parse(evv(["import", "clock-history", file, "--db", otherPath, "--json"]).stdout)).toMatchObject({ inserted: 0, duplicates: 2 });
+      expect(JSON.parse((await evv(["import", "clock-history", file, "--db", otherPath, "--json"])).stdout)).toMatchObject({ inserted: 0, duplicates: 2 });
 
       expect(decide(other)).toEqual(first);
     } finally {
@@ -69,12 +67,12 @@ describe("device clock history exchanged between two verifiers", () => {
     }
   });
 
-  it("refuses history for a device the registry does not know, importing nothing", () => {
+  it("refuses history for a device the registry does not know, importing nothing", async () => {
     world = simpleWorld();
     world.close();
     const file = join(world.dir, "bad-history.json");
     writeFileSync(file, JSON.stringify([{ deviceId: "deadbeef", observedAt: "2026-04-01T00:00:00Z", deviceTime: 1775001600, source: "time-sync" }]));
-    const result = evv(["import", "clock-history", file, "--db", world.dbPath]);
+    const result = await evv(["import", "clock-history", file, "--db", world.dbPath]);
     expect(result.code).toBe(3);
     expect(result.stderr).toContain("[0].deviceId: no device deadbeef");
   });

@@ -2,7 +2,6 @@
 // page names every field of every import schema and every CSV column the importers read, and
 // `evv import --help` and each `evv import <kind> --help` point to it.
 import { describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,6 +17,7 @@ import { AUTHORIZATION_CSV_COLUMNS, CAREGIVER_CSV_COLUMNS, CLIENT_CSV_COLUMNS, S
 import { IMPORT_KINDS } from "../../host/cli/commands/import.js";
 import { Keystore } from "../../host/keystore/keystore.js";
 import { CHEAP_SCRYPT, TEST_PASSPHRASE } from "./fixtures/visitWorld.js";
+import { runEvv } from "../e2e/runEvv.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const DOC = readFileSync(join(ROOT, "docs", "formats.md"), "utf8");
@@ -25,9 +25,7 @@ const DOC = readFileSync(join(ROOT, "docs", "formats.md"), "utf8");
 const KEYSTORE = join(mkdtempSync(join(tmpdir(), "evv-formats-keys-")), "keys.json");
 Keystore.create(KEYSTORE, TEST_PASSPHRASE, CHEAP_SCRYPT);
 const evv = (args: string[]) => {
-  const env = { ...process.env, EVV_PASSPHRASE: TEST_PASSPHRASE, EVV_KEYSTORE: KEYSTORE };
-  const r = spawnSync(process.execPath, [join(ROOT, "bin", "evv.js"), ...args], { cwd: ROOT, encoding: "utf8", env });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runEvv(args, { EVV_PASSPHRASE: TEST_PASSPHRASE, EVV_KEYSTORE: KEYSTORE });
 };
 
 /** Every field name of a schema, nested ones included. */
@@ -66,22 +64,22 @@ describe("docs/formats.md, the format reference", () => {
     for (const name of names) expect(DOC, `field ${name}`).toMatch(new RegExp("`([\\w.\\[\\]]*\\.)?" + name + "(`|\\.|\\[\\])"));
   });
 
-  it("names every CSV column", () => {
+  it("names every CSV column", async () => {
     const optional = ["dateOfDeath", "staffId", "email", "returned", "unitsAdl", "unitsPer", "maxDays", "priorApprovalLiveInWpc", "serviceAgreementHoursPerDay", "serviceLocationId"];
     for (const column of [...CLIENT_CSV_COLUMNS, ...CAREGIVER_CSV_COLUMNS, ...AUTHORIZATION_CSV_COLUMNS, ...STAY_CSV_COLUMNS, ...optional]) expect(DOC).toContain("`" + column + "`");
   });
 
-  it("has a section for every import kind, linked from `evv import --help` and each kind's help", () => {
-    const help = evv(["import", "--help"]);
+  it("has a section for every import kind, linked from `evv import --help` and each kind's help", async () => {
+    const help = await evv(["import", "--help"]);
     expect(help.stdout).toContain("docs/formats.md");
     for (const kind of IMPORT_KINDS) {
       expect(DOC).toContain(`\n## ${kind}\n`);
-      expect(evv(["import", kind, "--help"]).stdout).toContain(`docs/formats.md#${kind}`);
+      expect((await evv(["import", kind, "--help"])).stdout).toContain(`docs/formats.md#${kind}`);
     }
     expect(readFileSync(join(ROOT, "README.md"), "utf8")).toContain("docs/formats.md");
   });
 
-  it("ships example files that import as they are, JSON and CSV, in the documented order", () => {
+  it("ships example files that import as they are, JSON and CSV, in the documented order", async () => {
     const db = join(mkdtempSync(join(tmpdir(), "evv-formats-")), "evv.db");
     const examples = join(ROOT, "docs", "examples");
     for (const [kind, file] of [
@@ -98,7 +96,7 @@ describe("docs/formats.md, the format reference", () => {
       ["clock-history", "clock-history.json"],
       ["readings", "readings.jsonl"],
     ]) {
-      const result = evv(["import", kind, join(examples, file), "--db", db, "--json"]);
+      const result = await evv(["import", kind, join(examples, file), "--db", db, "--json"]);
       expect(result.stderr, `${kind} ${file}`).toBe("");
       expect(result.code).toBe(0);
     }

@@ -11,15 +11,11 @@ import { checkVisitsAgainstAudit } from "../../host/report/visitsAgainstAudit.js
 import { verifyAuditChain } from "../../host/storage/auditLog.js";
 import { visitRecords } from "../../host/export/visitRecords.js";
 import { claimSummary } from "../../host/export/claimSummary.js";
-import { spawnSync } from "node:child_process";
-import { join } from "node:path";
+import { runEvv } from "../e2e/runEvv.js";
 
-const ROOT = join(import.meta.dirname, "..", "..");
 const evv = (args: string[]) => {
   // The world's keystore: a manual entry's audit record is sealed with it.
-  const env = { ...process.env, EVV_PASSPHRASE: TEST_PASSPHRASE, EVV_KEYSTORE: world.keystorePath };
-  const r = spawnSync(process.execPath, [join(ROOT, "bin", "evv.js"), ...args], { cwd: ROOT, encoding: "utf8", env });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runEvv(args, { EVV_PASSPHRASE: TEST_PASSPHRASE, EVV_KEYSTORE: world.keystorePath });
 };
 
 let world: VisitWorld;
@@ -38,7 +34,7 @@ const entry = (fields: Record<string, unknown>) =>
   manualVisitEntry.parse({ providerNumber: "A1", clientNdNumber: "C1", caregiverId: "E1", tasks: ["bathing"], reason: "device-not-placed", enteredBy: "hhs.anna", ...fields });
 
 describe("manual visits", () => {
-  it("records a visit by hand: paid, flagged MANUAL_ENTRY, never device-verified, in the audit log with who and why", () => {
+  it("records a visit by hand: paid, flagged MANUAL_ENTRY, never device-verified, in the audit log with who and why", async () => {
     world = agency();
     const proven = world.visit("A1", "C1", "2026-04-14T15:00:00Z", 60, ["bathing"], "E1");
     world.verify();
@@ -60,7 +56,7 @@ describe("manual visits", () => {
     ]);
   });
 
-  it("corrects a missed check-out: the visit is paid to the corrected end and flagged MANUAL_CORRECTION", () => {
+  it("corrects a missed check-out: the visit is paid to the corrected end and flagged MANUAL_CORRECTION", async () => {
     world = agency();
     const checkIn = world.challenge("A1", "C1", "check-in", Date.parse("2026-04-14T15:00:00Z"), { caregiverId: "E1" });
     world.verify();
@@ -75,7 +71,7 @@ describe("manual visits", () => {
     expect(evvUsageReport(world.db).rows[0]).toMatchObject({ visits: 1, deviceProven: 0, manuallyCorrected: 1, score: 0 });
   });
 
-  it("refuses an entry for an unknown caregiver or visit, and a reason 'other' without a memo", () => {
+  it("refuses an entry for an unknown caregiver or visit, and a reason 'other' without a memo", async () => {
     world = agency();
     expect(() => recordManualVisit(world.db, entry({ caregiverId: "E9", begin: "2026-04-15T10:00:00Z", end: "2026-04-15T11:00:00Z" }))).toThrow(InputFileError);
     expect(() => recordManualVisit(world.db, entry({ correctsVisit: "nope", end: "2026-04-15T11:00:00Z" }))).toThrow(/no visit nope/);
@@ -83,7 +79,7 @@ describe("manual visits", () => {
     expect(world.db.prepare("SELECT count(*) AS n FROM manual_visits").get()).toEqual({ n: 0 });
   });
 
-  it("marks the manual visit in every export: the EVV records and the claim lines", () => {
+  it("marks the manual visit in every export: the EVV records and the claim lines", async () => {
     world = agency();
     world.visit("A1", "C1", "2026-04-15T13:00:00Z", 60, ["bathing"], "E1");
     const stored = recordManualVisit(world.db, entry({ begin: "2026-04-15T10:00:00-05:00", end: "2026-04-15T11:00:00-05:00" }));
@@ -97,22 +93,22 @@ describe("manual visits", () => {
     expect(claimSummary(world.db)).toEqual([expect.objectContaining({ date: "2026-04-15", visits: 2, manualVisits: 1, units: 8 })]);
   });
 
-  it("records, lists and refuses entries from the command line with the documented exit codes", () => {
+  it("records, lists and refuses entries from the command line with the documented exit codes", async () => {
     world = agency();
     world.close();
     const db = ["--db", world.dbPath];
     const base = ["visit", "record", ...db, "--provider", "A1", "--client", "C1", "--begin", "2026-04-15T10:00", "--end", "2026-04-15T11:30", "--reason", "fob-malfunction", "--by", "hhs.anna"];
-    const ok = evv([...base, "--caregiver", "E1", "--json"]);
+    const ok = await evv([...base, "--caregiver", "E1", "--json"]);
     expect(ok.code).toBe(0);
     // A local time is read in the client's time zone (Chicago, UTC-5 in April).
     expect(JSON.parse(ok.stdout)).toMatchObject({ visitId: "manual-1", begin: "2026-04-15T15:00:00.000Z", end: "2026-04-15T16:30:00.000Z", enteredBy: "hhs.anna" });
-    const unknown = evv([...base, "--caregiver", "E9"]);
+    const unknown = await evv([...base, "--caregiver", "E9"]);
     expect(unknown.code).toBe(3);
     expect(unknown.stderr).toContain("E9 is not a caregiver of A1");
-    const badReason = evv([...base.slice(0, -4), "--reason", "tired", "--by", "hhs.anna", "--caregiver", "E1"]);
+    const badReason = await evv([...base.slice(0, -4), "--reason", "tired", "--by", "hhs.anna", "--caregiver", "E1"]);
     expect(badReason.code).toBe(2);
     expect(badReason.stderr).toContain("reason");
-    const list = evv(["visit", "list", ...db]);
+    const list = await evv(["visit", "list", ...db]);
     expect(list.stdout).toContain("by hhs.anna  new manual-1  A1/E1 → C1");
     expect(list.stdout.trim().split("\n")).toHaveLength(1);
   });

@@ -2,7 +2,6 @@
 // `postgres`): SQLite's calling forms and dialect as the host uses them, transactions and the
 // writer lock, the migrations, the reports' read-only connection, and the failures that exit 6.
 import { afterEach, describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { openDatabase, openDatabaseForReading, type EvvDatabase } from "../../host/storage/database.js";
 import { PostgresDatabase } from "../../host/storage/postgres/postgresDatabase.js";
@@ -13,10 +12,10 @@ import { AuditAppender, verifyAuditChain } from "../../host/storage/auditLog.js"
 import { storageFailure, EXIT_ENVIRONMENT } from "../../host/cli/cliError.js";
 import { freshPostgresDatabase } from "../postgres/testDatabase.js";
 import { freeLoopbackPort } from "../postgres/throwawayCluster.js";
+import { runEvv, type EvvRun } from "../e2e/runEvv.js";
 
-const ROOT = join(import.meta.dirname, "..", "..");
 const open: EvvDatabase[] = [];
-afterEach(() => {
+afterEach(async () => {
   for (const db of open.splice(0)) db.close();
 });
 
@@ -26,13 +25,12 @@ function fresh(): EvvDatabase {
   return db;
 }
 
-function evv(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [join(ROOT, "bin", "evv.js"), ...args], { encoding: "utf8", env: { ...process.env, EVV_PASSPHRASE: "unused passphrase" } });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+function evv(args: string[]): Promise<EvvRun> {
+  return runEvv(args, { EVV_PASSPHRASE: "unused passphrase" });
 }
 
 describe("SQLite's statements as PostgreSQL runs them", () => {
-  it("numbers ? and @name parameters, leaving question marks and at signs in literals alone", () => {
+  it("numbers ? and @name parameters, leaving question marks and at signs in literals alone", async () => {
     expect(translateStatement("SELECT '?', x FROM t WHERE a = ? AND b = '@b' AND c = ?").sql).toBe("SELECT '?', x FROM t WHERE a = $1 AND b = '@b' AND c = $2");
     expect(translateStatement("SELECT * FROM t WHERE (@p IS NULL OR p = @p) AND q = @q").sql).toBe("SELECT * FROM t WHERE ($1 IS NULL OR p = $1) AND q = $2");
     expect(translateStatement("INSERT OR IGNORE INTO readings (reading_id) VALUES (?)").sql).toBe("INSERT INTO readings (reading_id) VALUES ($1) ON CONFLICT DO NOTHING");
@@ -41,14 +39,14 @@ describe("SQLite's statements as PostgreSQL runs them", () => {
     expect(() => translateStatement("SELECT x FROM readings ORDER BY rowid")).toThrow(/SQLite-only/);
   });
 
-  it("turns IS ? and IS NOT ? into null-safe comparisons in any case and spacing, and only after the word IS", () => {
+  it("turns IS ? and IS NOT ? into null-safe comparisons in any case and spacing, and only after the word IS", async () => {
     expect(translateStatement("SELECT 1 FROM t WHERE a is\n  ? AND b Is \t NoT\n?").sql).toBe("SELECT 1 FROM t WHERE a IS NOT DISTINCT FROM $1 AND b IS DISTINCT FROM $2");
     expect(translateStatement("SELECT 1 FROM t WHERE this = ? AND notis = ? AND c IS NOT  NULL AND d = ?").sql).toBe("SELECT 1 FROM t WHERE this = $1 AND notis = $2 AND c IS NOT  NULL AND d = $3");
     expect(translateStatement("SELECT 1 FROM t WHERE a ISNOT ? OR b NOT ? OR c XIS ?").sql).toBe("SELECT 1 FROM t WHERE a ISNOT $1 OR b NOT $2 OR c XIS $3");
     expect(translateStatement("SELECT 1 FROM t WHERE a IS ?").sql).toBe("SELECT 1 FROM t WHERE a IS NOT DISTINCT FROM $1");
   });
 
-  it("numbers the parameters of an INSERT of thousands of rows, each in its place", () => {
+  it("numbers the parameters of an INSERT of thousands of rows, each in its place", async () => {
     // A file's readings go in INSERTs of about 2,000 rows of 28 values (readingBatches.ts).
     const rows = 2000;
     const translated = translateStatement(`INSERT INTO t (a, b, c) VALUES ${Array.from({ length: rows }, () => "(?, ?, ?)").join(", ")}`);
@@ -57,7 +55,7 @@ describe("SQLite's statements as PostgreSQL runs them", () => {
     expect(translated.sql.startsWith("INSERT INTO t (a, b, c) VALUES ($1, $2, $3), ($4, $5, $6)")).toBe(true);
   });
 
-  it("runs, gets, plucks, reads raw rows and iterates beyond one fetch, with values typed as SQLite gives them", () => {
+  it("runs, gets, plucks, reads raw rows and iterates beyond one fetch, with values typed as SQLite gives them", async () => {
     const db = fresh();
     const insert = db.prepare("INSERT INTO service_locations (location_id, address, time_zone) VALUES (?, ?, ?)");
     db.transaction(() => {
@@ -83,7 +81,7 @@ describe("SQLite's statements as PostgreSQL runs them", () => {
     expect(db.prepare("UPDATE service_locations SET address = @address WHERE location_id = @id").run({ address: "moved", id: "L00001" }).changes).toBe(1);
   });
 
-  it("gives lastInsertRowid from the key the database assigns", () => {
+  it("gives lastInsertRowid from the key the database assigns", async () => {
     const db = fresh();
     const run = db.prepare("INSERT INTO verify_runs (started_at, settings, visits, audit_head) VALUES (?, ?, 0, '')");
     const first = Number(run.run("2026-01-01T00:00:00Z", "{}").lastInsertRowid);
@@ -91,7 +89,7 @@ describe("SQLite's statements as PostgreSQL runs them", () => {
     expect(second).toBe(first + 1);
   });
 
-  it("rolls a transaction back as a whole, a failed write inside it included, and a nested one to its savepoint", () => {
+  it("rolls a transaction back as a whole, a failed write inside it included, and a nested one to its savepoint", async () => {
     const db = fresh();
     const insert = db.prepare("INSERT INTO service_locations (location_id, address, time_zone) VALUES (?, ?, ?)");
     expect(() =>
@@ -117,14 +115,14 @@ describe("SQLite's statements as PostgreSQL runs them", () => {
 });
 
 describe("the migrations on PostgreSQL", () => {
-  it("are the same list with one version number, kept in a table", () => {
+  it("are the same list with one version number, kept in a table", async () => {
     const db = fresh();
     expect(db.pragma("user_version", { simple: true })).toBe(migrations.length);
     expect(db.prepare("SELECT version FROM evv_schema_version").pluck().get()).toBe(migrations.length);
     for (let v = 1; v <= migrations.length; v++) expect(postgresMigration(v)).not.toMatch(/\bWITHOUT ROWID\b|\bjulianday\b|\bRAISE\(ABORT/);
   });
 
-  it("run a portable SQLite migration (INTEGER, TEXT, REAL, BLOB, keys, UNIQUE, indexes) without edits", () => {
+  it("run a portable SQLite migration (INTEGER, TEXT, REAL, BLOB, keys, UNIQUE, indexes) without edits", async () => {
     const db = fresh();
     const portable = `
       CREATE TABLE verify_marks (
@@ -148,7 +146,7 @@ describe("the migrations on PostgreSQL", () => {
 });
 
 describe("the audit chain on PostgreSQL", () => {
-  it("refuses updates, deletes, truncation and an entry that does not link to the head", () => {
+  it("refuses updates, deletes, truncation and an entry that does not link to the head", async () => {
     const db = fresh();
     const appender = new AuditAppender(db);
     appender.append("test", "one", { n: 1 });
@@ -160,7 +158,7 @@ describe("the audit chain on PostgreSQL", () => {
     expect(verifyAuditChain(db)).toEqual({ ok: true, rows: 2 });
   });
 
-  it("makes a second writer wait for the first, and give up after its lock timeout", () => {
+  it("makes a second writer wait for the first, and give up after its lock timeout", async () => {
     const url = freshPostgresDatabase();
     const first = openDatabase(url);
     const second = openDatabase(url);
@@ -177,7 +175,7 @@ describe("the audit chain on PostgreSQL", () => {
 });
 
 describe("the reports' connection", () => {
-  it("reads in READ ONLY transactions", () => {
+  it("reads in READ ONLY transactions", async () => {
     const url = freshPostgresDatabase();
     openDatabase(url).close();
     const reader = openDatabaseForReading(url);
@@ -190,25 +188,25 @@ describe("the reports' connection", () => {
 describe("a PostgreSQL server that cannot be used", () => {
   it("exits 6 naming the server, never the password, when nothing listens there", async () => {
     const port = await freeLoopbackPort();
-    const result = evv(["report", "summary", "--db", `postgres://evv:hunter2secret@127.0.0.1:${port}/evv`, "--json"]);
+    const result = await evv(["report", "summary", "--db", `postgres://evv:hunter2secret@127.0.0.1:${port}/evv`, "--json"]);
     expect(result.code).toBe(EXIT_ENVIRONMENT);
     expect(JSON.parse(result.stdout)).toMatchObject({ error: { code: "STORAGE_UNAVAILABLE" } });
     expect(result.stdout).toContain(`postgres://evv@127.0.0.1:${port}/evv`);
     expect(result.stdout + result.stderr).not.toContain("hunter2secret");
   });
 
-  it("exits 6 for an unknown user or database", () => {
+  it("exits 6 for an unknown user or database", async () => {
     const server = new URL(process.env.EVV_TEST_POSTGRES_URL!);
-    const noUser = evv(["report", "summary", "--db", `postgres://nobody:pw@${server.host}/postgres`]);
+    const noUser = await evv(["report", "summary", "--db", `postgres://nobody:pw@${server.host}/postgres`]);
     expect(noUser.code).toBe(EXIT_ENVIRONMENT);
     expect(noUser.stderr).toMatch(/storage unavailable: the server refused the credentials .*role "nobody" does not exist/);
     expect(noUser.stderr).not.toContain(":pw@");
-    const noDatabase = evv(["report", "summary", "--db", `postgres://postgres@${server.host}/no_such_database`]);
+    const noDatabase = await evv(["report", "summary", "--db", `postgres://postgres@${server.host}/no_such_database`]);
     expect(noDatabase.code).toBe(EXIT_ENVIRONMENT);
     expect(noDatabase.stderr).toMatch(/PostgreSQL at postgres:\/\/postgres@127\.0\.0\.1:\d+\/no_such_database: database "no_such_database" does not exist/);
   });
 
-  it("reports a dropped connection as the storage failing", () => {
+  it("reports a dropped connection as the storage failing", async () => {
     const db = fresh();
     const pid = db.prepare("SELECT pg_backend_pid()").pluck().get() as number;
     const admin = new PostgresDatabase(process.env.EVV_TEST_POSTGRES_URL!);
@@ -228,7 +226,7 @@ describe("a PostgreSQL server that cannot be used", () => {
 });
 
 describe("text or bytes in one column (audit_log.body, BYTEA on PostgreSQL)", () => {
-  it("binds text as its UTF-8 bytes, in one-row and many-row INSERTs and in UPDATEs", () => {
+  it("binds text as its UTF-8 bytes, in one-row and many-row INSERTs and in UPDATEs", async () => {
     expect(translateStatement("INSERT INTO audit_log (kind, subject, body, prev_hash, hash, seal) VALUES (?, ?, ?, ?, ?, ?)").byteParams).toEqual([2]);
     expect(translateStatement("INSERT INTO audit_log (seq, body) VALUES (?, ?), (?, ?)").byteParams).toEqual([1, 3]);
     expect(translateStatement("UPDATE audit_log SET body = ?, hash = ? WHERE seq = ?").byteParams).toEqual([0]);

@@ -3,7 +3,6 @@
 // import.readings entry rewritten with its chain recomputed (the seals, keyed by the
 // keystore, cannot be recomputed without it).
 import { afterEach, describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -13,18 +12,14 @@ import { openDatabase } from "../../../host/storage/database.js";
 import { dropAuditTriggers } from "../../postgres/testDatabase.js";
 import { importProviders } from "../../../host/storage/importers.js";
 import { provider } from "../../../host/domain/provider.js";
+import { runEvv } from "../../e2e/runEvv.js";
 
-const ROOT = join(import.meta.dirname, "..", "..", "..");
 
 let world: VisitWorld;
 afterEach(() => world?.close());
 
 function evv(args: string[]) {
-  const r = spawnSync(process.execPath, [join(ROOT, "bin", "evv.js"), ...args, "--db", world.dbPath], {
-    encoding: "utf8",
-    env: { ...process.env, EVV_KEYSTORE: world.keystorePath, EVV_PASSPHRASE: TEST_PASSPHRASE },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runEvv([...args, "--db", world.dbPath], { EVV_KEYSTORE: world.keystorePath, EVV_PASSPHRASE: TEST_PASSPHRASE });
 }
 
 /**
@@ -32,7 +27,7 @@ function evv(args: string[]) {
  * check-out the caregiver recorded under the wrong client, so it verifies to two rejected or
  * unfinished halves. Returns the misfiled reading's ID.
  */
-function worldWithMisfiledCheckOut(): string {
+async function worldWithMisfiledCheckOut(): Promise<string> {
   world = simpleWorld();
   world.addClient("C2");
   world.visit("P1", "C1", "2026-04-14T15:00:00Z", 30);
@@ -43,12 +38,12 @@ function worldWithMisfiledCheckOut(): string {
   writeFileSync(log, world.readings.splice(0).map((r) => JSON.stringify(r)).join("\n") + "\n");
   world.close();
   // Received the day after the visits, within the receipt limits (the import time would be months later).
-  expect(evv(["import", "readings", log, "--received-at", "2026-04-16T00:00:00Z"]).code).toBe(EXIT_OK);
+  expect((await evv(["import", "readings", log, "--received-at", "2026-04-16T00:00:00Z"])).code).toBe(EXIT_OK);
   return misfiled.readingId;
 }
 
-function verified(...options: string[]): { verified: number; units: number } {
-  const run = evv(["verify", "--json", ...options]);
+async function verified(...options: string[]): Promise<{ verified: number; units: number }> {
+  const run = await evv(["verify", "--json", ...options]);
   expect(run.code).toBe(EXIT_OK);
   const summary = JSON.parse(run.stdout);
   return { verified: summary.byStatus.verified, units: summary.units };
@@ -62,26 +57,26 @@ function moveReading(readingId: string): void {
 }
 
 describe("evv report audit against edits made with SQL", () => {
-  it("finds readings changed with SQL and verified again", () => {
-    const misfiled = worldWithMisfiledCheckOut();
-    const before = verified();
-    expect(evv(["report", "audit"]).code).toBe(EXIT_OK);
+  it("finds readings changed with SQL and verified again", async () => {
+    const misfiled = await worldWithMisfiledCheckOut();
+    const before = await verified();
+    expect((await evv(["report", "audit"])).code).toBe(EXIT_OK);
     moveReading(misfiled);
     // A reading edited in place is not a new reading: only a full run verifies it again.
-    const after = verified("--full");
+    const after = await verified("--full");
     expect(after.verified).toBe(before.verified + 1);
     expect(after.units).toBeGreaterThan(before.units);
-    const audit = evv(["report", "audit"]);
+    const audit = await evv(["report", "audit"]);
     expect(audit.code).toBe(EXIT_FAILURE);
     expect(audit.stdout).toContain("readings table DISAGREES with the imports");
     expect(audit.stdout).toContain(`reading ${misfiled} is not as any import or intake batch stored it`);
   });
 
-  it("finds an import.readings entry rewritten to match, with the hash chain recomputed after it", () => {
+  it("finds an import.readings entry rewritten to match, with the hash chain recomputed after it", async () => {
     for (const seals of ["left as they were", "removed"]) {
-      const misfiled = worldWithMisfiledCheckOut();
-      verified();
-      expect(evv(["report", "audit"]).code).toBe(EXIT_OK);
+      const misfiled = await worldWithMisfiledCheckOut();
+      await verified();
+      expect((await evv(["report", "audit"])).code).toBe(EXIT_OK);
       const db = openDatabase(world.dbPath);
       dropAuditTriggers(db, "audit_log_no_update", "audit_log_links");
       // The attacker knows the documented digest: SHA-256 of the row's values as a JSON array, 128 bits.
@@ -103,17 +98,17 @@ describe("evv report audit against edits made with SQL", () => {
         prev = hash;
       }
       db.close();
-      const rerun = evv(["verify"]);
+      const rerun = await evv(["verify"]);
       expect(rerun.code, seals).toBe(EXIT_FAILURE);
       expect(rerun.stderr, seals).toContain("nothing more is written to it");
-      const audit = evv(["report", "audit"]);
+      const audit = await evv(["report", "audit"]);
       expect(audit.code, seals).toBe(EXIT_FAILURE);
       expect(audit.stdout, seals).toMatch(/audit log BROKEN at entry \d+: (seal does not match|not sealed)/);
       world.close();
     }
   });
 
-  it("refuses to extend a log written without the keystore until an operator seals it once with --seal-unsealed", () => {
+  it("refuses to extend a log written without the keystore until an operator seals it once with --seal-unsealed", async () => {
     world = simpleWorld();
     world.close();
     // A tool without the keystore (an older evv) appends an entry: the log's head is unsealed.
@@ -122,17 +117,17 @@ describe("evv report audit against edits made with SQL", () => {
     unkeyed.close();
     const file = join(world.dir, "providers.json");
     writeFileSync(file, JSON.stringify([{ providerNumber: "P8", name: "Provider P8", kind: "individual" }]));
-    const refused = evv(["import", "providers", file]);
+    const refused = await evv(["import", "providers", file]);
     expect(refused.code).toBe(EXIT_FAILURE);
     expect(refused.stderr).toContain("is not sealed, so nothing more is written to it");
-    const audit = evv(["report", "audit"]);
+    const audit = await evv(["report", "audit"]);
     expect(audit.code).toBe(EXIT_FAILURE);
     expect(audit.stdout).toMatch(/BROKEN at entry \d+: not sealed/);
-    const adopted = evv(["report", "audit", "--seal-unsealed"]);
+    const adopted = await evv(["report", "audit", "--seal-unsealed"]);
     expect([adopted.code, adopted.stderr]).toEqual([EXIT_OK, ""]);
     expect(adopted.stdout).toMatch(/entries up to \d+ adopted and sealed/);
     expect(adopted.stdout).toContain("audit log intact");
-    expect(evv(["import", "providers", file]).code).toBe(EXIT_OK);
-    expect(evv(["report", "audit"]).code).toBe(EXIT_OK);
+    expect((await evv(["import", "providers", file])).code).toBe(EXIT_OK);
+    expect((await evv(["report", "audit"])).code).toBe(EXIT_OK);
   });
 });

@@ -3,7 +3,6 @@
 // --passphrase-file, and the verifier's cached worker bundle is checked against its hash before
 // the master keys go to it.
 import { afterEach, describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,13 +14,13 @@ import { DEFAULT_SETTINGS } from "../../../host/verifier/settings.js";
 import { importReadings } from "../../../host/storage/importers.js";
 import { EXIT_BAD_INPUT, EXIT_OK } from "../../../host/cli/cliError.js";
 import { simpleWorld, type VisitWorld } from "../fixtures/visitWorld.js";
+import { runEvv } from "../../e2e/runEvv.js";
 
 const ROOT = join(import.meta.dirname, "..", "..", "..");
 const PASSPHRASE = "four unrelated words here";
 
 function evv(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [join(ROOT, "bin", "evv.js"), ...args], { encoding: "utf8", env: { ...process.env, EVV_PASSPHRASE: "", ...env } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runEvv(args, { EVV_PASSPHRASE: "", ...env });
 }
 
 function passphraseFile(dir: string, text: string): string {
@@ -31,38 +30,38 @@ function passphraseFile(dir: string, text: string): string {
 }
 
 let world: VisitWorld | undefined;
-afterEach(() => {
+afterEach(async () => {
   world?.close();
   world = undefined;
 });
 
 describe("the keystore's sealing", () => {
-  it("seals an older, cheaper keystore file again at N = 2^17 when it is opened, keeping its keys", () => {
+  it("seals an older, cheaper keystore file again at N = 2^17 when it is opened, keeping its keys", async () => {
     for (const N of [1024, 2 ** 15]) {
       const dir = mkdtempSync(join(tmpdir(), "evv-ks-"));
       const path = join(dir, "keys.json");
       const before = Keystore.create(path, PASSPHRASE, { N, r: 8, p: 1 }).masterKey(1);
-      const result = evv(["keystore", "versions", "--keystore", path, "--passphrase-file", passphraseFile(dir, PASSPHRASE)]);
+      const result = await evv(["keystore", "versions", "--keystore", path, "--passphrase-file", passphraseFile(dir, PASSPHRASE)]);
       expect([result.code, result.stderr]).toEqual([EXIT_OK, ""]);
       expect(JSON.parse(readFileSync(path, "utf8")).kdf).toMatchObject({ N: 2 ** 17, r: 8 });
       expect(Keystore.open(path, PASSPHRASE).masterKey(1)).toEqual(before);
     }
   });
 
-  it("refuses a new passphrase shorter than 15 characters, saying what is wanted, and writes no file", () => {
+  it("refuses a new passphrase shorter than 15 characters, saying what is wanted, and writes no file", async () => {
     const dir = mkdtempSync(join(tmpdir(), "evv-ks-"));
     const path = join(dir, "keys.json");
-    const result = evv(["keystore", "init", "--keystore", path, "--passphrase-file", passphraseFile(dir, "hunter22")]);
+    const result = await evv(["keystore", "init", "--keystore", path, "--passphrase-file", passphraseFile(dir, "hunter22")]);
     expect(result.code).toBe(EXIT_BAD_INPUT);
     expect(result.stderr).toContain("at least 15");
     expect(existsSync(path)).toBe(false);
-    expect(evv(["keystore", "init", "--keystore", path, "--passphrase-file", passphraseFile(dir, PASSPHRASE)]).code).toBe(EXIT_OK);
+    expect((await evv(["keystore", "init", "--keystore", path, "--passphrase-file", passphraseFile(dir, PASSPHRASE)])).code).toBe(EXIT_OK);
     expect(JSON.parse(readFileSync(path, "utf8")).kdf.N).toBe(2 ** 17);
   });
 
-  it("steers to --passphrase-file in the help and says why the environment variable is weaker", () => {
+  it("steers to --passphrase-file in the help and says why the environment variable is weaker", async () => {
     for (const command of [["keystore", "init"], ["verify"]]) {
-      const help = evv([...command, "--help"]).stdout.replace(/\s+/g, " ");
+      const help = (await evv([...command, "--help"])).stdout.replace(/\s+/g, " ");
       expect(help).toContain("--passphrase-file");
       expect(help).toContain("preferred");
       expect(help).toContain("/proc");
@@ -84,7 +83,7 @@ function threePairWorld(): VisitWorld {
 }
 
 describe("the verifier's cached worker bundle", () => {
-  it("is written again when it was replaced, so the master keys never reach planted code", () => {
+  it("is written again when it was replaced, so the master keys never reach planted code", async () => {
     world = threePairWorld();
 
     // Inside the project, as the real cache is: the bundle's packages resolve from node_modules.
@@ -113,7 +112,7 @@ describe("the verifier's cached worker bundle", () => {
     rmSync(cacheDir, { recursive: true, force: true });
   });
 
-  it("refuses to hand the master keys to a worker script this process did not build", () => {
+  it("refuses to hand the master keys to a worker script this process did not build", async () => {
     world = threePairWorld();
     const dir = mkdtempSync(join(ROOT, "node_modules", ".cache", "evv-test-"));
     const real = join(dir, "real-worker.mjs");

@@ -3,13 +3,13 @@
 // and the full disk are real: a read-only bind mount and a small tmpfs in a private mount
 // namespace (`unshare`), which needs no privileges and leaves nothing mounted behind.
 import { afterEach, describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
 import { statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { runEvv } from "../../e2e/runEvv.js";
+import { runEvv, runProcess } from "../../e2e/runEvv.js";
 import { simpleWorld, TEST_PASSPHRASE, type VisitWorld } from "../fixtures/visitWorld.js";
 import { EXIT_ENVIRONMENT, EXIT_OK } from "../../../host/cli/cliError.js";
+
 
 const ROOT = join(import.meta.dirname, "..", "..", "..");
 const EVV = `${process.execPath} ${join(ROOT, "bin", "evv.js")}`;
@@ -19,11 +19,7 @@ afterEach(() => world?.close());
 
 /** Runs `script` (sh) in a private user and mount namespace. */
 function inNamespace(script: string, env: Record<string, string> = {}) {
-  const r = spawnSync("unshare", ["--user", "--map-root-user", "--mount", "sh", "-c", script], {
-    encoding: "utf8",
-    env: { ...process.env, EVV_PASSPHRASE: TEST_PASSPHRASE, ...env },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runProcess("unshare", ["--user", "--map-root-user", "--mount", "sh", "-c", script], { env: { EVV_PASSPHRASE: TEST_PASSPHRASE, ...env } });
 }
 
 function verifiedWorld(): VisitWorld {
@@ -37,27 +33,27 @@ function verifiedWorld(): VisitWorld {
 const readOnlyMount = (dir: string) => `mount --bind ${dir} ${dir} && mount -o remount,ro,bind ${dir} && `;
 
 describe("a database on read-only storage", () => {
-  it("still gives evv report summary and visits", () => {
+  it("still gives evv report summary and visits", async () => {
     world = verifiedWorld();
-    const summary = inNamespace(readOnlyMount(world.dir) + `touch ${world.dir}/probe 2>/dev/null && echo writable; exec ${EVV} report summary --json --db ${world.dbPath}`);
+    const summary = await inNamespace(readOnlyMount(world.dir) + `touch ${world.dir}/probe 2>/dev/null && echo writable; exec ${EVV} report summary --json --db ${world.dbPath}`);
     expect(summary.stdout).not.toContain("writable");
     expect([summary.code, summary.stderr]).toEqual([EXIT_OK, ""]);
     expect(JSON.parse(summary.stdout)).toMatchObject({ byStatus: { verified: 3 } });
-    const visits = inNamespace(readOnlyMount(world.dir) + `exec ${EVV} report visits --db ${world.dbPath}`);
+    const visits = await inNamespace(readOnlyMount(world.dir) + `exec ${EVV} report visits --db ${world.dbPath}`);
     expect([visits.code, visits.stderr]).toEqual([EXIT_OK, ""]);
     expect(visits.stdout).toContain("verified, 2 units");
   });
 
-  it("makes evv verify exit 6 with the reason", () => {
+  it("makes evv verify exit 6 with the reason", async () => {
     world = verifiedWorld();
-    const verify = inNamespace(readOnlyMount(world.dir) + `exec ${EVV} verify --db ${world.dbPath} --keystore ${world.keystorePath}`);
+    const verify = await inNamespace(readOnlyMount(world.dir) + `exec ${EVV} verify --db ${world.dbPath} --keystore ${world.keystorePath}`);
     expect(verify.code).toBe(EXIT_ENVIRONMENT);
     expect(verify.stderr).toMatch(/storage unavailable: .*read-only/);
   });
 });
 
 describe("a full disk", () => {
-  it("makes evv import exit 6, saying the disk is full", () => {
+  it("makes evv import exit 6, saying the disk is full", async () => {
     world = simpleWorld();
     for (let day = 0; day < 1500; day++) world.visit("P1", "C1", new Date(Date.parse("2024-01-01T15:00:00Z") + day * 86_400_000).toISOString(), 30);
     const log = join(world.dir, "..", `readings-${process.pid}.jsonl`);
@@ -65,7 +61,7 @@ describe("a full disk", () => {
     world.close();
     const small = Math.ceil(statSync(world.dbPath).size / 4096) * 4096 + 96 * 1024;
     const disk = join(world.dir, "disk");
-    const result = inNamespace(
+    const result = await inNamespace(
       `mkdir ${disk} && mount -t tmpfs -o size=${small} tmpfs ${disk} && cp ${world.dbPath} ${world.keystorePath} ${disk}/ && exec ${EVV} import readings ${log} --db ${disk}/evv.db --keystore ${disk}/keys.json`,
     );
     expect(result.code).toBe(EXIT_ENVIRONMENT);
