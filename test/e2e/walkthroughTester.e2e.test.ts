@@ -10,12 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundlePath } from "./fobUnderTest.js";
 import { runEvv, runProcess } from "./runEvv.js";
 
-
 const simBin = fileURLToPath(new URL("../../bin/evv-sim.js", import.meta.url));
 const MASTER = "5a".repeat(32);
 let dir = "";
 
-beforeAll(async () => {
+beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "evv-walkthrough-tester-"));
   for (const board of ["pixljs", "puckjs"] as const) bundlePath(board);
 });

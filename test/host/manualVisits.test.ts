@@ -34,7 +34,7 @@ const entry = (fields: Record<string, unknown>) =>
   manualVisitEntry.parse({ providerNumber: "A1", clientNdNumber: "C1", caregiverId: "E1", tasks: ["bathing"], reason: "device-not-placed", enteredBy: "hhs.anna", ...fields });
 
 describe("manual visits", () => {
-  it("records a visit by hand: paid, flagged MANUAL_ENTRY, never device-verified, in the audit log with who and why", async () => {
+  it("records a visit by hand: paid, flagged MANUAL_ENTRY, never device-verified, in the audit log with who and why", () => {
     world = agency();
     const proven = world.visit("A1", "C1", "2026-04-14T15:00:00Z", 60, ["bathing"], "E1");
     world.verify();
@@ -56,7 +56,7 @@ describe("manual visits", () => {
     ]);
   });
 
-  it("corrects a missed check-out: the visit is paid to the corrected end and flagged MANUAL_CORRECTION", async () => {
+  it("corrects a missed check-out: the visit is paid to the corrected end and flagged MANUAL_CORRECTION", () => {
     world = agency();
     const checkIn = world.challenge("A1", "C1", "check-in", Date.parse("2026-04-14T15:00:00Z"), { caregiverId: "E1" });
     world.verify();
@@ -71,7 +71,7 @@ describe("manual visits", () => {
     expect(evvUsageReport(world.db).rows[0]).toMatchObject({ visits: 1, deviceProven: 0, manuallyCorrected: 1, score: 0 });
   });
 
-  it("refuses an entry for an unknown caregiver or visit, and a reason 'other' without a memo", async () => {
+  it("refuses an entry for an unknown caregiver or visit, and a reason 'other' without a memo", () => {
     world = agency();
     expect(() => recordManualVisit(world.db, entry({ caregiverId: "E9", begin: "2026-04-15T10:00:00Z", end: "2026-04-15T11:00:00Z" }))).toThrow(InputFileError);
     expect(() => recordManualVisit(world.db, entry({ correctsVisit: "nope", end: "2026-04-15T11:00:00Z" }))).toThrow(/no visit nope/);
@@ -79,7 +79,7 @@ describe("manual visits", () => {
     expect(world.db.prepare("SELECT count(*) AS n FROM manual_visits").get()).toEqual({ n: 0 });
   });
 
-  it("marks the manual visit in every export: the EVV records and the claim lines", async () => {
+  it("marks the manual visit in every export: the EVV records and the claim lines", () => {
     world = agency();
     world.visit("A1", "C1", "2026-04-15T13:00:00Z", 60, ["bathing"], "E1");
     const stored = recordManualVisit(world.db, entry({ begin: "2026-04-15T10:00:00-05:00", end: "2026-04-15T11:00:00-05:00" }));

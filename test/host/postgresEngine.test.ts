@@ -15,7 +15,7 @@ import { freeLoopbackPort } from "../postgres/throwawayCluster.js";
 import { runEvv, type EvvRun } from "../e2e/runEvv.js";
 
 const open: EvvDatabase[] = [];
-afterEach(async () => {
+afterEach(() => {
   for (const db of open.splice(0)) db.close();
 });
 
@@ -30,7 +30,7 @@ function evv(args: string[]): Promise<EvvRun> {
 }
 
 describe("SQLite's statements as PostgreSQL runs them", () => {
-  it("numbers ? and @name parameters, leaving question marks and at signs in literals alone", async () => {
+  it("numbers ? and @name parameters, leaving question marks and at signs in literals alone", () => {
     expect(translateStatement("SELECT '?', x FROM t WHERE a = ? AND b = '@b' AND c = ?").sql).toBe("SELECT '?', x FROM t WHERE a = $1 AND b = '@b' AND c = $2");
     expect(translateStatement("SELECT * FROM t WHERE (@p IS NULL OR p = @p) AND q = @q").sql).toBe("SELECT * FROM t WHERE ($1 IS NULL OR p = $1) AND q = $2");
     expect(translateStatement("INSERT OR IGNORE INTO readings (reading_id) VALUES (?)").sql).toBe("INSERT INTO readings (reading_id) VALUES ($1) ON CONFLICT DO NOTHING");
@@ -39,14 +39,14 @@ describe("SQLite's statements as PostgreSQL runs them", () => {
     expect(() => translateStatement("SELECT x FROM readings ORDER BY rowid")).toThrow(/SQLite-only/);
   });
 
-  it("turns IS ? and IS NOT ? into null-safe comparisons in any case and spacing, and only after the word IS", async () => {
+  it("turns IS ? and IS NOT ? into null-safe comparisons in any case and spacing, and only after the word IS", () => {
     expect(translateStatement("SELECT 1 FROM t WHERE a is\n  ? AND b Is \t NoT\n?").sql).toBe("SELECT 1 FROM t WHERE a IS NOT DISTINCT FROM $1 AND b IS DISTINCT FROM $2");
     expect(translateStatement("SELECT 1 FROM t WHERE this = ? AND notis = ? AND c IS NOT  NULL AND d = ?").sql).toBe("SELECT 1 FROM t WHERE this = $1 AND notis = $2 AND c IS NOT  NULL AND d = $3");
     expect(translateStatement("SELECT 1 FROM t WHERE a ISNOT ? OR b NOT ? OR c XIS ?").sql).toBe("SELECT 1 FROM t WHERE a ISNOT $1 OR b NOT $2 OR c XIS $3");
     expect(translateStatement("SELECT 1 FROM t WHERE a IS ?").sql).toBe("SELECT 1 FROM t WHERE a IS NOT DISTINCT FROM $1");
   });
 
-  it("numbers the parameters of an INSERT of thousands of rows, each in its place", async () => {
+  it("numbers the parameters of an INSERT of thousands of rows, each in its place", () => {
     // A file's readings go in INSERTs of about 2,000 rows of 28 values (readingBatches.ts).
     const rows = 2000;
     const translated = translateStatement(`INSERT INTO t (a, b, c) VALUES ${Array.from({ length: rows }, () => "(?, ?, ?)").join(", ")}`);
@@ -55,7 +55,7 @@ describe("SQLite's statements as PostgreSQL runs them", () => {
     expect(translated.sql.startsWith("INSERT INTO t (a, b, c) VALUES ($1, $2, $3), ($4, $5, $6)")).toBe(true);
   });
 
-  it("runs, gets, plucks, reads raw rows and iterates beyond one fetch, with values typed as SQLite gives them", async () => {
+  it("runs, gets, plucks, reads raw rows and iterates beyond one fetch, with values typed as SQLite gives them", () => {
     const db = fresh();
     const insert = db.prepare("INSERT INTO service_locations (location_id, address, time_zone) VALUES (?, ?, ?)");
     db.transaction(() => {
@@ -81,7 +81,7 @@ describe("SQLite's statements as PostgreSQL runs them", () => {
     expect(db.prepare("UPDATE service_locations SET address = @address WHERE location_id = @id").run({ address: "moved", id: "L00001" }).changes).toBe(1);
   });
 
-  it("gives lastInsertRowid from the key the database assigns", async () => {
+  it("gives lastInsertRowid from the key the database assigns", () => {
     const db = fresh();
     const run = db.prepare("INSERT INTO verify_runs (started_at, settings, visits, audit_head) VALUES (?, ?, 0, '')");
     const first = Number(run.run("2026-01-01T00:00:00Z", "{}").lastInsertRowid);
@@ -89,7 +89,7 @@ describe("SQLite's statements as PostgreSQL runs them", () => {
     expect(second).toBe(first + 1);
   });
 
-  it("rolls a transaction back as a whole, a failed write inside it included, and a nested one to its savepoint", async () => {
+  it("rolls a transaction back as a whole, a failed write inside it included, and a nested one to its savepoint", () => {
     const db = fresh();
     const insert = db.prepare("INSERT INTO service_locations (location_id, address, time_zone) VALUES (?, ?, ?)");
     expect(() =>
@@ -115,14 +115,14 @@ describe("SQLite's statements as PostgreSQL runs them", () => {
 });
 
 describe("the migrations on PostgreSQL", () => {
-  it("are the same list with one version number, kept in a table", async () => {
+  it("are the same list with one version number, kept in a table", () => {
     const db = fresh();
     expect(db.pragma("user_version", { simple: true })).toBe(migrations.length);
     expect(db.prepare("SELECT version FROM evv_schema_version").pluck().get()).toBe(migrations.length);
     for (let v = 1; v <= migrations.length; v++) expect(postgresMigration(v)).not.toMatch(/\bWITHOUT ROWID\b|\bjulianday\b|\bRAISE\(ABORT/);
   });
 
-  it("run a portable SQLite migration (INTEGER, TEXT, REAL, BLOB, keys, UNIQUE, indexes) without edits", async () => {
+  it("run a portable SQLite migration (INTEGER, TEXT, REAL, BLOB, keys, UNIQUE, indexes) without edits", () => {
     const db = fresh();
     const portable = `
       CREATE TABLE verify_marks (
@@ -146,7 +146,7 @@ describe("the migrations on PostgreSQL", () => {
 });
 
 describe("the audit chain on PostgreSQL", () => {
-  it("refuses updates, deletes, truncation and an entry that does not link to the head", async () => {
+  it("refuses updates, deletes, truncation and an entry that does not link to the head", () => {
     const db = fresh();
     const appender = new AuditAppender(db);
     appender.append("test", "one", { n: 1 });
@@ -158,7 +158,7 @@ describe("the audit chain on PostgreSQL", () => {
     expect(verifyAuditChain(db)).toEqual({ ok: true, rows: 2 });
   });
 
-  it("makes a second writer wait for the first, and give up after its lock timeout", async () => {
+  it("makes a second writer wait for the first, and give up after its lock timeout", () => {
     const url = freshPostgresDatabase();
     const first = openDatabase(url);
     const second = openDatabase(url);
@@ -175,7 +175,7 @@ describe("the audit chain on PostgreSQL", () => {
 });
 
 describe("the reports' connection", () => {
-  it("reads in READ ONLY transactions", async () => {
+  it("reads in READ ONLY transactions", () => {
     const url = freshPostgresDatabase();
     openDatabase(url).close();
     const reader = openDatabaseForReading(url);
@@ -206,7 +206,7 @@ describe("a PostgreSQL server that cannot be used", () => {
     expect(noDatabase.stderr).toMatch(/PostgreSQL at postgres:\/\/postgres@127\.0\.0\.1:\d+\/no_such_database: database "no_such_database" does not exist/);
   });
 
-  it("reports a dropped connection as the storage failing", async () => {
+  it("reports a dropped connection as the storage failing", () => {
     const db = fresh();
     const pid = db.prepare("SELECT pg_backend_pid()").pluck().get() as number;
     const admin = new PostgresDatabase(process.env.EVV_TEST_POSTGRES_URL!);
@@ -226,7 +226,7 @@ describe("a PostgreSQL server that cannot be used", () => {
 });
 
 describe("text or bytes in one column (audit_log.body, BYTEA on PostgreSQL)", () => {
-  it("binds text as its UTF-8 bytes, in one-row and many-row INSERTs and in UPDATEs", async () => {
+  it("binds text as its UTF-8 bytes, in one-row and many-row INSERTs and in UPDATEs", () => {
     expect(translateStatement("INSERT INTO audit_log (kind, subject, body, prev_hash, hash, seal) VALUES (?, ?, ?, ?, ?, ?)").byteParams).toEqual([2]);
     expect(translateStatement("INSERT INTO audit_log (seq, body) VALUES (?, ?), (?, ?)").byteParams).toEqual([1, 3]);
     expect(translateStatement("UPDATE audit_log SET body = ?, hash = ? WHERE seq = ?").byteParams).toEqual([0]);

@@ -30,7 +30,7 @@ function passphraseFile(dir: string, text: string): string {
 }
 
 let world: VisitWorld | undefined;
-afterEach(async () => {
+afterEach(() => {
   world?.close();
   world = undefined;
 });

@@ -10,7 +10,6 @@ import { runEvv, runProcess } from "../../e2e/runEvv.js";
 import { simpleWorld, TEST_PASSPHRASE, type VisitWorld } from "../fixtures/visitWorld.js";
 import { EXIT_ENVIRONMENT, EXIT_OK } from "../../../host/cli/cliError.js";
 
-
 const ROOT = join(import.meta.dirname, "..", "..", "..");
 const EVV = `${process.execPath} ${join(ROOT, "bin", "evv.js")}`;
 
