@@ -10,6 +10,10 @@
 // 5,000 a second, answered or not), for p50/p99 latency at that rate: in a closed loop of 1,000
 // readers the latency is only 1,000 / rate (Little's law), whatever the service does.
 // BENCH_INTAKE_SERVE_NODE_ARGS passes node options to the service (e.g. "--cpu-prof").
+// BENCH_INTAKE_STORED (0) readings are stored before the service starts, spread over a year and
+// a state's pairs, so that the run sees a full database's indexes (each reading then writes
+// index pages of its own); BENCH_INTAKE_PAGE_SIZE makes the new database with that page size
+// instead of the database's own (16 KiB, host/storage/database.ts).
 // Figures only; nothing here fails on a time, except a step that stalls: after
 // BENCH_INTAKE_STEP_SECONDS (120) the bench ends with an error naming the step (progress on stderr).
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
@@ -17,6 +21,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { PerformanceObserver } from "node:perf_hooks";
 import { randomUUID, createPrivateKey, generateKeyPairSync, sign, verify } from "node:crypto";
+import Database from "better-sqlite3";
 import { Agent, fetch } from "undici";
 import { openDatabase } from "../host/storage/database.js";
 import { Keystore } from "../host/keystore/keystore.js";
@@ -38,6 +43,10 @@ const RATE = Number(process.env.BENCH_INTAKE_RATE ?? GOAL_PER_SECOND);
 const GOAL_P99_MS = 50;
 /** The longest any step may take (starting the service, connecting, each run) before the bench fails saying which. */
 const STEP_SECONDS = Number(process.env.BENCH_INTAKE_STEP_SECONDS ?? 120);
+/** Readings in the database before the service starts (BENCH_INTAKE_STORED). */
+const STORED = Number(process.env.BENCH_INTAKE_STORED ?? 0);
+/** The new database's page size in bytes (BENCH_INTAKE_PAGE_SIZE; default the database's own). */
+const PAGE_SIZE = process.env.BENCH_INTAKE_PAGE_SIZE === undefined ? undefined : Number(process.env.BENCH_INTAKE_PAGE_SIZE);
 
 /** Where the bench is, on stderr (the figures go to stdout): a stall shows where it is. */
 const progress = (what: string) => process.stderr.write(`  intake bench: ${what}\n`);
@@ -54,6 +63,30 @@ function typedReading(readerId: string, at: number, i: number): Reading {
     transport: "keyboard",
     typedCode: String(100_000_000_000 + ((i * 7919) % 899_999_999_999)).slice(0, 12),
   };
+}
+
+/**
+ * Stores `count` readings received over the past year, as a state's database holds them: 8,000
+ * clients of 300 providers, 20,000 readers, random reading IDs. Not durable one by one (it is
+ * the set-up, not what is measured): transactions of 50,000, checkpointed at the end.
+ */
+function storeEarlierReadings(path: string, count: number): void {
+  const db = openDatabase(path);
+  db.pragma("synchronous = OFF");
+  const store = new ReadingStore(db);
+  const year = 365 * 24 * 3600 * 1000;
+  const from = Date.now() - year - 3600 * 1000;
+  const batch = db.transaction((first: number, end: number) => {
+    for (let i = first; i < end; i++) {
+      const client = i % 8000;
+      const at = from + Math.floor((i / count) * year);
+      const r: Reading = { ...typedReading(`rdr-earlier-${i % 20_000}`, at, i), providerNumber: `P${2 + (client % 300)}`, clientNdNumber: `E${client}` };
+      store.store(r, at, i + 1);
+    }
+  });
+  for (let first = 0; first < count; first += 50_000) batch(first, Math.min(count, first + 50_000));
+  db.pragma("wal_checkpoint(TRUNCATE)");
+  db.close();
 }
 
 /** One durable transaction per reading for `seconds`: readings a second. */
@@ -162,9 +195,21 @@ export default async function bench(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "evv-intake-bench-"));
   try {
     const dbPath = join(dir, "evv.db");
+    if (PAGE_SIZE !== undefined) {
+      // The page size is fixed when the first page is written (here, by WAL mode); openDatabase keeps it.
+      const created = new Database(dbPath);
+      created.pragma(`page_size = ${PAGE_SIZE}`);
+      created.pragma("journal_mode = WAL");
+      created.close();
+    }
+    if (STORED > 0) {
+      progress(`storing ${STORED} earlier readings`);
+      storeEarlierReadings(dbPath, STORED);
+    }
     // Enrolled readers, straight into the table (enrollment is not what is measured).
     progress(`enrolling ${READERS} readers and signing ${READINGS} readings`);
     const db = openDatabase(dbPath);
+    const pageSize = db.pragma("page_size", { simple: true }) as number;
     const keys: { id: string; key: ReturnType<typeof createPrivateKey> }[] = [];
     const insertReader = db.prepare("INSERT INTO readers (reader_id, provider_number, caregiver_id, kind, public_key, enrolled_ms) VALUES (?, 'P1', ?, 'cli', ?, ?)");
     db.transaction(() => {
@@ -297,6 +342,7 @@ export default async function bench(): Promise<void> {
       };
       latencies.sort();
       console.log(`${READERS} concurrent readers (one ${PLAIN ? "plain HTTP" : "TLS"} connection each) on loopback; each reading acknowledged after its commit (synchronous = FULL)${refused ? `   (${refused} answers not 201!)` : ""}:`);
+      console.log(`  the database: ${STORED.toLocaleString("en-US")} readings stored before the run (BENCH_INTAKE_STORED), ${pageSize}-byte pages`);
       console.log(`  saturated (${done} readings, each reader sending as soon as answered): ${Math.round(rate).toLocaleString("en-US")} readings/s acknowledged durably   goal ${GOAL_PER_SECOND.toLocaleString("en-US")}`);
       console.log(`  reference: raw durable inserts, one per transaction, ${Math.round(raw).toLocaleString("en-US")}/s (ratio ${(rate / raw).toFixed(1)})`);
       console.log(`  reference: this machine's speed now, P-256 checks on one thread, ${Math.round(p256).toLocaleString("en-US")}/s`);
