@@ -18,11 +18,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { IncrementalMeasurement } from "./incrementalMeasure.js";
 import { VISITS_PER_PAIR } from "./verifyWorld.js";
+import { benchNumber, benchNumberList, count, positive } from "./benchSetting.js";
 
-const READINGS = Number(process.env.BENCH_READINGS ?? 10_000_000);
-const NEW_DAYS = Number(process.env.BENCH_NEW_DAYS ?? 4);
-const TOUCHED_PAIRS = Number(process.env.BENCH_TOUCHED_PAIRS ?? 137);
-const TABLE = (process.env.BENCH_TABLE ?? "").split(",").filter(Boolean).map(Number);
+const READINGS = benchNumber("BENCH_READINGS", 10_000_000, positive);
+const NEW_DAYS = benchNumber("BENCH_NEW_DAYS", 4, positive);
+const TOUCHED_PAIRS = benchNumber("BENCH_TOUCHED_PAIRS", 137, count);
+const TABLE = benchNumberList("BENCH_TABLE", positive);
 
 function step(args: (string | number)[]): IncrementalMeasurement {
   const out = execFileSync(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./incrementalMeasure.ts", import.meta.url)), ...args.map(String)], {

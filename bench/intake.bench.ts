@@ -31,22 +31,23 @@ import { signedBytes, type SignedSubmission } from "../host/capture/signedSubmis
 import type { Reading } from "../host/capture/reading.js";
 import { startServe } from "../test/e2e/serveProcess.js";
 import { ReaderConnection, type PreparedPost } from "./readerConnection.js";
+import { aboveZero, benchNumber, count, optionalBenchNumber, positive, sqlitePageSize } from "./benchSetting.js";
 
-const READERS = Number(process.env.BENCH_INTAKE_READERS ?? 1000);
-const READINGS = Number(process.env.BENCH_INTAKE_READINGS ?? 30_000);
-const RAW_SECONDS = Number(process.env.BENCH_INTAKE_RAW_SECONDS ?? 3);
+const READERS = benchNumber("BENCH_INTAKE_READERS", 1000, positive);
+const READINGS = benchNumber("BENCH_INTAKE_READINGS", 30_000, positive);
+const RAW_SECONDS = benchNumber("BENCH_INTAKE_RAW_SECONDS", 3, aboveZero);
 /** BENCH_INTAKE_PLAIN=1: plain HTTP on loopback instead of TLS (to see what TLS costs). */
 const PLAIN = process.env.BENCH_INTAKE_PLAIN === "1";
 const GOAL_PER_SECOND = 5000;
 /** Readings a second offered in the latency run (BENCH_INTAKE_RATE; default the goal). */
-const RATE = Number(process.env.BENCH_INTAKE_RATE ?? GOAL_PER_SECOND);
+const RATE = benchNumber("BENCH_INTAKE_RATE", GOAL_PER_SECOND, aboveZero);
 const GOAL_P99_MS = 50;
 /** The longest any step may take (starting the service, connecting, each run) before the bench fails saying which. */
-const STEP_SECONDS = Number(process.env.BENCH_INTAKE_STEP_SECONDS ?? 120);
+const STEP_SECONDS = benchNumber("BENCH_INTAKE_STEP_SECONDS", 120, aboveZero);
 /** Readings in the database before the service starts (BENCH_INTAKE_STORED). */
-const STORED = Number(process.env.BENCH_INTAKE_STORED ?? 0);
+const STORED = benchNumber("BENCH_INTAKE_STORED", 0, count);
 /** The new database's page size in bytes (BENCH_INTAKE_PAGE_SIZE; default the database's own). */
-const PAGE_SIZE = process.env.BENCH_INTAKE_PAGE_SIZE === undefined ? undefined : Number(process.env.BENCH_INTAKE_PAGE_SIZE);
+const PAGE_SIZE = optionalBenchNumber("BENCH_INTAKE_PAGE_SIZE", sqlitePageSize);
 
 /** Where the bench is, on stderr (the figures go to stdout): a stall shows where it is. */
 const progress = (what: string) => process.stderr.write(`  intake bench: ${what}\n`);
@@ -192,6 +193,9 @@ function clientGcPauses(): { stop: () => { count: number; totalMs: number; longe
 const percentile = (sorted: Float64Array, p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 export default async function bench(): Promise<void> {
+  if (READINGS < 3 * READERS) {
+    throw new Error(`BENCH_INTAKE_READINGS (${READINGS}) must be at least 3 a reader (BENCH_INTAKE_READERS ${READERS}): each reader's warm-up, saturated run and latency run need one each`);
+  }
   const dir = mkdtempSync(join(tmpdir(), "evv-intake-bench-"));
   try {
     const dbPath = join(dir, "evv.db");

@@ -10,8 +10,13 @@ import { fileURLToPath } from "node:url";
 
 const dir = fileURLToPath(new URL(".", import.meta.url));
 const only = process.argv[2];
-for (const file of readdirSync(dir).filter((f) => f.endsWith(".bench.ts")).sort()) {
-  if (only && !file.includes(only)) continue;
+const benches = readdirSync(dir).filter((f) => f.endsWith(".bench.ts")).sort();
+const chosen = benches.filter((file) => !only || file.includes(only));
+if (chosen.length === 0) {
+  console.error(`npm run bench: no bench is named like "${only}"; the benches: ${benches.map((f) => f.replace(".bench.ts", "")).join(", ")}`);
+  process.exit(2);
+}
+for (const file of chosen) {
   console.log(`\n## ${file.replace(".bench.ts", "")}`);
   const module = (await import(`./${file}`)) as { default: () => Promise<void> | void };
   await module.default();

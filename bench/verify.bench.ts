@@ -21,10 +21,11 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Measurement, Rates } from "./verifyMeasure.js";
 import { flushToDisk } from "./verifyWorld.js";
+import { benchNumber, notNegative, positive } from "./benchSetting.js";
 
-const VISITS = Number(process.env.BENCH_VISITS ?? 1_000_000);
-const SETTLE_MS = 1000 * Number(process.env.BENCH_SETTLE_SECONDS ?? 10);
-const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
+const VISITS = benchNumber("BENCH_VISITS", 1_000_000, positive);
+const SETTLE_MS = 1000 * benchNumber("BENCH_SETTLE_SECONDS", 10, notNegative);
+const REPEAT = benchNumber("BENCH_REPEAT", 3, positive);
 
 function runScript(script: string, args: string[]): string {
   return execFileSync(process.execPath, ["--import", "tsx", fileURLToPath(new URL(script, import.meta.url)), ...args], { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });

@@ -16,10 +16,11 @@ import { copyWorld } from "./copyWorld.js";
 import { flushToDisk } from "./verifyWorld.js";
 import { startThrowawayCluster } from "../test/postgres/throwawayCluster.js";
 import { PostgresDatabase } from "../host/storage/postgres/postgresDatabase.js";
+import { benchNumber, notNegative, positive } from "./benchSetting.js";
 
-const VISITS = Number(process.env.BENCH_VISITS ?? 1_000_000);
-const SETTLE_MS = 1000 * Number(process.env.BENCH_SETTLE_SECONDS ?? 10);
-const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
+const VISITS = benchNumber("BENCH_VISITS", 1_000_000, positive);
+const SETTLE_MS = 1000 * benchNumber("BENCH_SETTLE_SECONDS", 10, notNegative);
+const REPEAT = benchNumber("BENCH_REPEAT", 3, positive);
 /** The server's settings beyond Debian's defaults: memory for a bulk run, WAL that does not checkpoint mid-run. */
 const SERVER_SETTINGS = ["shared_buffers=512MB", "max_wal_size=8GB", "checkpoint_timeout=30min", "work_mem=64MB", "maintenance_work_mem=256MB"];
 

@@ -10,8 +10,9 @@ import { Keystore } from "../host/keystore/keystore.js";
 import { runVerification } from "../host/verifier/verifyRun.js";
 import { DEFAULT_SETTINGS } from "../host/verifier/settings.js";
 import { WORLD_PASSPHRASE } from "./verifyWorld.js";
+import { count, optionalBenchNumber } from "./benchSetting.js";
 
-const WORKERS = process.env.BENCH_WORKERS === undefined ? undefined : Number(process.env.BENCH_WORKERS);
+const WORKERS = optionalBenchNumber("BENCH_WORKERS", count);
 const START_MS = Date.parse("2026-01-01T15:00:00Z");
 
 function rate(count: number, ms: number): number {
