@@ -9,7 +9,8 @@ import { DeviceRegistry } from "../registry/deviceRegistry.js";
 import { sealAuditWith } from "../storage/auditLog.js";
 import { Keystore } from "../keystore/keystore.js";
 import { readPassphrase } from "../keystore/passphraseSource.js";
-import { CliError, EXIT_BAD_INPUT, storageFailure } from "./cliError.js";
+import { CliError, EXIT_BAD_INPUT } from "./cliError.js";
+import { storageFailure } from "../storage/storageFailure.js";
 
 export const DEFAULT_DATABASE = "evv.db";
 export const DEFAULT_KEYSTORE = "evv-keystore.json";

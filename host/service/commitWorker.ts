@@ -1,13 +1,15 @@
 // The intake service's commit thread: its own connection to the database (synchronous = FULL),
 // one batch at a time from groupCommit.ts, committed and fsync'd here so that the event loop
 // goes on taking requests meanwhile. A batch the database is too busy to take (an `evv verify`
-// run holds it) is retried every `retryMs` for up to `maxWaitMs`, then answered busy. Each
+// run holds it) is retried every `retryMs` for up to `maxWaitMs`, then answered busy; a storage
+// failure (a full disk, read-only storage) is answered as one, in storageFailure's words. Each
 // batch's `intake.readings` audit entry is sealed with the seal key the service passes (its copy
 // here is wiped when the thread closes).
 import { parentPort, workerData } from "node:worker_threads";
 import { openDatabase } from "../storage/database.js";
 import { isPostgresLocation, isWriterLockTimeout } from "../storage/sqlDatabase.js";
 import { sealAuditWith } from "../storage/auditLog.js";
+import { storageFailure } from "../storage/storageFailure.js";
 import { batchCommitter, type IntakeJob } from "./batchCommit.js";
 
 const { dbPath, auditSealKey, retryMs, maxWaitMs, walAutocheckpointPages } = workerData as {
@@ -32,7 +34,12 @@ function attempt(batch: number, jobs: IntakeJob[], firstTry: number): void {
   } catch (error) {
     const busy = isWriterLockTimeout(error);
     if (busy && Date.now() - firstTry < maxWaitMs) setTimeout(() => attempt(batch, jobs, firstTry), retryMs);
-    else port.postMessage({ batch, error: { busy, message: busy ? `the database stayed busy for ${maxWaitMs} ms; nothing was stored` : (error as Error).message } });
+    else if (busy) port.postMessage({ batch, error: { unavailable: true, message: `the database stayed busy for ${maxWaitMs} ms; nothing was stored` } });
+    else {
+      // The storage failing (a full disk, read-only, I/O) is the service's state, not the request's: the reader keeps the reading and sends it again.
+      const storage = storageFailure(error);
+      port.postMessage({ batch, error: { unavailable: storage !== null, message: storage ?? (error as Error).message } });
+    }
   }
 }
 

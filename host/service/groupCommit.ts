@@ -6,7 +6,7 @@
 // (commitWorker.ts, one batch at a time), so the event loop keeps parsing and checking the next
 // requests while the disk syncs. When another writer holds the database (an `evv verify` run),
 // the batch waits and is retried; a request still unstored after `maxWaitMs` is answered 503
-// and nothing of it is stored. The thread's connection seals its audit entries like the service's.
+// and nothing of it is stored, as is a batch the storage failed to take (a full disk). The thread's connection seals its audit entries like the service's.
 // On SQLite a thread of its own checkpoints the WAL (walCheckpointer.mjs), so that the commit
 // thread does not stop for it.
 import { Worker } from "node:worker_threads";
@@ -17,7 +17,8 @@ import type { IntakeJob, IntakeOutcome } from "./batchCommit.js";
 
 export type { IntakeJob, IntakeOutcome } from "./batchCommit.js";
 
-export class IntakeBusyError extends Error {}
+/** Nothing of the batch was stored because the database stayed busy or the storage failed; the reading may be sent again (503). */
+export class IntakeUnavailableError extends Error {}
 
 interface Pending {
   job: IntakeJob;
@@ -31,7 +32,7 @@ export interface GroupCommitOptions {
   /** Give up on a request after this long (answered 503). */
   maxWaitMs?: number;
   onBatch?: (size: number, ms: number) => void;
-  /** Something the service should log (the WAL checkpoint thread failed). */
+  /** Something the service should log (a batch not stored, the WAL checkpoint thread failed). */
   onWarning?: (message: string) => void;
 }
 
@@ -72,7 +73,7 @@ export class GroupCommitIntake {
       workerData: { dbPath, auditSealKey, retryMs: options.retryMs ?? 20, maxWaitMs: options.maxWaitMs ?? 30_000, walAutocheckpointPages: COMMIT_THREAD_CHECKPOINT_PAGES },
       execArgv,
     });
-    this.worker.on("message", (message: { batch: number; outcomes?: IntakeOutcome[]; error?: { busy: boolean; message: string } }) => this.finished(message));
+    this.worker.on("message", (message: { batch: number; outcomes?: IntakeOutcome[]; error?: { unavailable: boolean; message: string } }) => this.finished(message));
     this.worker.on("error", (error) => this.fail(error));
     this.worker.on("exit", (code) => {
       if (code !== 0 || this.inFlight || this.pending.length > 0) this.fail(new Error(`the commit thread stopped (exit ${code})`));
@@ -119,7 +120,7 @@ export class GroupCommitIntake {
     this.worker.postMessage({ batch: this.inFlight.batch, jobs: items.map((p) => p.job) });
   }
 
-  private finished(message: { batch: number; outcomes?: IntakeOutcome[]; error?: { busy: boolean; message: string } }): void {
+  private finished(message: { batch: number; outcomes?: IntakeOutcome[]; error?: { unavailable: boolean; message: string } }): void {
     const flight = this.inFlight;
     if (!flight || flight.batch !== message.batch) return;
     this.inFlight = null;
@@ -131,7 +132,8 @@ export class GroupCommitIntake {
       this.options.onBatch?.(flight.items.length, ms);
       for (let i = 0; i < flight.items.length; i++) flight.items[i].resolve(message.outcomes[i]);
     } else {
-      const error = message.error!.busy ? new IntakeBusyError(message.error!.message) : new Error(message.error!.message);
+      const error = message.error!.unavailable ? new IntakeUnavailableError(message.error!.message) : new Error(message.error!.message);
+      this.options.onWarning?.(`${flight.items.length} readings not stored: ${message.error!.message}`);
       for (const p of flight.items) p.reject(error);
     }
     if (this.pending.length > 0) this.send();

@@ -16,9 +16,20 @@ export interface ServeProcess {
   kill9(): Promise<void>;
 }
 
-export function startServe(args: string[], env: Record<string, string> = {}, timeoutMs = 30_000, nodeArgs: string[] = []): Promise<ServeProcess> {
+/**
+ * `wrap` runs the service through another command: it gets the service's own command line and
+ * gives the one to run (e.g. `unshare ... sh -c "<set-up> && exec <it>"`, which keeps the pid).
+ */
+export function startServe(
+  args: string[],
+  env: Record<string, string> = {},
+  timeoutMs = 30_000,
+  nodeArgs: string[] = [],
+  wrap: (commandLine: string[]) => string[] = (commandLine) => commandLine,
+): Promise<ServeProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, bin, "serve", ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const [command, ...argv] = wrap([process.execPath, ...nodeArgs, bin, "serve", ...args]);
+    const child = spawn(command, argv, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     const log: string[] = [];
     let stderr = "";
     let pending = "";

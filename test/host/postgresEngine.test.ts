@@ -9,7 +9,8 @@ import { postgresMigration, translateDdl } from "../../host/storage/postgres/pos
 import { translateStatement } from "../../host/storage/postgres/sqlTranslation.js";
 import { migrations } from "../../host/storage/migrations.js";
 import { AuditAppender, verifyAuditChain } from "../../host/storage/auditLog.js";
-import { storageFailure, EXIT_ENVIRONMENT } from "../../host/cli/cliError.js";
+import { EXIT_ENVIRONMENT } from "../../host/cli/cliError.js";
+import { storageFailure } from "../../host/storage/storageFailure.js";
 import { freshPostgresDatabase } from "../postgres/testDatabase.js";
 import { freeLoopbackPort } from "../postgres/throwawayCluster.js";
 import { runEvv, type EvvRun } from "../e2e/runEvv.js";

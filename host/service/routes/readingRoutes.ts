@@ -10,7 +10,7 @@ import { z } from "zod";
 import { signedSubmission } from "../../capture/signedSubmission.js";
 import { reading as readingSchema, type Reading } from "../../capture/reading.js";
 import type { ReaderRow } from "../intakeAccounts.js";
-import { IntakeBusyError, type IntakeJob } from "../groupCommit.js";
+import { IntakeUnavailableError, type IntakeJob } from "../groupCommit.js";
 import { bearerToken, type ServiceContext } from "../serviceContext.js";
 import { parseBody, refuse } from "../requestBody.js";
 
@@ -44,7 +44,7 @@ export async function readingRoutes(app: FastifyInstance, { ctx }: { ctx: Servic
       if (outcome.conflict) return refuse(reply, 409, `reading.readingId: ${job.reading.readingId} was submitted before by another reader, counter or session`);
       return reply.code(outcome.stored ? 201 : 200).send({ readingId: job.reading.readingId, stored: outcome.stored, receivedAt: outcome.receivedAt, receivedSeq: outcome.receivedSeq, counterBack: outcome.counterBack });
     } catch (error) {
-      if (error instanceof IntakeBusyError) return refuse(reply, 503, error.message);
+      if (error instanceof IntakeUnavailableError) return refuse(reply, 503, error.message);
       throw error;
     }
   };
