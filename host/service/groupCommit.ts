@@ -6,7 +6,8 @@
 // (commitWorker.ts, one batch at a time), so the event loop keeps parsing and checking the next
 // requests while the disk syncs. When another writer holds the database (an `evv verify` run),
 // the batch waits and is retried; a request still unstored after `maxWaitMs` is answered 503
-// and nothing of it is stored, as is a batch the storage failed to take (a full disk). The thread's connection seals its audit entries like the service's.
+// and nothing of it is stored, as is a batch the storage failed to take (a full disk). The
+// thread's connection seals its audit entries like the service's.
 // On SQLite a thread of its own checkpoints the WAL (walCheckpointer.mjs), so that the commit
 // thread does not stop for it.
 import { Worker } from "node:worker_threads";
