@@ -11,6 +11,7 @@ const POSTGRES_SUITES = [
   "test/host/postgresPartitions.test.ts",
   "test/host/postgresReadingBatches.test.ts",
   "test/host/postgresCopy.test.ts",
+  "test/host/postgresIntakeReconnect.test.ts",
   "test/host/verifyRun.test.ts",
   "test/host/northDakotaRules.test.ts",
   "test/host/caregiverRules.test.ts",
@@ -44,7 +45,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     setupFiles: ["test/support/eventLoopStalls.ts"],
     projects: [
-      { extends: true, test: { name: "sqlite", include: ["test/**/*.test.ts"], exclude: ["test/host/postgresEngine.test.ts", "test/host/postgresPartitions.test.ts", "test/host/postgresReadingBatches.test.ts", "test/host/postgresCopy.test.ts"] } },
+      { extends: true, test: { name: "sqlite", include: ["test/**/*.test.ts"], exclude: ["test/host/postgresEngine.test.ts", "test/host/postgresPartitions.test.ts", "test/host/postgresReadingBatches.test.ts", "test/host/postgresCopy.test.ts", "test/host/postgresIntakeReconnect.test.ts"] } },
       { extends: true, test: { name: "postgres", include: POSTGRES_SUITES, env: { EVV_TEST_ENGINE: "postgres" }, globalSetup: ["test/postgres/globalSetup.ts"] } },
     ],
   },

@@ -19,6 +19,7 @@ import { readingRoutes } from "./routes/readingRoutes.js";
 import { adminRoutes } from "./routes/adminRoutes.js";
 import { webAppRoutes } from "./routes/webAppRoutes.js";
 import { refuse } from "./requestBody.js";
+import { storageFailure } from "../storage/storageFailure.js";
 
 export interface IntakeServiceOptions {
   dbPath: string;
@@ -113,7 +114,10 @@ export async function buildIntakeService(options: IntakeServiceOptions): Promise
     if (error.statusCode === 429) return reply.code(429).send({ error: error.message ?? (error as { error?: string }).error });
     if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE") return refuse(reply, 413, `request body larger than ${limits.bodyBytes} bytes`);
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) return refuse(reply, error.statusCode, error.message);
+    // The storage failing under a route (a dropped PostgreSQL connection, a full disk): the service's state, not the request's; sent again later, it may pass.
+    const storage = storageFailure(error);
     request.log.error({ err: error }, "request failed");
+    if (storage) return refuse(reply, 503, storage);
     return refuse(reply, 500, "internal error; nothing was stored");
   });
   app.setNotFoundHandler((request, reply) => refuse(reply, 404, `no route ${request.method} ${request.url}`));

@@ -207,8 +207,8 @@ describe("a PostgreSQL server that cannot be used", () => {
     expect(noDatabase.stderr).toMatch(/PostgreSQL at postgres:\/\/postgres@127\.0\.0\.1:\d+\/no_such_database: database "no_such_database" does not exist/);
   });
 
-  it("reports a dropped connection as the storage failing", () => {
-    const db = fresh();
+  /** Ends the connection's backend from another connection, as a server restart or a standby taking over would. */
+  const terminate = (db: EvvDatabase): number => {
     const pid = db.prepare("SELECT pg_backend_pid()").pluck().get() as number;
     const admin = new PostgresDatabase(process.env.EVV_TEST_POSTGRES_URL!);
     try {
@@ -216,13 +216,35 @@ describe("a PostgreSQL server that cannot be used", () => {
     } finally {
       admin.close();
     }
+    return pid;
+  };
+
+  it("reports a dropped connection as the storage failing, and fails the rest of the transaction it dropped in", () => {
+    const db = fresh();
+    db.exec("CREATE TABLE dropped_in (x INTEGER)");
     let failure: unknown;
     try {
-      db.prepare("SELECT 1").get();
+      db.transaction(() => {
+        db.prepare("INSERT INTO dropped_in VALUES (?)").run(1);
+        terminate(db);
+        db.prepare("INSERT INTO dropped_in VALUES (?)").run(2);
+      })();
     } catch (error) {
       failure = error;
     }
     expect(storageFailure(failure)).toMatch(/^storage unavailable: PostgreSQL at postgres:\/\/postgres@127\.0\.0\.1:\d+\/evv_test_\w+: /);
+    expect(db.prepare("SELECT count(*) FROM dropped_in").pluck().get()).toBe(0);
+  });
+
+  it("makes a new connection for what comes after a drop, with the lock timeout it had", () => {
+    const db = fresh();
+    db.pragma("busy_timeout = 1234");
+    const before = terminate(db);
+    expect(db.prepare("SELECT pg_backend_pid()").pluck().get()).not.toBe(before);
+    expect(db.prepare("SHOW lock_timeout").pluck().get()).toBe("1234ms");
+    db.exec("CREATE TABLE after_drop (x INTEGER)");
+    db.transaction(() => db.prepare("INSERT INTO after_drop VALUES (?)").run(1))();
+    expect(db.prepare("SELECT count(*) FROM after_drop").pluck().get()).toBe(1);
   });
 });
 

@@ -23,18 +23,59 @@ const types = {
   },
 };
 
-const client = new pg.Client({
-  connectionString: connection.url,
-  types,
-  application_name: "evv",
-  connectionTimeoutMillis: 10_000,
-  options: connection.readOnly ? "-c default_transaction_read_only=on" : undefined,
-});
-/** Set when the connection failed or dropped: every later request is answered with it. */
+function newClient() {
+  const fresh = new pg.Client({
+    connectionString: connection.url,
+    types,
+    application_name: "evv",
+    connectionTimeoutMillis: 10_000,
+    options: connection.readOnly ? "-c default_transaction_read_only=on" : undefined,
+  });
+  fresh.on("error", (error) => {
+    if (fresh === client) broken = { message: `the connection dropped: ${error.message}`, code: error.code ?? "08006" };
+  });
+  return fresh;
+}
+
+let client = newClient();
+/** Set when the connection failed or dropped: answered to every request until a new connection is made. */
 let broken = null;
-client.on("error", (error) => {
-  broken = { message: `the connection dropped: ${error.message}`, code: error.code ?? "08006" };
-});
+/** Whether a transaction is open on the connection (BEGIN sent, COMMIT or ROLLBACK not yet). */
+let inTransaction = false;
+/** The lock timeout the connection has (its first, or the last `SET lock_timeout`), set again on a new connection. */
+let lockTimeoutMs = connection.lockTimeoutMs;
+
+async function connect() {
+  await client.connect();
+  if (lockTimeoutMs !== undefined) await client.query(`SET lock_timeout = ${Math.floor(lockTimeoutMs)}`);
+}
+
+/**
+ * After the connection dropped (a server restart, a standby taking over, a terminated backend):
+ * the open transaction, if any, has failed as a whole, so its statements up to its end are
+ * answered with the failure (its ROLLBACK as done: the server rolled it back). The next request
+ * outside a transaction is run on a new connection; if that cannot be made, it is answered with
+ * why, and the one after tries again.
+ */
+async function afterDrop(request) {
+  const ending = request.op === "exec" && /^\s*(COMMIT|ROLLBACK)\s*;?\s*$/i.test(request.sql);
+  if (inTransaction) {
+    if (ending) inTransaction = false;
+    return ending && /ROLLBACK/i.test(request.sql) ? done(request.id) : { id: request.id, ok: false, error: broken };
+  }
+  if (ending) return done(request.id);
+  client.end().catch(() => {});
+  client = newClient();
+  try {
+    await connect();
+  } catch (error) {
+    client.end().catch(() => {});
+    broken = failure(error);
+    return { id: request.id, ok: false, error: broken };
+  }
+  broken = null;
+  return null;
+}
 
 function answer(message) {
   port.postMessage(message);
@@ -51,15 +92,22 @@ function failure(error) {
 const done = (id) => ({ id, ok: true, rows: [], rowCount: 0, bytes: [] });
 
 async function handle(request) {
-  if (broken && request.op !== "close") return { id: request.id, ok: false, error: broken };
+  if (broken && request.op !== "close" && request.op !== "connect") {
+    const refused = await afterDrop(request);
+    if (refused) return refused;
+  }
   switch (request.op) {
     case "connect":
-      await client.connect();
-      if (connection.lockTimeoutMs !== undefined) await client.query(`SET lock_timeout = ${Math.floor(connection.lockTimeoutMs)}`);
+      await connect();
       return done(request.id);
-    case "exec":
+    case "exec": {
+      if (/^\s*BEGIN\b/i.test(request.sql)) inTransaction = true;
+      else if (/^\s*(COMMIT|ROLLBACK)\s*;?\s*$/i.test(request.sql)) inTransaction = false;
+      const timeout = /^\s*SET lock_timeout = (\d+)\s*$/i.exec(request.sql);
+      if (timeout) lockTimeoutMs = Number(timeout[1]);
       await client.query(request.sql);
       return done(request.id);
+    }
     case "query": {
       const values = request.values.map((v) => (v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v));
       const arrays = request.rowMode === "array";
@@ -94,7 +142,8 @@ port.on("message", (request) => {
       reply = await handle(request);
     } catch (error) {
       reply = { id: request.id, ok: false, error: failure(error) };
-      if (request.op === "connect") broken = reply.error;
+      // A failed first connection, or one that dropped under this request: the next request makes a new one.
+      if (request.op === "connect" || reply.error.message.startsWith("the connection dropped")) broken ??= reply.error;
     }
     answer(reply);
     if (request.op === "close") port.close();
