@@ -11,7 +11,7 @@ import { migrations } from "../../host/storage/migrations.js";
 import { AuditAppender, verifyAuditChain } from "../../host/storage/auditLog.js";
 import { EXIT_ENVIRONMENT } from "../../host/cli/cliError.js";
 import { storageFailure } from "../../host/storage/storageFailure.js";
-import { freshPostgresDatabase } from "../postgres/testDatabase.js";
+import { endConnections, freshPostgresDatabase } from "../postgres/testDatabase.js";
 import { freeLoopbackPort } from "../postgres/throwawayCluster.js";
 import { runEvv, type EvvRun } from "../e2e/runEvv.js";
 
@@ -20,8 +20,8 @@ afterEach(() => {
   for (const db of open.splice(0)) db.close();
 });
 
-function fresh(): EvvDatabase {
-  const db = openDatabase(freshPostgresDatabase());
+function fresh(url = freshPostgresDatabase()): EvvDatabase {
+  const db = openDatabase(url);
   open.push(db);
   return db;
 }
@@ -207,26 +207,22 @@ describe("a PostgreSQL server that cannot be used", () => {
     expect(noDatabase.stderr).toMatch(/PostgreSQL at postgres:\/\/postgres@127\.0\.0\.1:\d+\/no_such_database: database "no_such_database" does not exist/);
   });
 
-  /** Ends the connection's backend from another connection, as a server restart or a standby taking over would. */
-  const terminate = (db: EvvDatabase): number => {
+  /** Ends the connection's backend (to the database at `url`), as a server restart or a standby taking over would. */
+  const terminate = (db: EvvDatabase, url: string): number => {
     const pid = db.prepare("SELECT pg_backend_pid()").pluck().get() as number;
-    const admin = new PostgresDatabase(process.env.EVV_TEST_POSTGRES_URL!);
-    try {
-      admin.prepare("SELECT pg_terminate_backend(?)").run(pid);
-    } finally {
-      admin.close();
-    }
+    expect(endConnections(url, pid)).toBe(1);
     return pid;
   };
 
   it("reports a dropped connection as the storage failing, and fails the rest of the transaction it dropped in", () => {
-    const db = fresh();
+    const url = freshPostgresDatabase();
+    const db = fresh(url);
     db.exec("CREATE TABLE dropped_in (x INTEGER)");
     let failure: unknown;
     try {
       db.transaction(() => {
         db.prepare("INSERT INTO dropped_in VALUES (?)").run(1);
-        terminate(db);
+        terminate(db, url);
         db.prepare("INSERT INTO dropped_in VALUES (?)").run(2);
       })();
     } catch (error) {
@@ -237,9 +233,10 @@ describe("a PostgreSQL server that cannot be used", () => {
   });
 
   it("makes a new connection for what comes after a drop, with the lock timeout it had", () => {
-    const db = fresh();
+    const url = freshPostgresDatabase();
+    const db = fresh(url);
     db.pragma("busy_timeout = 1234");
-    const before = terminate(db);
+    const before = terminate(db, url);
     expect(db.prepare("SELECT pg_backend_pid()").pluck().get()).not.toBe(before);
     expect(db.prepare("SHOW lock_timeout").pluck().get()).toBe("1234ms");
     db.exec("CREATE TABLE after_drop (x INTEGER)");

@@ -7,7 +7,7 @@ import { simpleWorld, type VisitWorld } from "./fixtures/visitWorld.js";
 import { WebCryptoReader } from "./fixtures/webCryptoReader.js";
 import { buildIntakeService, type IntakeService } from "../../host/service/intakeService.js";
 import { IntakeAccounts } from "../../host/service/intakeAccounts.js";
-import { PostgresDatabase } from "../../host/storage/postgres/postgresDatabase.js";
+import { endConnections } from "../postgres/testDatabase.js";
 
 let world: VisitWorld;
 let service: IntakeService;
@@ -15,16 +15,6 @@ afterEach(async () => {
   await service?.close();
   world?.close();
 });
-
-/** Ends every other connection to the test's database, as a server restart would. */
-function terminateConnections(url: string): number {
-  const admin = new PostgresDatabase(url);
-  try {
-    return admin.prepare("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()").pluck().get() as number;
-  } finally {
-    admin.close();
-  }
-}
 
 describe("the intake service on PostgreSQL after the server ended its connections", () => {
   it("answers 503 in the storage's words until it has a new connection, then stores the reading sent again, once", async () => {
@@ -40,7 +30,7 @@ describe("the intake service on PostgreSQL after the server ended its connection
     expect((await post(await reader.sign(world.typed("P1", "C1", "check-in", now - 120_000, now)))).statusCode).toBe(201);
 
     // The service's own connection, its commit thread's and the test's.
-    expect(terminateConnections(world.dbPath)).toBeGreaterThanOrEqual(2);
+    expect(endConnections(world.dbPath)).toBeGreaterThanOrEqual(2);
 
     const second = await reader.sign(world.typed("P1", "C1", "check-out", now - 60_000, now));
     const answers: { status: number; error?: string }[] = [];

@@ -54,3 +54,18 @@ export function databaseDigest(location: string): string {
     db.close();
   }
 }
+
+/**
+ * Ends connections to the database at `url` from a connection of its own, as a server restart
+ * or a standby taking over would: the backend `pid`, or else every other one. Returns how many.
+ */
+export function endConnections(url: string, pid?: number): number {
+  const admin = new PostgresDatabase(url);
+  try {
+    const others = "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()";
+    const sql = pid === undefined ? `SELECT count(pg_terminate_backend(pid)) ${others}` : `SELECT count(pg_terminate_backend(pid)) ${others} AND pid = ?`;
+    return admin.prepare(sql).pluck().get(...(pid === undefined ? [] : [pid])) as number;
+  } finally {
+    admin.close();
+  }
+}

@@ -50,6 +50,14 @@ async function connect() {
   if (lockTimeoutMs !== undefined) await client.query(`SET lock_timeout = ${Math.floor(lockTimeoutMs)}`);
 }
 
+/** What a request does to the connection's transaction: "begin", "commit", "rollback" (the whole one, not to a savepoint), or null. */
+function transactionEdge(request) {
+  if (request.op !== "exec") return null;
+  if (/^\s*BEGIN\b/i.test(request.sql)) return "begin";
+  const end = /^\s*(COMMIT|ROLLBACK)\s*;?\s*$/i.exec(request.sql);
+  return end ? end[1].toLowerCase() : null;
+}
+
 /**
  * After the connection dropped (a server restart, a standby taking over, a terminated backend):
  * the open transaction, if any, has failed as a whole, so its statements up to its end are
@@ -58,10 +66,11 @@ async function connect() {
  * why, and the one after tries again.
  */
 async function afterDrop(request) {
-  const ending = request.op === "exec" && /^\s*(COMMIT|ROLLBACK)\s*;?\s*$/i.test(request.sql);
+  const edge = transactionEdge(request);
+  const ending = edge === "commit" || edge === "rollback";
   if (inTransaction) {
     if (ending) inTransaction = false;
-    return ending && /ROLLBACK/i.test(request.sql) ? done(request.id) : { id: request.id, ok: false, error: broken };
+    return edge === "rollback" ? done(request.id) : { id: request.id, ok: false, error: broken };
   }
   if (ending) return done(request.id);
   client.end().catch(() => {});
@@ -101,8 +110,8 @@ async function handle(request) {
       await connect();
       return done(request.id);
     case "exec": {
-      if (/^\s*BEGIN\b/i.test(request.sql)) inTransaction = true;
-      else if (/^\s*(COMMIT|ROLLBACK)\s*;?\s*$/i.test(request.sql)) inTransaction = false;
+      const edge = transactionEdge(request);
+      if (edge) inTransaction = edge === "begin";
       const timeout = /^\s*SET lock_timeout = (\d+)\s*$/i.exec(request.sql);
       if (timeout) lockTimeoutMs = Number(timeout[1]);
       await client.query(request.sql);
