@@ -5,6 +5,8 @@
 // readings. Acknowledged means committed with the WAL fsync'd.
 // Reference, measured in the same run on the same disk: the raw rate of durable inserts, one
 // reading per transaction (synchronous = FULL), as a service without group commit would store.
+// And the transport alone (transportFloor.ts): the same readers and requests against a bare
+// node:https server that only parses and answers, the floor under the service's CPU a reading.
 // Two runs: saturated (a closed loop: a reader sends its next reading when the last is
 // acknowledged), for the rate; and open (readings arrive on a schedule at BENCH_INTAKE_RATE,
 // 5,000 a second, answered or not), for p50/p99 latency at that rate: in a closed loop of 1,000
@@ -16,7 +18,7 @@
 // instead of the database's own (16 KiB, host/storage/database.ts).
 // Figures only; nothing here fails on a time, except a step that stalls: after
 // BENCH_INTAKE_STEP_SECONDS (120) the bench ends with an error naming the step (progress on stderr).
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { PerformanceObserver } from "node:perf_hooks";
@@ -31,6 +33,9 @@ import { signedBytes, type SignedSubmission } from "../host/capture/signedSubmis
 import type { Reading } from "../host/capture/reading.js";
 import { startServe } from "../test/e2e/serveProcess.js";
 import { ReaderConnection, type PreparedPost } from "./readerConnection.js";
+import { busiestThreads, bytesWrittenBy, cpuSecondsOf, threadCpuSecondsOf } from "./processCpu.js";
+import { measureTransportFloor } from "./transportFloor.js";
+import { selfSignedTls } from "../host/service/tlsFiles.js";
 import { aboveZero, benchNumber, count, optionalBenchNumber, positive, sqlitePageSize } from "./benchSetting.js";
 
 const READERS = benchNumber("BENCH_INTAKE_READERS", 1000, positive);
@@ -126,43 +131,6 @@ function referenceP256ChecksPerSecond(seconds: number): number {
   return n / ((performance.now() - t0) / 1000);
 }
 
-/** CPU seconds a process has used (user + system), from /proc. */
-function cpuSecondsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/** Bytes a process has caused to be written to storage (its page-cache writes, as the kernel counts them), from /proc. */
-function bytesWrittenBy(pid: number): number {
-  return Number(/^write_bytes: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, "utf8"))?.[1] ?? 0);
-}
-
-/** CPU seconds of each of a process's threads, by thread ID, from /proc (a thread that ended is missing). */
-function threadCpuSecondsOf(pid: number): Map<string, { name: string; seconds: number }> {
-  const threads = new Map<string, { name: string; seconds: number }>();
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
-      const fields = stat.split(") ")[1].split(" ");
-      threads.set(tid, { name: stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")), seconds: (Number(fields[11]) + Number(fields[12])) / 100 });
-    } catch {
-      // The thread ended meanwhile.
-    }
-  }
-  return threads;
-}
-
-/** The threads that used the most CPU between two snapshots, as "name µs" a reading. */
-function busiestThreads(before: ReturnType<typeof threadCpuSecondsOf>, after: ReturnType<typeof threadCpuSecondsOf>, readings: number): string {
-  return [...after]
-    .map(([tid, t]) => ({ name: t.name, seconds: t.seconds - (before.get(tid)?.seconds ?? 0) }))
-    .filter((t) => t.seconds > 0)
-    .sort((a, b) => b.seconds - a.seconds)
-    .slice(0, 6)
-    .map((t) => `${t.name} ${((t.seconds / readings) * 1e6).toFixed(0)}`)
-    .join(", ");
-}
-
 /**
  * This process's garbage-collection pauses from now until stop(): how many, their sum and the
  * longest (ms). Only those that began from now on: node reports a collection a moment after it
@@ -242,6 +210,18 @@ export default async function bench(): Promise<void> {
     const p256 = referenceP256ChecksPerSecond(1);
 
     const tlsDir = join(dir, "tls");
+    // The service's self-signed certificate, made here so that the transport reference uses it too (`evv serve --self-signed` finds it made).
+    const tls = PLAIN ? null : await selfSignedTls(tlsDir);
+    const ca = tls?.cert;
+    // Every request's bytes made before the clock starts, as its reading was signed before it.
+    const requests = bodies.map((list) => list.map((body) => ReaderConnection.request("/v1/readings", body)));
+    const half = Math.floor((perReader - 1) / 2);
+    progress("transport reference: a bare node:https server, the same readers and requests");
+    const floor = await measureTransportFloor(
+      requests.map((list) => list.slice(0, half + 1)),
+      tls ? { keyPath: join(tlsDir, "key.pem"), certPath: tls.certPath, ca: tls.cert } : null,
+      STEP_SECONDS * 1000,
+    );
     // The service seals its audit entries (one per batch) with the keystore's key, as in production.
     const passphrase = "intake bench keystore passphrase";
     Keystore.create(join(dir, "keys.json"), passphrase);
@@ -253,10 +233,7 @@ export default async function bench(): Promise<void> {
       process.env.BENCH_INTAKE_SERVE_NODE_ARGS?.split(" ").filter(Boolean) ?? [],
     );
     // Each reader its own connection (readerConnection.ts), one request at a time on it.
-    const ca = PLAIN ? undefined : readFileSync(join(tlsDir, "cert.pem"), "utf8");
     const readers = keys.map(() => new ReaderConnection({ url: serve.url, ca }));
-    // Every request's bytes made before the clock starts, as its reading was signed before it.
-    const requests = bodies.map((list) => list.map((body) => ReaderConnection.request("/v1/readings", body)));
     const post = (reader: number, request: PreparedPost) => readers[reader].send(request);
     /** A step that does not finish in time ends the bench with an error naming it (and what the service logged), instead of hanging. */
     const step = async <T>(name: string, work: Promise<T>): Promise<T> => {
@@ -276,7 +253,6 @@ export default async function bench(): Promise<void> {
       await step(`connecting ${READERS} readers`, Promise.all(readers.map((r) => r.connected())));
       // Warm-up: the JIT, with every reader's first reading.
       await step("warm-up", Promise.all(requests.map((list, reader) => post(reader, list[0]))));
-      const half = Math.floor((perReader - 1) / 2);
       let refused = 0;
 
       // 1. Saturation: every reader sends its next reading as soon as the last is acknowledged.
@@ -350,9 +326,11 @@ export default async function bench(): Promise<void> {
       console.log(`  saturated (${done} readings, each reader sending as soon as answered): ${Math.round(rate).toLocaleString("en-US")} readings/s acknowledged durably   goal ${GOAL_PER_SECOND.toLocaleString("en-US")}`);
       console.log(`  reference: raw durable inserts, one per transaction, ${Math.round(raw).toLocaleString("en-US")}/s (ratio ${(rate / raw).toFixed(1)})`);
       console.log(`  reference: this machine's speed now, P-256 checks on one thread, ${Math.round(p256).toLocaleString("en-US")}/s`);
-      console.log(`  CPU: service ${((serviceCpu / done) * 1e6).toFixed(0)} µs a reading (${serviceCpu.toFixed(1)} s), client ${((clientCpu / done) * 1e6).toFixed(0)} µs (${clientCpu.toFixed(1)} s), in ${seconds.toFixed(1)} s on ${availableParallelism()} cores`);
+      const serviceMicros = (serviceCpu / done) * 1e6;
+      console.log(`  CPU: service ${serviceMicros.toFixed(0)} µs a reading (${serviceCpu.toFixed(1)} s), client ${((clientCpu / done) * 1e6).toFixed(0)} µs (${clientCpu.toFixed(1)} s), in ${seconds.toFixed(1)} s on ${availableParallelism()} cores`);
       console.log(`    service threads, µs a reading: ${serviceThreads}`);
       console.log(`    written to storage: ${(written / done / 1024).toFixed(1)} KiB a reading (WAL and checkpoints; 0 on tmpfs)`);
+      console.log(`  reference: the transport alone (a bare node:${PLAIN ? "http" : "https"} server that parses and answers, the same readers and requests, closed loop): server ${floor.serverMicros.toFixed(0)} µs a request, client ${floor.clientMicros.toFixed(0)} µs, ${Math.round(floor.requestsPerSecond).toLocaleString("en-US")}/s; the service's own work above it: ${(serviceMicros - floor.serverMicros).toFixed(0)} µs a reading`);
       console.log(`  at ${RATE.toLocaleString("en-US")} readings/s offered (${scheduled.length} readings in ${openSeconds.toFixed(1)} s, ${Math.round(scheduled.length / openSeconds).toLocaleString("en-US")}/s answered): latency p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms   goal p99 < ${GOAL_P99_MS} ms`);
       console.log(`    the load generator's own GC pauses in that run (they delay answers it reads, and count in its latency): ${clientPauses.count}, ${clientPauses.totalMs.toFixed(0)} ms in all, longest ${clientPauses.longestMs.toFixed(1)} ms`);
       console.log(`  group commit: ${health.batches} commits for ${health.committed} readings (${(health.committed / health.batches).toFixed(1)} a commit)`);
