@@ -9,6 +9,8 @@ import { ReaderConnection, type PreparedPost } from "./readerConnection.js";
 import { cpuSecondsOf } from "./processCpu.js";
 
 export interface TransportFloor {
+  /** Requests measured (every reader's list but its first, the warm-up). */
+  requests: number;
   requestsPerSecond: number;
   serverMicros: number;
   clientMicros: number;
@@ -57,7 +59,7 @@ export async function measureTransportFloor(requests: PreparedPost[][], tls: { k
     const seconds = (performance.now() - t0) / 1000;
     const server = cpuSecondsOf(child.pid!) - server0;
     const client = process.cpuUsage(client0);
-    return { requestsPerSecond: sent / seconds, serverMicros: (server / sent) * 1e6, clientMicros: ((client.user + client.system) / sent) };
+    return { requests: sent, requestsPerSecond: sent / seconds, serverMicros: (server / sent) * 1e6, clientMicros: ((client.user + client.system) / sent) };
   } finally {
     for (const reader of readers) reader.close();
     child.kill("SIGTERM");

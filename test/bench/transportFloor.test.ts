@@ -19,8 +19,11 @@ describe("the transport reference", () => {
     const tls = await selfSignedTls(join(dir, "tls"));
     const requests = [0, 1, 2].map((reader) => [0, 1, 2, 3].map((i) => submission(reader * 10 + i)));
     const floor = await measureTransportFloor(requests, { keyPath: join(dir, "tls", "key.pem"), certPath: tls.certPath, ca: tls.cert }, 30_000);
+    // Each reader's first request is the warm-up; the other three each are measured.
+    expect(floor.requests).toBe(9);
     expect(floor.requestsPerSecond).toBeGreaterThan(0);
-    expect(floor.serverMicros).toBeGreaterThan(0);
+    // CPU is read from /proc in 10 ms ticks: a few requests may show none, never less or NaN.
+    expect(floor.serverMicros).toBeGreaterThanOrEqual(0);
     expect(floor.clientMicros).toBeGreaterThan(0);
   });
 
