@@ -1,29 +1,41 @@
-// Every command group of the CLI, in the order `evv --help` lists them.
+// Every command group of the CLI, in the order `evv --help` lists them, each with the top-level
+// commands it registers. A group's module (and everything it imports: the reader's transports,
+// the verifier, the service) is loaded only when the command line names one of its commands, or
+// when the whole tree is needed (`evv --help`, `--version`, no command, a command not known): each
+// module goes through tsx's loader at start-up, so loading all of them for every command doubled
+// the time `evv` took to start (README, "The command line").
 import type { Command } from "commander";
-import { registerDeviceCommands } from "./commands/device.js";
-import { registerKeystoreCommands } from "./commands/keystore.js";
-import { registerReadCommand } from "./commands/read.js";
-import { registerImportCommand } from "./commands/import.js";
-import { registerVerifyCommand } from "./commands/verify.js";
-import { registerExportCommands } from "./commands/export.js";
-import { registerReportCommands } from "./commands/report.js";
-import { registerVisitCommands } from "./commands/visit.js";
-import { registerServeCommand } from "./commands/serve.js";
-import { registerCaregiverCommands } from "./commands/caregiver.js";
-import { registerReaderCommands } from "./commands/reader.js";
 
-export type CommandGroup = (program: Command) => void;
+export interface CommandGroup {
+  /** The top-level commands (`evv <name>`) the group registers. */
+  readonly names: readonly string[];
+  /** Loads the group's module and gives its registration. */
+  readonly load: () => Promise<(program: Command) => void>;
+}
 
-export const commandGroups: CommandGroup[] = [
-  registerReadCommand,
-  registerKeystoreCommands,
-  registerDeviceCommands,
-  registerImportCommand,
-  registerVerifyCommand,
-  registerVisitCommands,
-  registerExportCommands,
-  registerReportCommands,
-  registerServeCommand,
-  registerCaregiverCommands,
-  registerReaderCommands,
+export const commandGroups: readonly CommandGroup[] = [
+  { names: ["read"], load: async () => (await import("./commands/read.js")).registerReadCommand },
+  { names: ["keystore"], load: async () => (await import("./commands/keystore.js")).registerKeystoreCommands },
+  { names: ["device"], load: async () => (await import("./commands/device.js")).registerDeviceCommands },
+  { names: ["import"], load: async () => (await import("./commands/import.js")).registerImportCommand },
+  { names: ["verify"], load: async () => (await import("./commands/verify.js")).registerVerifyCommand },
+  { names: ["visit"], load: async () => (await import("./commands/visit.js")).registerVisitCommands },
+  { names: ["export"], load: async () => (await import("./commands/export.js")).registerExportCommands },
+  { names: ["report"], load: async () => (await import("./commands/report.js")).registerReportCommands },
+  { names: ["serve"], load: async () => (await import("./commands/serve.js")).registerServeCommand },
+  { names: ["caregiver", "throttle"], load: async () => (await import("./commands/caregiver.js")).registerCaregiverCommands },
+  { names: ["reader"], load: async () => (await import("./commands/reader.js")).registerReaderCommands },
 ];
+
+/**
+ * The groups that `evv <args>` needs: none for `--version` alone; the one registering the command
+ * its first argument names; every group when the first argument is another option (`--help`),
+ * commander's own `help` command, missing, or no group's command (so that the error lists what
+ * there is).
+ */
+export function groupsFor(args: readonly string[]): readonly CommandGroup[] {
+  const named = args[0];
+  if (args.length === 1 && (named === "--version" || named === "-V")) return [];
+  const group = named === undefined ? undefined : commandGroups.find((g) => g.names.includes(named));
+  return group ? [group] : commandGroups;
+}

@@ -1,8 +1,10 @@
-// The `evv` program: every command group of host/cli/commands/ registered on one commander tree.
+// The `evv` program: the command groups of host/cli/commands/ registered on one commander tree;
+// only the group the command line names, or all of them (commandGroups.ts).
 import { Command } from "commander";
-import { commandGroups } from "./commandGroups.js";
+import { commandGroups, groupsFor } from "./commandGroups.js";
 
-export function evvProgram(): Command {
+/** `args`: the command line after `node evv` (only the groups it needs are loaded); none: the whole tree. */
+export async function evvProgram(args?: readonly string[]): Promise<Command> {
   const program = new Command();
   program
     .name("evv")
@@ -10,6 +12,8 @@ export function evvProgram(): Command {
     .version("0.1.0")
     .showHelpAfterError()
     .addHelpText("after", "\nExit codes: 0 done, 1 unexpected failure, 2 bad arguments, 3 bad input, 4 device or link failed, 5 rejected, 6 storage unavailable (read-only, disk full, database locked).");
-  for (const group of commandGroups) group(program);
+  const groups = args === undefined ? commandGroups : groupsFor(args);
+  const registrations = await Promise.all(groups.map((group) => group.load()));
+  for (const register of registrations) register(program);
   return program;
 }

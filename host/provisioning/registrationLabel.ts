@@ -1,6 +1,6 @@
 // The label printed for a provisioned device: ID, board, key version and a QR code of its
 // registration, so that whoever hangs the device can scan it into the assignment.
-import QRCode from "qrcode";
+// qrcode is loaded when a label is made, not when the `evv` command starts.
 
 export interface LabelFields {
   deviceId: string;
@@ -14,6 +14,7 @@ export function registrationPayload(fields: LabelFields): string {
 }
 
 export async function registrationLabel(fields: LabelFields): Promise<string> {
+  const { default: QRCode } = await import("qrcode");
   const qr = await QRCode.toString(registrationPayload(fields), { type: "utf8", errorCorrectionLevel: "M" });
   return [
     "┌──────────────────────────────────────┐",

@@ -1,7 +1,9 @@
 // Talks to the HHS intake service over HTTPS (undici), trusting an extra CA certificate where
 // the service's is self-signed. Network failures are told apart from the service's answers.
+// undici is loaded at the first request, not when the `evv` command starts: every command loads
+// this module through the CLI's command tree, and only submissions use it.
 import { readFileSync } from "node:fs";
-import { Agent, request, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
 
 export interface ServiceAnswer {
   status: number;
@@ -12,17 +14,22 @@ export interface ServiceAnswer {
 export class ServiceUnreachable extends Error {}
 
 export class IntakeClient {
-  private readonly dispatcher: Dispatcher;
+  private readonly agentOptions: { ca?: string; timeoutMs: number };
+  private dispatcher: Dispatcher | null = null;
 
   constructor(
     private readonly service: string,
     caPath?: string,
     timeoutMs = 15_000,
   ) {
-    this.dispatcher = new Agent({ connect: { ...(caPath ? { ca: readFileSync(caPath, "utf8") } : {}), timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+    // Read now, so that a CA file that cannot be read is reported before anything is sent.
+    this.agentOptions = { ...(caPath ? { ca: readFileSync(caPath, "utf8") } : {}), timeoutMs };
   }
 
   async post(path: string, body: unknown, bearer?: string): Promise<ServiceAnswer> {
+    const { Agent, request } = await import("undici");
+    const { ca, timeoutMs } = this.agentOptions;
+    this.dispatcher ??= new Agent({ connect: { ...(ca ? { ca } : {}), timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
     let answer;
     try {
       answer = await request(new URL(path, this.service), {
@@ -45,6 +52,6 @@ export class IntakeClient {
   }
 
   async close(): Promise<void> {
-    await this.dispatcher.close();
+    await this.dispatcher?.close();
   }
 }

@@ -1,7 +1,8 @@
 // A BytePipe over a serial port with the real `serialport` library: a USB-serial adapter
 // wired to a Puck.js/Pixl.js console (9600 baud), or a simulator's pseudo-terminal.
+// serialport (a native module) is loaded when a port is opened, not when the `evv` command
+// starts: every command loads this module through the CLI's command tree.
 import { write as fsWrite } from "node:fs";
-import { SerialPort } from "serialport";
 import type { BytePipe } from "./deviceLink.js";
 import { LinkError } from "./linkError.js";
 
@@ -10,6 +11,7 @@ export const DEFAULT_SERIAL_BAUD = 9600;
 const HANG_UP_PROBE_MS = 200;
 
 export async function openSerialPipe(path: string, baudRate: number): Promise<BytePipe> {
+  const { SerialPort } = await import("serialport");
   const port = new SerialPort({ path, baudRate, autoOpen: false, hupcl: false });
   await new Promise<void>((resolve, reject) =>
     port.open((error) => (error ? reject(new LinkError("unavailable", `cannot open serial port ${path}: ${error.message}`)) : resolve())),

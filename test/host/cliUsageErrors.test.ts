@@ -21,7 +21,7 @@ async function runInProcess(args: string[]): Promise<CliOutcome> {
   const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((stderr += String(chunk)), true));
   process.exitCode = undefined;
   try {
-    await runCli(evvProgram(), ["node", "evv", ...args]);
+    await runCli(await evvProgram(args), ["node", "evv", ...args]);
     return { exitCode: Number(process.exitCode ?? 0), stdout, stderr };
   } finally {
     out.mockRestore();
@@ -58,7 +58,7 @@ function shapes(command: Command, path: string[] = []): CommandShape[] {
   return [...own, ...command.commands.flatMap((c) => shapes(c, [...path, c.name()]))];
 }
 
-const tree = shapes(evvProgram());
+const tree = shapes(await evvProgram());
 const leaves = tree.filter((s) => s.leaf);
 const groups = tree.filter((s) => !s.leaf);
 const completeArgs = (s: CommandShape) => Array.from({ length: s.requiredArguments }, (_, i) => `arg${i + 1}`);
