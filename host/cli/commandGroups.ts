@@ -1,9 +1,9 @@
 // Every command group of the CLI, in the order `evv --help` lists them, each with the top-level
 // commands it registers. A group's module (and everything it imports: the reader's transports,
 // the verifier, the service) is loaded only when the command line names one of its commands, or
-// when the whole tree is needed (`evv --help`, `--version`, no command, a command not known): each
-// module goes through tsx's loader at start-up, so loading all of them for every command doubled
-// the time `evv` took to start (README, "The command line").
+// when the whole tree is needed (`evv --help`, no command, a command not known): each module goes
+// through tsx's loader at start-up, and loading all of them for every command made `evv` take
+// about twice as long to start (README, "The `evv` command"; `npm run bench cliStart`).
 import type { Command } from "commander";
 
 export interface CommandGroup {
