@@ -6,12 +6,16 @@ import { defineConfig } from "vitest/config";
  * PostgreSQL server (project `postgres`: EVV_TEST_ENGINE=postgres, a throwaway server started by
  * test/postgres/globalSetup.ts, a database per test).
  */
-const POSTGRES_SUITES = [
+/** The suites that only make sense on PostgreSQL: they run in the `postgres` project alone. */
+const POSTGRES_ONLY = [
   "test/host/postgresEngine.test.ts",
   "test/host/postgresPartitions.test.ts",
   "test/host/postgresReadingBatches.test.ts",
   "test/host/postgresCopy.test.ts",
   "test/host/postgresIntakeReconnect.test.ts",
+];
+const POSTGRES_SUITES = [
+  ...POSTGRES_ONLY,
   "test/host/verifyRun.test.ts",
   "test/host/northDakotaRules.test.ts",
   "test/host/caregiverRules.test.ts",
@@ -45,7 +49,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     setupFiles: ["test/support/eventLoopStalls.ts"],
     projects: [
-      { extends: true, test: { name: "sqlite", include: ["test/**/*.test.ts"], exclude: ["test/host/postgresEngine.test.ts", "test/host/postgresPartitions.test.ts", "test/host/postgresReadingBatches.test.ts", "test/host/postgresCopy.test.ts", "test/host/postgresIntakeReconnect.test.ts"] } },
+      { extends: true, test: { name: "sqlite", include: ["test/**/*.test.ts"], exclude: POSTGRES_ONLY } },
       { extends: true, test: { name: "postgres", include: POSTGRES_SUITES, env: { EVV_TEST_ENGINE: "postgres" }, globalSetup: ["test/postgres/globalSetup.ts"] } },
     ],
   },

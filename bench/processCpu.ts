@@ -1,11 +1,28 @@
 // What a process of the bench's (the service, a reference server) has used, read from Linux's
-// /proc: its CPU seconds, each thread's, and the bytes it has had written to storage.
+// /proc: its CPU seconds, each thread's, the bytes it has had written to storage, and its parent.
 import { readFileSync, readdirSync } from "node:fs";
+
+/**
+ * A /proc stat file: the command's name and the fields after it (`fields[0]` is the state, field
+ * 3 of proc(5)). The name is in parentheses and may itself hold ") ", so it ends at the last one.
+ */
+function readStat(path: string): { name: string; fields: string[] } {
+  const stat = readFileSync(path, "utf8");
+  const end = stat.lastIndexOf(")");
+  return { name: stat.slice(stat.indexOf("(") + 1, end), fields: stat.slice(end + 2).split(" ") };
+}
+
+/** User and system CPU seconds from a stat file's fields (utime and stime, in 10 ms ticks). */
+const cpuSeconds = (fields: string[]) => (Number(fields[11]) + Number(fields[12])) / 100;
 
 /** CPU seconds a process has used (user + system), from /proc. */
 export function cpuSecondsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  return cpuSeconds(readStat(`/proc/${pid}/stat`).fields);
+}
+
+/** The process ID of a process's parent, from /proc. */
+export function parentOf(pid: number): number {
+  return Number(readStat(`/proc/${pid}/stat`).fields[1]);
 }
 
 /** Bytes a process has caused to be written to storage (its page-cache writes, as the kernel counts them), from /proc. */
@@ -18,9 +35,8 @@ export function threadCpuSecondsOf(pid: number): Map<string, { name: string; sec
   const threads = new Map<string, { name: string; seconds: number }>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
-      const fields = stat.split(") ")[1].split(" ");
-      threads.set(tid, { name: stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")), seconds: (Number(fields[11]) + Number(fields[12])) / 100 });
+      const { name, fields } = readStat(`/proc/${pid}/task/${tid}/stat`);
+      threads.set(tid, { name, seconds: cpuSeconds(fields) });
     } catch {
       // The thread ended meanwhile.
     }

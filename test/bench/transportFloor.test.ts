@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { measureTransportFloor } from "../../bench/transportFloor.js";
 import { ReaderConnection } from "../../bench/readerConnection.js";
+import { parentOf } from "../../bench/processCpu.js";
 import { selfSignedTls } from "../../host/service/tlsFiles.js";
 
 const dir = mkdtempSync(join(tmpdir(), "evv-transport-floor-"));
@@ -17,8 +18,7 @@ function floorServers(): string[] {
   return readdirSync("/proc").filter((pid) => {
     if (!/^\d+$/.test(pid)) return false;
     try {
-      const parent = Number(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ")[1]);
-      return parent === process.pid && readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("transportFloorServer.mjs");
+      return parentOf(Number(pid)) === process.pid && readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("transportFloorServer.mjs");
     } catch {
       return false; // ended meanwhile
     }
